@@ -1,0 +1,1 @@
+export type { Beacon } from '@pulse/sdk/protocol';

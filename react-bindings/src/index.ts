@@ -1,0 +1,1 @@
+export type { PulseClient, PulseConfig } from '@pulse/sdk';

@@ -1,0 +1,2 @@
+export type * from './protocol.js';
+export type * from './types.js';

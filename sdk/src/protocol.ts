@@ -1,0 +1,179 @@
+/**
+ * The wire format between the browser SDK and the collector, defined once.
+ *
+ * The collector's JSON schema (collector/src/schema.ts) is checked against these types at
+ * compile time, and docs/PROTOCOL.md documents them with examples that the tests replay.
+ * Keys are short on purpose: every byte here is paid for in the SDK bundle and on the wire.
+ * This module has no DOM and no runtime dependencies, so Node code may import it too.
+ */
+
+/** Version of this format; the collector rejects beacons of another version. */
+export const PROTOCOL_VERSION = 1;
+
+/** Rating buckets as defined by web-vitals thresholds. */
+export type Rating = 'good' | 'needs-improvement' | 'poor';
+
+/** The Core Web Vitals Pulse records. FID is retired by Chrome; INP replaces it. */
+export type VitalName = 'LCP' | 'INP' | 'CLS' | 'FCP' | 'TTFB';
+
+/**
+ * How the page view started. `back-forward-cache` is a restore from the bfcache, `soft` an SPA
+ * route change (history API or hash), the others follow PerformanceNavigationTiming.type.
+ */
+export type NavigationType =
+  'navigate' | 'reload' | 'back-forward' | 'back-forward-cache' | 'prerender' | 'soft';
+
+/** Device class from the viewport and pointer, not from the user agent string. */
+export type DeviceClass = 'mobile' | 'tablet' | 'desktop';
+
+/** `navigator.connection.effectiveType`, where the browser exposes it. */
+export type ConnectionType = 'slow-2g' | '2g' | '3g' | '4g';
+
+/** Kinds of blocking work: Long Tasks API entries and Long Animation Frames. */
+export type LongTaskKind = 'longtask' | 'loaf';
+
+/** Where a counted JavaScript error came from. */
+export type ErrorKind = 'error' | 'rejection' | 'react';
+
+/** socket.io transports. */
+export type SocketTransport = 'websocket' | 'polling';
+
+/** Reasons socket.io-client gives for a disconnect; anything else is sent as `other`. */
+export type DisconnectReason =
+  | 'io server disconnect'
+  | 'io client disconnect'
+  | 'ping timeout'
+  | 'transport close'
+  | 'transport error'
+  | 'parse error'
+  | 'other';
+
+/** One final vital value of a page view. */
+export interface VitalValue {
+  /** Milliseconds for LCP, INP, FCP and TTFB; unitless score for CLS. */
+  value: number;
+  rating: Rating;
+  /**
+   * Compact attribution: a short CSS selector of the LCP element, the INP event target or the
+   * largest layout-shift source. At most 100 characters.
+   */
+  target?: string;
+  /** INP only: the interaction's event type (`pointerdown`, `click`, `keydown`...). */
+  type?: string;
+}
+
+/** A page view started: initial load, bfcache restore or SPA route change. */
+export interface ViewEvent {
+  k: 'view';
+}
+
+/**
+ * A page view ended (first hide, SPA route change, or entering the bfcache): its final values.
+ * Sent once per page view; the collector scores the page view from this event only.
+ */
+export interface PageEvent {
+  k: 'page';
+  /** Final value of each vital that was reported during the page view. */
+  vitals: Partial<Record<VitalName, VitalValue>>;
+  /** Total blocking time in ms: sum over long tasks of (duration - 50 ms). */
+  tbt: number;
+  /** `performance.memory.usedJSHeapSize` or measureUserAgentSpecificMemory() bytes, if known. */
+  heap?: number;
+}
+
+/** One long task or long animation frame. */
+export interface LongTaskEvent {
+  k: 'long';
+  kind: LongTaskKind;
+  /** Duration in ms. */
+  d: number;
+}
+
+/** A JavaScript error, counted with a short fingerprint. */
+export interface ErrorEvent {
+  k: 'error';
+  kind: ErrorKind;
+  /** Short hash of the error's name, message and top frame: groups errors, reveals nothing. */
+  fp: string;
+  /** The message, only when the app opted in (`captureErrorMessages`). At most 200 characters. */
+  msg?: string;
+}
+
+/** A custom business event from `track(name, value)`. */
+export interface CustomEvent {
+  k: 'event';
+  name: string;
+  /** Amount added to the counter; 1 when absent. */
+  value?: number;
+}
+
+/** A custom timing from `time(name, ms)`. */
+export interface TimingEvent {
+  k: 'timing';
+  name: string;
+  /** Duration in ms. */
+  d: number;
+}
+
+/** Summary of one socket's connection quality over one reporting window (~10 s). */
+export interface SocketEvent {
+  k: 'socket';
+  transport: SocketTransport;
+  /** Probes sent in the window, and how many of them were not acked within the timeout. */
+  probes: number;
+  lost: number;
+  /** Smoothed RTT (ms), and the median and 95th percentile over the window. */
+  rtt: number;
+  p50: number;
+  p95: number;
+  /** RFC 3550 interarrival jitter of RTT, in ms. */
+  jitter: number;
+  /** Share of probes lost, 0..1. */
+  loss: number;
+  /** Time from connect() to the `connect` event, in ms, if the connection was made in the window. */
+  connectMs?: number;
+  /** Reconnect attempts in the window. */
+  reconnects: number;
+  /** One entry per disconnect in the window. */
+  disconnects: DisconnectReason[];
+  /** Transport upgrades (polling → websocket) in the window. */
+  upgrades: number;
+  /** Application messages received and sent in the window (probes excluded). */
+  msgIn: number;
+  msgOut: number;
+}
+
+/** Everything a beacon can carry. */
+export type PulseEvent =
+  ViewEvent | PageEvent | LongTaskEvent | ErrorEvent | CustomEvent | TimingEvent | SocketEvent;
+
+/** One POST /v1/rum body: a batch of events sharing one page-view context. */
+export interface Beacon {
+  v: typeof PROTOCOL_VERSION;
+  /** Application name (`data-app`). */
+  app: string;
+  release?: string;
+  /** Ingest key, when the collector requires one. */
+  key?: string;
+  /** Random id per tab session (sessionStorage, no cookies). */
+  session: string;
+  /** Random id per page view. */
+  page: string;
+  /** Route template or normalised path: ids, uuids and hashes become `:id`; never a query. */
+  route: string;
+  nav: NavigationType;
+  device: DeviceClass;
+  ect?: ConnectionType;
+  /** Events the SDK dropped (queue bound) since its last delivered beacon. */
+  dropped?: number;
+  events: PulseEvent[];
+}
+
+/** Socket.io event name of the connection-quality probe. */
+export const PROBE_EVENT = 'pulse:ping';
+
+/** Probe payload: sequence number and the client's send timestamp (ms). At most 64 bytes. */
+export interface ProbePayload {
+  s: number;
+  t: number;
+}
