@@ -1,0 +1,179 @@
+/**
+ * The main path a user takes first: a plain HTML site adds one script tag, real Chromium loads it
+ * from a running collector, and what the page did shows up in the collector's Prometheus output.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
+import { startCollector, type RunningCollector } from '../helpers/collector.js';
+import { waitForScrape, type Scrape } from '../helpers/metrics.js';
+import { serveHtml, type StaticServer } from '../helpers/static-server.js';
+
+const APP = 'e2e-shop';
+const PRODUCT_PATH = '/products/12345';
+const CHECKOUT_PATH = '/checkout/3f2504e0-4f89-11d3-9a0c-0305e82c3301';
+/** Durations the page blocks for, in ms: two timers and one click handler. */
+const LONG_TASKS_MS = [120, 150];
+const SLOW_HANDLER_MS = 300;
+
+const page = (collector: string, body: string) => `<!doctype html>
+<html><head><meta charset="utf-8"><title>Pulse e2e</title><link rel="icon" href="data:,">
+<script src="${collector}/pulse.js" data-app="${APP}" data-release="1.4.2" defer></script>
+</head><body>${body}</body></html>`;
+
+/** Product page: big headline (LCP), late banner (layout shift), long tasks, slow click handler. */
+const productPage = (collector: string) =>
+  page(
+    collector,
+    `<h1 id="hero" style="font-size:56px">Handmade ceramic mug, 350 ml</h1>
+<div id="slot"></div>
+<p style="font-size:20px">Stoneware, glazed by hand. Dishwasher safe. Ships in two days.</p>
+<button id="buy" style="font-size:20px">Add to basket</button>
+<p><a id="next" href="${CHECKOUT_PATH}?step=2&email=a@b.c#summary">Checkout</a></p>
+<script>
+  const busy = (ms) => { const end = performance.now() + ms; while (performance.now() < end) {} };
+  ${LONG_TASKS_MS.map((ms, i) => `setTimeout(() => busy(${ms}), ${300 + i * 300});`).join('\n  ')}
+  setTimeout(() => {
+    const banner = document.createElement('div');
+    banner.style.height = '240px';
+    banner.textContent = 'Free shipping this week';
+    document.getElementById('slot').append(banner);
+    window.pageDone = true;
+  }, 1000);
+  document.getElementById('buy').addEventListener('click', () => busy(${SLOW_HANDLER_MS}));
+</script>`,
+  );
+
+const checkoutPage = (collector: string) =>
+  page(collector, `<h1 style="font-size:48px">Checkout</h1><p>Your basket: one mug.</p>`);
+
+describe('script tag → SDK → collector → Prometheus', () => {
+  let collector: RunningCollector;
+  let site: StaticServer;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+  let metrics: Scrape;
+
+  beforeAll(async () => {
+    // Pages are rendered per request, so they can name the collector started after the site.
+    site = await serveHtml((path) => {
+      if (path === PRODUCT_PATH) return productPage(collector.url);
+      if (path === CHECKOUT_PATH) return checkoutPage(collector.url);
+      return undefined;
+    });
+    // The collector only accepts beacons from the site's origin, as in production.
+    collector = await startCollector({ allowOrigins: [site.url], rateLimit: false });
+    browser = await launchChromium();
+
+    const tab = await browser.newPage();
+    tab.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+    tab.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+    });
+    await tab.goto(`${site.url}${PRODUCT_PATH}?ref=newsletter&utm_source=mail#reviews`);
+    await tab.waitForFunction(() => (window as unknown as { Pulse?: unknown }).Pulse !== undefined);
+    await tab.waitForFunction(() => (window as unknown as { pageDone?: boolean }).pageDone);
+    await tab.click('#buy');
+    // Let the click's event-timing entry be delivered before the page is left.
+    await tab.waitForTimeout(300);
+    await Promise.all([tab.waitForURL(`**${CHECKOUT_PATH}*`), tab.click('#next')]);
+    await tab.waitForFunction(() => (window as unknown as { Pulse?: unknown }).Pulse !== undefined);
+    await tab.waitForTimeout(300);
+    // Leaving the second page hides it: its page view ends and is sent by beacon.
+    await tab.goto('about:blank');
+
+    metrics = await waitForScrape(
+      collector.url,
+      (m) => m.count('pulse_page_score', { app: APP }) >= 2,
+    );
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await collector?.close();
+  });
+
+  const productRoute = { app: APP, route: '/products/:id' };
+  const checkoutRoute = { app: APP, route: '/checkout/:id' };
+
+  it('counts two page views under normalised routes', () => {
+    expect(
+      metrics.value('pulse_page_views_total', { ...productRoute, navigation: 'navigate' }),
+    ).toBe(1);
+    expect(
+      metrics.value('pulse_page_views_total', { ...checkoutRoute, navigation: 'navigate' }),
+    ).toBe(1);
+  });
+
+  it('records LCP, FCP and TTFB once per page view', () => {
+    for (const route of [productRoute, checkoutRoute]) {
+      for (const metric of ['LCP', 'FCP', 'TTFB']) {
+        expect(metrics.count('pulse_web_vital_seconds', { ...route, metric }), metric).toBe(1);
+        expect(
+          metrics.sum('pulse_web_vital_seconds', { ...route, metric }),
+          metric,
+        ).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('records INP including the slow click handler', () => {
+    expect(metrics.count('pulse_web_vital_seconds', { ...productRoute, metric: 'INP' })).toBe(1);
+    expect(
+      metrics.sum('pulse_web_vital_seconds', { ...productRoute, metric: 'INP' }),
+    ).toBeGreaterThanOrEqual(SLOW_HANDLER_MS / 1000);
+    const inpRatings = ['needs-improvement', 'poor'].map((rating) =>
+      metrics.value('pulse_web_vital_rating_total', { ...productRoute, metric: 'INP', rating }),
+    );
+    expect(inpRatings[0]! + inpRatings[1]!).toBe(1);
+  });
+
+  it('records the late banner as a layout shift', () => {
+    expect(metrics.count('pulse_layout_shift_score', productRoute)).toBe(1);
+    expect(metrics.sum('pulse_layout_shift_score', productRoute)).toBeGreaterThan(0);
+    expect(metrics.value('pulse_web_vital_rating_total', { ...productRoute, metric: 'CLS' })).toBe(
+      1,
+    );
+  });
+
+  it('records both long tasks, the blocking handler, and total blocking time', () => {
+    const blockedMs = [...LONG_TASKS_MS, SLOW_HANDLER_MS];
+    const longTasks = { ...productRoute, kind: 'longtask' };
+    expect(metrics.count('pulse_long_task_seconds', longTasks)).toBeGreaterThanOrEqual(
+      blockedMs.length,
+    );
+    expect(metrics.sum('pulse_long_task_seconds', longTasks)).toBeGreaterThanOrEqual(
+      blockedMs.reduce((a, b) => a + b) / 1000,
+    );
+    const expectedTbt = blockedMs.reduce((sum, ms) => sum + ms - 50, 0) / 1000;
+    expect(metrics.count('pulse_total_blocking_time_seconds', productRoute)).toBe(1);
+    expect(metrics.sum('pulse_total_blocking_time_seconds', productRoute)).toBeGreaterThanOrEqual(
+      expectedTbt,
+    );
+  });
+
+  it('scores each page view once', () => {
+    expect(metrics.count('pulse_page_score', productRoute)).toBe(1);
+    expect(metrics.count('pulse_page_score', checkoutRoute)).toBe(1);
+    const productScore = metrics.sum('pulse_page_score', productRoute);
+    expect(productScore).toBeGreaterThan(0);
+    expect(productScore).toBeLessThanOrEqual(100);
+    // The checkout page neither shifts nor blocks: it must score better than the product page.
+    expect(metrics.sum('pulse_page_score', checkoutRoute)).toBeGreaterThan(productScore);
+  });
+
+  it('puts no query string, fragment, id or uuid into any label', () => {
+    const values = metrics.families
+      .filter((family) => family.name.startsWith('pulse_'))
+      .flatMap((family) => family.metrics.flatMap((sample) => Object.values(sample.labels ?? {})));
+    expect(values.length).toBeGreaterThan(0);
+    for (const value of values) {
+      expect(value).not.toMatch(/[?#]|12345|3f2504e0|newsletter|utm_|step=|email|reviews|summary/);
+    }
+  });
+
+  it('raises no error in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
