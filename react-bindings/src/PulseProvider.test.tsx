@@ -1,0 +1,152 @@
+// @vitest-environment happy-dom
+import { StrictMode, type ReactNode } from 'react';
+import { cleanup, render } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { init, type PulseClient, type PulseConfig } from '@pulse/sdk';
+import { createFakeClient, type FakeClient } from '../../test/react/fakeClient.js';
+import { PulseProvider } from './PulseProvider.js';
+import { inertClient } from './inertClient.js';
+import { usePulse } from './usePulse.js';
+import { usePulseRoute } from './usePulseRoute.js';
+
+vi.mock('@pulse/sdk', async () => {
+  const { createFakeClient } = await import('../../test/react/fakeClient.js');
+  return { init: vi.fn(() => createFakeClient()) };
+});
+
+const initMock = vi.mocked(init);
+const createdClient = (call = 0) => initMock.mock.results[call]?.value as FakeClient;
+const configOf = (call = 0) => initMock.mock.calls[call]?.[0] as PulseConfig;
+/** Lets the provider's deferred stop run. */
+const settle = () => new Promise<void>((resolve) => queueMicrotask(resolve));
+
+let seen: PulseClient[] = [];
+function ShowClient(): ReactNode {
+  seen.push(usePulse());
+  return null;
+}
+
+afterEach(async () => {
+  cleanup();
+  await settle();
+  initMock.mockClear();
+  seen = [];
+  delete (window as { Pulse?: PulseClient }).Pulse;
+});
+
+describe('PulseProvider with config', () => {
+  it('initialises the SDK once under StrictMode and provides that client', async () => {
+    const view = render(
+      <StrictMode>
+        <PulseProvider config={{ app: 'strict-app', collector: 'http://127.0.0.1:1' }}>
+          <ShowClient />
+        </PulseProvider>
+      </StrictMode>,
+    );
+    expect(initMock).toHaveBeenCalledTimes(1);
+    expect(configOf()).toMatchObject({ app: 'strict-app', collector: 'http://127.0.0.1:1' });
+    expect(new Set(seen)).toEqual(new Set([createdClient()]));
+
+    // StrictMode's simulated unmount and remount must not have stopped the client.
+    await settle();
+    expect(createdClient().stops).toBe(0);
+
+    view.unmount();
+    await settle();
+    expect(createdClient().stops).toBe(1);
+    expect(createdClient().listenerCount()).toBe(0);
+  });
+
+  it('ignores a new config object with the same app on re-render', () => {
+    const view = render(<PulseProvider config={{ app: 'rerender-app' }} />);
+    view.rerender(<PulseProvider config={{ app: 'rerender-app', release: '2' }} />);
+    view.rerender(<PulseProvider config={{ app: 'rerender-app' }} />);
+    expect(initMock).toHaveBeenCalledTimes(1);
+  });
+
+  it('shares one client between providers of the same app and stops it after the last', async () => {
+    const first = render(<PulseProvider config={{ app: 'shared-app' }} />);
+    const second = render(<PulseProvider config={{ app: 'shared-app' }} />);
+    expect(initMock).toHaveBeenCalledTimes(1);
+    first.unmount();
+    await settle();
+    expect(createdClient().stops).toBe(0);
+    second.unmount();
+    await settle();
+    expect(createdClient().stops).toBe(1);
+  });
+
+  it('initialises a fresh client when the app mounts again after a real unmount', async () => {
+    render(<PulseProvider config={{ app: 'again-app' }} />).unmount();
+    await settle();
+    render(<PulseProvider config={{ app: 'again-app' }} />);
+    expect(initMock).toHaveBeenCalledTimes(2);
+    expect(createdClient(1)).not.toBe(createdClient(0));
+  });
+
+  it('lets the SDK read the route template the app reported', () => {
+    function Route({ template }: { template: string }): ReactNode {
+      usePulseRoute(template);
+      return null;
+    }
+    render(
+      <PulseProvider config={{ app: 'route-app' }}>
+        <Route template="/users/:id" />
+      </PulseProvider>,
+    );
+    const route = configOf().route;
+    expect(typeof route).toBe('function');
+    expect((route as () => string | undefined)()).toBe('/users/:id');
+  });
+
+  it("keeps the app's own route option", () => {
+    const route = () => '/from-app';
+    render(<PulseProvider config={{ app: 'own-route-app', route }} />);
+    expect(configOf().route).toBe(route);
+  });
+});
+
+describe('PulseProvider with client', () => {
+  it('provides the given client, never initialises and never stops it', async () => {
+    const client = createFakeClient();
+    const view = render(
+      <StrictMode>
+        <PulseProvider client={client}>
+          <ShowClient />
+        </PulseProvider>
+      </StrictMode>,
+    );
+    expect(initMock).not.toHaveBeenCalled();
+    expect(new Set(seen)).toEqual(new Set([client]));
+    view.unmount();
+    await settle();
+    expect(client.stops).toBe(0);
+    expect(client.listenerCount()).toBe(0);
+  });
+});
+
+describe('usePulse outside a provider', () => {
+  it("falls back to the script tag's window.Pulse", () => {
+    const scriptTagClient = createFakeClient();
+    (window as { Pulse?: PulseClient }).Pulse = scriptTagClient;
+    render(<ShowClient />);
+    expect(seen[0]).toBe(scriptTagClient);
+  });
+
+  it('returns an inert client that records nothing and never throws', () => {
+    render(<ShowClient />);
+    const client = seen[0] as PulseClient;
+    expect(client).toBe(inertClient);
+    expect(client.sampled).toBe(false);
+    expect(() => {
+      client.track('x');
+      client.time('x', 1);
+      client.setRoute('/x');
+      client.record({ k: 'view' });
+      client.emit({ k: 'view' });
+      client.onMetric(() => {})();
+      client.flush();
+      client.stop();
+    }).not.toThrow();
+  });
+});
