@@ -1,0 +1,5 @@
+/**
+ * `@pulse/sdk/socket.io`: socket.io connection quality (RTT, jitter, loss, reconnects) for Pulse.
+ * socket.io-client is not imported at runtime; the app passes its own socket.
+ */
+export { monitorSocket, type MonitorSocketOptions } from './monitorSocket.js';

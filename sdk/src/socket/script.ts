@@ -1,0 +1,26 @@
+/**
+ * Script-tag entry, built to `pulse.socket.js` (IIFE) and served by the collector at
+ * `/pulse.socket.js`. Load it after `/pulse.js`; it adds `Pulse.monitorSocket(socket, options?)`,
+ * bound to the page's global Pulse client:
+ *
+ * ```html
+ * <script src="https://rum.example.com/pulse.js" data-app="chat" defer></script>
+ * <script src="https://rum.example.com/pulse.socket.js" defer></script>
+ * <script>addEventListener('DOMContentLoaded', () => Pulse.monitorSocket(io()));</script>
+ * ```
+ */
+import type { Socket } from 'socket.io-client';
+import type { PulseClient } from '../types.js';
+import { monitorSocket, type MonitorSocketOptions } from './monitorSocket.js';
+
+/** `window.Pulse` once this script has run. */
+export type PulseWithSocket = PulseClient & {
+  /** Monitors a socket.io-client socket; returns `stop()`. See `@pulse/sdk/socket.io`. */
+  monitorSocket(socket: Socket, options?: MonitorSocketOptions): () => void;
+};
+
+const global = window as { Pulse?: PulseWithSocket };
+if (global.Pulse) {
+  // Looked up on every call: the client the page has when it starts monitoring is the one to use.
+  global.Pulse.monitorSocket = (socket, options) => monitorSocket(global.Pulse!, socket, options);
+}
