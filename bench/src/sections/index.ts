@@ -1,0 +1,5 @@
+import type { Section } from '../section.js';
+import { sizeSection } from './size.js';
+
+/** Every benchmark, in the order BENCHMARKS.md lists them. */
+export const SECTIONS: Section[] = [sizeSection];
