@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { StrictMode, type ReactNode } from 'react';
+import { StrictMode, useLayoutEffect, type ReactNode } from 'react';
 import { cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { init, type PulseClient, type PulseConfig } from '@pulse/sdk';
@@ -35,17 +35,31 @@ afterEach(async () => {
 });
 
 describe('PulseProvider with config', () => {
-  it('initialises the SDK once under StrictMode and provides that client', async () => {
+  it('initialises the SDK once under StrictMode, after mount, and forwards to it', async () => {
+    function EarlyTracker(): ReactNode {
+      seen.push(usePulse());
+      // Children's layout effects run before the provider's: this call precedes init.
+      useLayoutEffect(() => seen[0]?.track('early'), []);
+      return null;
+    }
     const view = render(
       <StrictMode>
         <PulseProvider config={{ app: 'strict-app', collector: 'http://127.0.0.1:1' }}>
-          <ShowClient />
+          <EarlyTracker />
         </PulseProvider>
       </StrictMode>,
     );
     expect(initMock).toHaveBeenCalledTimes(1);
     expect(configOf()).toMatchObject({ app: 'strict-app', collector: 'http://127.0.0.1:1' });
-    expect(new Set(seen)).toEqual(new Set([createdClient()]));
+    expect(new Set(seen).size).toBe(1);
+    // StrictMode runs that effect twice: queued before init and replayed, then forwarded.
+    expect(createdClient().tracked).toEqual([
+      ['early', undefined],
+      ['early', undefined],
+    ]);
+
+    (seen[0] as PulseClient).time('after-start', 5);
+    expect(createdClient().timed).toEqual([['after-start', 5]]);
 
     // StrictMode's simulated unmount and remount must not have stopped the client.
     await settle();
@@ -55,6 +69,24 @@ describe('PulseProvider with config', () => {
     await settle();
     expect(createdClient().stops).toBe(1);
     expect(createdClient().listenerCount()).toBe(0);
+  });
+
+  it('forwards live updates to listeners subscribed before and after init', () => {
+    const updates: string[] = [];
+    function Listener(): ReactNode {
+      const client = usePulse();
+      useLayoutEffect(() => client.onMetric((update) => updates.push(update.k)), [client]);
+      return null;
+    }
+    render(
+      <PulseProvider config={{ app: 'listen-app' }}>
+        <Listener />
+      </PulseProvider>,
+    );
+    createdClient().emit({ k: 'view' });
+    expect(updates).toEqual(['view']);
+    // One forwarding subscription for every listener of the app.
+    expect(createdClient().listenerCount()).toBe(1);
   });
 
   it('ignores a new config object with the same app on re-render', () => {
@@ -84,19 +116,28 @@ describe('PulseProvider with config', () => {
     expect(createdClient(1)).not.toBe(createdClient(0));
   });
 
-  it('lets the SDK read the route template the app reported', () => {
+  it('names the first page view by the route template, and reports later ones', () => {
     function Route({ template }: { template: string }): ReactNode {
       usePulseRoute(template);
       return null;
     }
-    render(
-      <PulseProvider config={{ app: 'route-app' }}>
-        <Route template="/users/:id" />
-      </PulseProvider>,
+    const app = (template: string) => (
+      <StrictMode>
+        <PulseProvider config={{ app: 'route-app' }}>
+          <Route template={template} />
+        </PulseProvider>
+      </StrictMode>
     );
+    const view = render(app('/users/:id'));
     const route = configOf().route;
     expect(typeof route).toBe('function');
     expect((route as () => string | undefined)()).toBe('/users/:id');
+    // Known at init: no navigation for it.
+    expect(createdClient().routes).toEqual([]);
+
+    view.rerender(app('/orders/:orderId'));
+    expect(createdClient().routes).toEqual(['/orders/:orderId']);
+    expect((route as () => string | undefined)()).toBe('/orders/:orderId');
   });
 
   it("keeps the app's own route option", () => {

@@ -1,7 +1,9 @@
-import type { PulseClient, PulseConfig } from '@pulse/sdk';
+import type { PulseConfig } from '@pulse/sdk';
+import { init } from '@pulse/sdk';
+import { createDeferredClient, type DeferredClient } from './deferredClient.js';
 
 interface CachedClient {
-  client: PulseClient;
+  client: DeferredClient;
   /** Mounted providers using this client. */
   mounts: number;
 }
@@ -13,28 +15,26 @@ interface CachedClient {
  */
 const clients = new Map<string, CachedClient>();
 
-/** The cached client for `config.app`, created with `create` on first use. */
-export function obtainClient(
-  config: PulseConfig,
-  create: (config: PulseConfig) => PulseClient,
-): PulseClient {
+/** The app's client, created (not started) on first use: safe to call during render. */
+export function obtainClient(config: PulseConfig): DeferredClient {
   let cached = clients.get(config.app);
   if (!cached) {
-    cached = { client: create(config), mounts: 0 };
+    cached = { client: createDeferredClient(config, init), mounts: 0 };
     clients.set(config.app, cached);
   }
   return cached.client;
 }
 
 /**
- * Marks the app's client as used by one mounted provider; the returned release stops the client
- * once no provider uses it any more. The stop waits a microtask because StrictMode's simulated
- * unmount is followed at once by a remount, which must find the same, still running client.
+ * Marks the app's client as used by one mounted provider and starts it; the returned release
+ * stops it once no provider uses it any more. The stop waits a microtask because StrictMode's
+ * simulated unmount is followed at once by a remount, which must find the same running client.
  */
 export function retainClient(app: string): () => void {
   const cached = clients.get(app);
   if (!cached) return () => {};
   cached.mounts += 1;
+  cached.client.start();
   return () => {
     cached.mounts -= 1;
     queueMicrotask(() => {

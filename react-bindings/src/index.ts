@@ -18,3 +18,8 @@ export { useTrack } from './useTrack.js';
 export { useTiming } from './useTiming.js';
 export { usePulseRoute } from './usePulseRoute.js';
 export { PulseProfiler, type PulseProfilerProps } from './PulseProfiler.js';
+export {
+  PulseErrorBoundary,
+  type PulseErrorBoundaryProps,
+  type PulseErrorFallbackProps,
+} from './PulseErrorBoundary.js';

@@ -22,26 +22,25 @@ const app = (client: FakeClient, template: string | undefined) => (
 );
 
 describe('usePulseRoute', () => {
-  it('names the first page view without a navigation, then reports each change once', () => {
+  it('reports each template change once, under StrictMode too', () => {
     const client = createFakeClient();
     const view = render(app(client, '/users/:id'));
-    expect(client.routes).toEqual([]);
-
     view.rerender(app(client, '/users/:id'));
-    expect(client.routes).toEqual([]);
+    expect(client.routes).toEqual(['/users/:id']);
 
     view.rerender(app(client, '/orders/:orderId'));
     view.rerender(app(client, '/orders/:orderId'));
     view.rerender(app(client, '/users/:id'));
-    expect(client.routes).toEqual(['/orders/:orderId', '/users/:id']);
+    expect(client.routes).toEqual(['/users/:id', '/orders/:orderId', '/users/:id']);
   });
 
   it('reports nothing while the template is unknown', () => {
     const client = createFakeClient();
     const view = render(app(client, undefined));
+    expect(client.routes).toEqual([]);
     view.rerender(app(client, '/a'));
     view.rerender(app(client, undefined));
     view.rerender(app(client, '/b'));
-    expect(client.routes).toEqual(['/b']);
+    expect(client.routes).toEqual(['/a', '/b']);
   });
 });
