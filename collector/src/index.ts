@@ -1,1 +1,28 @@
-export type { Beacon } from '@pulse/sdk/protocol';
+/**
+ * `@pulse/collector`: RUM ingest, scoring and Prometheus export as a fastify server.
+ *
+ * ```ts
+ * const app = await createCollector({ allowOrigins: ['https://shop.example.com'] });
+ * await app.listen({ port: 8080, host: '0.0.0.0' });
+ * ```
+ */
+export { createCollector, resolveCollectorOptions } from './server.js';
+export {
+  defaultCollectorOptions,
+  type CollectorOptions,
+  type RateLimitOptions,
+  type ScriptName,
+} from './options.js';
+export {
+  OTHER,
+  CAPPED_LABELS,
+  createPulseMetrics,
+  type CappedLabel,
+  type PulseMetrics,
+  type PulseMetricsDecoration,
+} from './metrics.js';
+export { REJECT_REASONS, type RejectReason, type RejectionBody } from './rejection.js';
+export { BeaconSchema, PulseEventSchema } from './schema.js';
+export { INGEST_PATH, INGEST_KEY_HEADER } from './ingest.js';
+export { PROTOCOL_VERSION } from '@pulse/sdk/protocol';
+export type { Beacon, PulseEvent } from '@pulse/sdk/protocol';

@@ -1,0 +1,125 @@
+/**
+ * `GET /pulse.js` and `GET /pulse.socket.js`: the SDK's script-tag builds, served from memory.
+ *
+ * Each file is read and compressed once at startup (brotli, gzip), so serving costs no disk or
+ * CPU per request. The URL is unversioned, so the cache policy is "fresh for an hour, then
+ * revalidate" with a strong ETag per encoding: a deploy reaches every page within an hour, and
+ * revalidation is a 304 without a body. CORS is open for these files: any page may load the SDK.
+ * If the SDK has not been built, the route answers a clear 503 instead of failing startup.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ScriptName } from './options.js';
+
+const SCRIPT_NAMES: readonly ScriptName[] = ['pulse.js', 'pulse.socket.js'];
+export const SCRIPT_CACHE_CONTROL = 'public, max-age=3600, stale-while-revalidate=86400';
+const CONTENT_TYPE = 'application/javascript; charset=utf-8';
+
+type Encoding = 'br' | 'gzip' | 'identity';
+
+interface Representation {
+  body: Buffer;
+  etag: string;
+}
+
+type LoadedScript =
+  | { available: true; representations: Record<Encoding, Representation> }
+  | { available: false; message: string };
+
+const etagOf = (body: Buffer, encoding: Encoding) =>
+  `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}-${encoding}"`;
+
+const represent = (body: Buffer, encoding: Encoding): Representation => ({
+  body,
+  etag: etagOf(body, encoding),
+});
+
+/** Where the built SDK file is, via the `@pulse/sdk` package's exports map. */
+function resolveSdkFile(name: ScriptName): string {
+  return createRequire(import.meta.url).resolve(`@pulse/sdk/${name}`);
+}
+
+async function loadScript(name: ScriptName, path: string | undefined): Promise<LoadedScript> {
+  let source: Buffer;
+  try {
+    source = await readFile(path ?? resolveSdkFile(name));
+  } catch {
+    return {
+      available: false,
+      message: `${name} is not built; run \`npm run build -w @pulse/sdk\` and restart`,
+    };
+  }
+  const brotli = brotliCompressSync(source, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY },
+  });
+  return {
+    available: true,
+    representations: {
+      br: represent(brotli, 'br'),
+      gzip: represent(gzipSync(source, { level: 9 }), 'gzip'),
+      identity: represent(source, 'identity'),
+    },
+  };
+}
+
+/** Best encoding the client accepts (q > 0), preferring brotli. */
+export function chooseEncoding(acceptEncoding: string | undefined): Encoding {
+  const accepted = new Set<string>();
+  for (const part of (acceptEncoding ?? '').split(',')) {
+    const [token = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
+    if (q === undefined || Number(q.slice(2)) > 0) accepted.add(token.trim());
+  }
+  if (accepted.has('br')) return 'br';
+  if (accepted.has('gzip')) return 'gzip';
+  return 'identity';
+}
+
+/** RFC 9110 weak comparison, as If-None-Match requires: `W/"x"` matches `"x"`. */
+export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+export interface AssetsPluginOptions {
+  scripts: Partial<Record<ScriptName, string>>;
+}
+
+export const assetsPlugin = fp(
+  async (app: FastifyInstance, options: AssetsPluginOptions) => {
+    for (const name of SCRIPT_NAMES) {
+      const script = await loadScript(name, options.scripts[name]);
+      if (!script.available) app.log.warn({ script: name }, script.message);
+
+      app.get(`/${name}`, async (request: FastifyRequest, reply: FastifyReply) => {
+        reply.header('access-control-allow-origin', '*');
+        reply.header('cross-origin-resource-policy', 'cross-origin');
+        if (!script.available) {
+          return reply.code(503).header('cache-control', 'no-store').send({
+            error: 'Service Unavailable',
+            reason: 'sdk_not_built',
+            message: script.message,
+          });
+        }
+        const encoding = chooseEncoding(request.headers['accept-encoding']);
+        const { body, etag } = script.representations[encoding];
+        reply
+          .header('etag', etag)
+          .header('cache-control', SCRIPT_CACHE_CONTROL)
+          .header('vary', 'accept-encoding')
+          .header('x-content-type-options', 'nosniff');
+        if (ifNoneMatchHits(request.headers['if-none-match'], etag)) {
+          return reply.code(304).send();
+        }
+        if (encoding !== 'identity') reply.header('content-encoding', encoding);
+        return reply.type(CONTENT_TYPE).send(body);
+      });
+    }
+  },
+  { fastify: '5.x', name: 'pulse-assets' },
+);

@@ -1,0 +1,62 @@
+/**
+ * Well-formed example beacons, one event of each kind, for tests, benchmarks and load tools
+ * that need valid traffic without a browser.
+ */
+import { PROTOCOL_VERSION, type Beacon, type PulseEvent } from '@pulse/sdk/protocol';
+
+/** One valid event of each kind, with realistic values. */
+export const exampleEvents: { [K in PulseEvent['k']]: Extract<PulseEvent, { k: K }> } = {
+  view: { k: 'view' },
+  page: {
+    k: 'page',
+    vitals: {
+      LCP: { value: 2140, rating: 'good', target: 'main>h1#hero' },
+      INP: { value: 312, rating: 'needs-improvement', target: 'button#buy', type: 'click' },
+      CLS: { value: 0.12, rating: 'needs-improvement', target: 'div#slot' },
+      FCP: { value: 980, rating: 'good' },
+      TTFB: { value: 210, rating: 'good' },
+    },
+    tbt: 320,
+    heap: 18_350_080,
+  },
+  long: { k: 'long', kind: 'longtask', d: 120 },
+  error: { k: 'error', kind: 'error', fp: 'a1b2c3d4' },
+  event: { k: 'event', name: 'checkout', value: 2 },
+  timing: { k: 'timing', name: 'search-results', d: 340 },
+  socket: {
+    k: 'socket',
+    transport: 'websocket',
+    probes: 5,
+    lost: 0,
+    rtt: 42,
+    p50: 40,
+    p95: 61,
+    jitter: 3.5,
+    loss: 0,
+    reconnects: 1,
+    disconnects: ['transport close'],
+    upgrades: 1,
+    msgIn: 12,
+    msgOut: 9,
+  },
+};
+
+/** A valid beacon carrying `events` (default: one of each kind), with `overrides` applied. */
+export function exampleBeacon(
+  events: readonly PulseEvent[] = Object.values(exampleEvents),
+  overrides: Partial<Beacon> = {},
+): Beacon {
+  return {
+    v: PROTOCOL_VERSION,
+    app: 'shop',
+    release: '1.4.2',
+    session: 'k3j9x0q2',
+    page: 'p7f2m1',
+    route: '/products/:id',
+    nav: 'navigate',
+    device: 'desktop',
+    ect: '4g',
+    events: [...events],
+    ...overrides,
+  };
+}

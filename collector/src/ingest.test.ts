@@ -1,0 +1,366 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { exampleBeacon, exampleEvents } from './exampleBeacons.js';
+import type { CollectorOptions } from './options.js';
+import { REJECT_REASONS, type RejectReason } from './rejection.js';
+import { lookupSeries } from './seriesLookup.js';
+import { createCollector } from './server.js';
+
+const SITE = 'https://shop.example.com';
+
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+async function collector(options: Partial<CollectorOptions> = {}) {
+  app = await createCollector({ processMetrics: false, rateLimit: false, ...options });
+  return app;
+}
+
+function post(
+  target: FastifyInstance,
+  body: unknown,
+  {
+    contentType = 'text/plain;charset=UTF-8',
+    headers = {},
+  }: { contentType?: string; headers?: Record<string, string> } = {},
+) {
+  return target.inject({
+    method: 'POST',
+    url: '/v1/rum',
+    headers: { 'content-type': contentType, ...headers },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+async function rejected(target: FastifyInstance, reason: RejectReason) {
+  return (await lookupSeries(target.pulse.registry)).value('pulse_rejected_total', { reason });
+}
+
+describe('POST /v1/rum accepts beacons', () => {
+  it('answers 204 to a text/plain beacon (sendBeacon) and records it', async () => {
+    const target = await collector();
+    const response = await post(target, exampleBeacon());
+    expect(response.statusCode).toBe(204);
+    expect(response.body).toBe('');
+    const series = await lookupSeries(target.pulse.registry);
+    expect(series.value('pulse_beacons_total', { app: 'shop' })).toBe(1);
+    expect(series.value('pulse_events_total', { app: 'shop' })).toBe(7);
+  });
+
+  it('answers 204 to an application/json beacon (fetch keepalive)', async () => {
+    const target = await collector();
+    const response = await post(target, exampleBeacon(), { contentType: 'application/json' });
+    expect(response.statusCode).toBe(204);
+  });
+
+  it('accepts a beacon with no events (only a dropped count)', async () => {
+    const target = await collector();
+    const response = await post(target, exampleBeacon([], { dropped: 12 }));
+    expect(response.statusCode).toBe(204);
+    const series = await lookupSeries(target.pulse.registry);
+    expect(series.value('pulse_sdk_dropped_events_total', { app: 'shop' })).toBe(12);
+  });
+
+  it('allows listed origins and requests without an Origin header', async () => {
+    const target = await collector({ allowOrigins: [SITE] });
+    const listed = await post(target, exampleBeacon(), { headers: { origin: SITE } });
+    expect(listed.statusCode).toBe(204);
+    expect(listed.headers['access-control-allow-origin']).toBe(SITE);
+    expect((await post(target, exampleBeacon())).statusCode).toBe(204);
+  });
+
+  it('answers the CORS preflight of a JSON fetch from a listed origin', async () => {
+    const target = await collector({ allowOrigins: [SITE] });
+    const response = await target.inject({
+      method: 'OPTIONS',
+      url: '/v1/rum',
+      headers: {
+        origin: SITE,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe(SITE);
+    expect(String(response.headers['access-control-allow-methods'])).toContain('POST');
+  });
+
+  it('accepts the ingest key in the body or in the x-pulse-key header', async () => {
+    const target = await collector({ ingestKey: 's3cret-key' });
+    expect((await post(target, exampleBeacon(undefined, { key: 's3cret-key' }))).statusCode).toBe(
+      204,
+    );
+    const viaHeader = await post(target, exampleBeacon(), {
+      headers: { 'x-pulse-key': 's3cret-key' },
+    });
+    expect(viaHeader.statusCode).toBe(204);
+  });
+});
+
+describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () => {
+  const valid = exampleBeacon();
+  const withEvent = (event: unknown) => ({ ...valid, events: [event] });
+  const withPage = (page: Record<string, unknown>) => withEvent({ ...exampleEvents.page, ...page });
+
+  const cases: {
+    name: string;
+    body: unknown;
+    reason: RejectReason;
+    status: number;
+    contentType?: string;
+    options?: Partial<CollectorOptions>;
+    headers?: Record<string, string>;
+  }[] = [
+    { name: 'malformed JSON', body: '{"v":1,', reason: 'malformed_json', status: 400 },
+    { name: 'an empty body', body: '', reason: 'malformed_json', status: 400 },
+    {
+      name: 'prototype poisoning',
+      body: '{"v":1,"__proto__":{"polluted":true}}',
+      reason: 'malformed_json',
+      status: 400,
+    },
+    { name: 'a JSON array', body: [valid], reason: 'schema', status: 400 },
+    { name: 'JSON null', body: 'null', reason: 'schema', status: 400 },
+    {
+      name: 'a string where a number goes',
+      body: withPage({ tbt: '12' }),
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'a number where a string goes',
+      body: { ...valid, app: 42 },
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'an unknown top-level field',
+      body: { ...valid, extra: 1 },
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'an unknown event field',
+      body: withEvent({ ...exampleEvents.long, stack: 'at x' }),
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'an unknown event kind',
+      body: withEvent({ k: 'fid', d: 3 }),
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'a missing field',
+      body: { ...valid, route: undefined },
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'a negative duration',
+      body: withEvent({ ...exampleEvents.long, d: -5 }),
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'Infinity (1e999)',
+      body: JSON.stringify(withPage({ tbt: 1 })).replace('"tbt":1', '"tbt":1e999'),
+      reason: 'schema',
+      status: 400,
+    },
+    { name: 'a huge duration', body: withPage({ tbt: 1e12 }), reason: 'schema', status: 400 },
+    {
+      name: 'a loss ratio above 1',
+      body: withEvent({ ...exampleEvents.socket, loss: 1.5 }),
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'a fractional count',
+      body: withEvent({ ...exampleEvents.socket, probes: 2.5 }),
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'a negative custom value',
+      body: withEvent({ ...exampleEvents.event, value: -1 }),
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'label injection `"}` in a route',
+      body: { ...valid, route: '/a"} evil{x="1' },
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'a newline in a route',
+      body: { ...valid, route: '/a\n# TYPE x counter' },
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'a backslash in a route',
+      body: { ...valid, route: '/a\\b' },
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'a space in a route',
+      body: { ...valid, route: '/a b' },
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'a query string in a route',
+      body: { ...valid, route: '/a?email=x' },
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'a control character in an app',
+      body: { ...valid, app: 'shop\u0000' },
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'braces in an event name',
+      body: withEvent({ k: 'event', name: 'x{y}' }),
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'an over-long route',
+      body: { ...valid, route: `/${'a'.repeat(300)}` },
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'an unknown device',
+      body: { ...valid, device: 'fridge' },
+      reason: 'schema',
+      status: 400,
+    },
+    { name: 'another protocol version', body: { ...valid, v: 2 }, reason: 'version', status: 400 },
+    { name: 'a version string', body: { ...valid, v: '1' }, reason: 'version', status: 400 },
+    {
+      name: 'too many events',
+      body: exampleBeacon(Array.from({ length: 11 }, () => exampleEvents.view)),
+      reason: 'too_many_events',
+      status: 413,
+      options: { maxEventsPerBeacon: 10 },
+    },
+    {
+      name: 'an oversized body',
+      body: exampleBeacon([{ k: 'error', kind: 'error', fp: 'x', msg: 'm'.repeat(200) }]),
+      reason: 'too_large',
+      status: 413,
+      options: { bodyLimit: 256 },
+    },
+    {
+      name: 'a form body',
+      body: 'v=1',
+      reason: 'content_type',
+      status: 415,
+      contentType: 'application/x-www-form-urlencoded',
+    },
+    {
+      name: 'a multipart body',
+      body: '--x--',
+      reason: 'content_type',
+      status: 415,
+      contentType: 'multipart/form-data; boundary=x',
+    },
+    {
+      name: 'a missing ingest key',
+      body: valid,
+      reason: 'ingest_key',
+      status: 401,
+      options: { ingestKey: 's3cret-key' },
+    },
+    {
+      name: 'a wrong ingest key',
+      body: { ...valid, key: 'guess' },
+      reason: 'ingest_key',
+      status: 403,
+      options: { ingestKey: 's3cret-key' },
+    },
+    {
+      name: 'a disallowed origin',
+      body: valid,
+      reason: 'origin',
+      status: 403,
+      options: { allowOrigins: [SITE] },
+      headers: { origin: 'https://evil.example.net' },
+    },
+    {
+      name: 'an opaque (null) origin',
+      body: valid,
+      reason: 'origin',
+      status: 403,
+      options: { allowOrigins: [SITE] },
+      headers: { origin: 'null' },
+    },
+  ];
+
+  it.each(cases)('$name → $status $reason', async (c) => {
+    const target = await collector(c.options);
+    const before = await rejected(target, c.reason);
+    const response = await post(target, c.body, {
+      contentType: c.contentType,
+      headers: c.headers,
+    });
+    expect(response.statusCode).toBe(c.status);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    const body = response.json<{ error: string; reason: string; message: string }>();
+    expect(body.reason).toBe(c.reason);
+    expect(body.error).toEqual(expect.any(String));
+    expect(body.message.length).toBeGreaterThan(0);
+    expect(await rejected(target, c.reason)).toBe(before + 1);
+    // Nothing of a refused beacon is recorded.
+    expect((await lookupSeries(target.pulse.registry)).value('pulse_beacons_total')).toBe(0);
+  });
+
+  it('names where a schema problem is', async () => {
+    const target = await collector();
+    const response = await post(target, withEvent({ ...exampleEvents.long, d: -5 }));
+    expect(response.json<{ message: string }>().message).toMatch(/events\/0/);
+  });
+
+  it('rate-limits a client with 429 and Retry-After, counted as rate_limited', async () => {
+    const target = await collector({ rateLimit: { max: 2, timeWindow: 60_000 } });
+    expect((await post(target, valid)).statusCode).toBe(204);
+    expect((await post(target, valid)).statusCode).toBe(204);
+    const limited = await post(target, valid);
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.json<{ reason: string }>().reason).toBe('rate_limited');
+    expect(await rejected(target, 'rate_limited')).toBe(1);
+  });
+
+  it('starts every reason at 0, so the series exist before the first rejection', async () => {
+    const target = await collector();
+    const series = await lookupSeries(target.pulse.registry);
+    const reasons = series.labelSets('pulse_rejected_total').map((labels) => labels.reason);
+    expect(reasons.sort()).toEqual([...REJECT_REASONS].sort());
+  });
+
+  it('keeps good beacons flowing after bad ones', async () => {
+    const target = await collector();
+    await post(target, '{"broken');
+    await post(target, { ...valid, route: '/x"}' });
+    expect((await post(target, valid)).statusCode).toBe(204);
+    const series = await lookupSeries(target.pulse.registry);
+    expect(series.value('pulse_beacons_total', { app: 'shop' })).toBe(1);
+  });
+
+  it('only answers POST on the beacon path', async () => {
+    const target = await collector();
+    const response = await target.inject({ method: 'GET', url: '/v1/rum' });
+    expect(response.statusCode).toBe(404);
+  });
+});

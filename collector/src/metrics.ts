@@ -1,0 +1,282 @@
+/**
+ * The Prometheus series of SPEC.md ("Prometheus series"), registered in one prom-client Registry
+ * per collector, and `GET /metrics`.
+ *
+ * Histograms, never summaries: histogram buckets add up across collector replicas
+ * (`sum by (le)`), summary quantiles do not. Buckets are chosen for the data: vitals straddle
+ * the web-vitals good/poor thresholds so "% good" and p75 can be read off the buckets exactly.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  Counter,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type Metric,
+  type OpenMetricsContentType,
+} from 'prom-client';
+import { REJECT_REASONS } from './rejection.js';
+
+/** `__other__`: the label value every capped label falls back to. */
+export const OTHER = '__other__';
+
+/** Labels capped per app, as counted by `pulse_label_overflow_total{label}`. */
+export const CAPPED_LABELS = ['app', 'route', 'name'] as const;
+export type CappedLabel = (typeof CAPPED_LABELS)[number];
+
+// Thresholds (s): INP 0.2/0.5, TTFB 0.8/1.8, FCP 1.8/3, LCP 2.5/4 — each one is a bucket bound.
+const VITAL_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1, 1.2, 1.8, 2.5, 3, 4, 6, 10, 20];
+// CLS thresholds 0.1/0.25.
+const LAYOUT_SHIFT_BUCKETS = [0.01, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2];
+const SCORE_BUCKETS = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+// A long task is > 50 ms by definition.
+const LONG_TASK_BUCKETS = [0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5];
+// TBT thresholds 0.2/0.6.
+const BLOCKING_TIME_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.6, 1, 2, 5, 10];
+// 4 MiB .. 4 GiB, doubling.
+const HEAP_BUCKETS = Array.from({ length: 11 }, (_, i) => 2 ** (22 + i));
+const RTT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5];
+const JITTER_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1];
+// Most windows lose nothing: `le="0"` separates clean windows from lossy ones.
+const LOSS_BUCKETS = [0, 0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
+const CUSTOM_TIMING_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** Every Pulse series, typed by its label names. */
+export interface PulseMetrics {
+  webVitalSeconds: Histogram<'app' | 'route' | 'metric' | 'device'>;
+  layoutShiftScore: Histogram<'app' | 'route' | 'device'>;
+  webVitalRatingTotal: Counter<'app' | 'route' | 'metric' | 'rating'>;
+  pageScore: Histogram<'app' | 'route' | 'device'>;
+  pageViewsTotal: Counter<'app' | 'route' | 'navigation'>;
+  longTaskSeconds: Histogram<'app' | 'route' | 'kind'>;
+  totalBlockingTimeSeconds: Histogram<'app' | 'route'>;
+  jsHeapUsedBytes: Histogram<'app' | 'device'>;
+  socketRttSeconds: Histogram<'app' | 'transport'>;
+  socketJitterSeconds: Histogram<'app' | 'transport'>;
+  socketLossRatio: Histogram<'app' | 'transport'>;
+  socketScore: Histogram<'app' | 'transport'>;
+  socketReconnectsTotal: Counter<'app'>;
+  socketDisconnectsTotal: Counter<'app' | 'reason'>;
+  customEventsTotal: Counter<'app' | 'name'>;
+  customTimingSeconds: Histogram<'app' | 'name'>;
+  jsErrorsTotal: Counter<'app' | 'route' | 'kind'>;
+  beaconsTotal: Counter<'app'>;
+  eventsTotal: Counter<'app' | 'kind'>;
+  sdkDroppedEventsTotal: Counter<'app'>;
+  rejectedTotal: Counter<'reason'>;
+  labelOverflowTotal: Counter<'label'>;
+}
+
+/** Registers every Pulse series in `registry` and returns them. */
+export function createPulseMetrics(registry: Registry): PulseMetrics {
+  const registers = [registry];
+  const histogram = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    buckets: number[],
+  ) => new Histogram<L>({ name, help, labelNames, buckets, registers });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name, help, labelNames, registers });
+
+  const metrics: PulseMetrics = {
+    webVitalSeconds: histogram(
+      'pulse_web_vital_seconds',
+      'Final Core Web Vital value of a page view (LCP, INP, FCP, TTFB), seconds.',
+      ['app', 'route', 'metric', 'device'],
+      VITAL_BUCKETS,
+    ),
+    layoutShiftScore: histogram(
+      'pulse_layout_shift_score',
+      'Final Cumulative Layout Shift of a page view.',
+      ['app', 'route', 'device'],
+      LAYOUT_SHIFT_BUCKETS,
+    ),
+    webVitalRatingTotal: counter(
+      'pulse_web_vital_rating_total',
+      'Page views by Core Web Vital rating (good, needs-improvement, poor), CLS included.',
+      ['app', 'route', 'metric', 'rating'],
+    ),
+    pageScore: histogram(
+      'pulse_page_score',
+      'Page experience score of a page view, 0..100 (docs/SCORING.md).',
+      ['app', 'route', 'device'],
+      SCORE_BUCKETS,
+    ),
+    pageViewsTotal: counter('pulse_page_views_total', 'Page views started, by navigation type.', [
+      'app',
+      'route',
+      'navigation',
+    ]),
+    longTaskSeconds: histogram(
+      'pulse_long_task_seconds',
+      'Duration of long tasks and long animation frames, seconds.',
+      ['app', 'route', 'kind'],
+      LONG_TASK_BUCKETS,
+    ),
+    totalBlockingTimeSeconds: histogram(
+      'pulse_total_blocking_time_seconds',
+      'Total blocking time of a page view, seconds.',
+      ['app', 'route'],
+      BLOCKING_TIME_BUCKETS,
+    ),
+    jsHeapUsedBytes: histogram(
+      'pulse_js_heap_used_bytes',
+      'Used JavaScript heap at the end of a page view, bytes.',
+      ['app', 'device'],
+      HEAP_BUCKETS,
+    ),
+    socketRttSeconds: histogram(
+      'pulse_socket_rtt_seconds',
+      'Median socket.io probe round-trip time per reporting window, seconds.',
+      ['app', 'transport'],
+      RTT_BUCKETS,
+    ),
+    socketJitterSeconds: histogram(
+      'pulse_socket_jitter_seconds',
+      'RFC 3550 interarrival jitter of probe RTT per reporting window, seconds.',
+      ['app', 'transport'],
+      JITTER_BUCKETS,
+    ),
+    socketLossRatio: histogram(
+      'pulse_socket_loss_ratio',
+      'Share of probes lost per reporting window, 0..1.',
+      ['app', 'transport'],
+      LOSS_BUCKETS,
+    ),
+    socketScore: histogram(
+      'pulse_socket_score',
+      'Connection quality score per reporting window, 0..100 (docs/SCORING.md).',
+      ['app', 'transport'],
+      SCORE_BUCKETS,
+    ),
+    socketReconnectsTotal: counter(
+      'pulse_socket_reconnects_total',
+      'socket.io reconnect attempts seen by browsers.',
+      ['app'],
+    ),
+    socketDisconnectsTotal: counter(
+      'pulse_socket_disconnects_total',
+      'socket.io disconnects seen by browsers, by reason.',
+      ['app', 'reason'],
+    ),
+    customEventsTotal: counter(
+      'pulse_custom_events_total',
+      'Custom business events from track(name, value), summed by value.',
+      ['app', 'name'],
+    ),
+    customTimingSeconds: histogram(
+      'pulse_custom_timing_seconds',
+      'Custom timings from time(name, ms), seconds.',
+      ['app', 'name'],
+      CUSTOM_TIMING_BUCKETS,
+    ),
+    jsErrorsTotal: counter('pulse_js_errors_total', 'JavaScript errors in pages, by source.', [
+      'app',
+      'route',
+      'kind',
+    ]),
+    beaconsTotal: counter('pulse_beacons_total', 'Beacons accepted.', ['app']),
+    eventsTotal: counter('pulse_events_total', 'Events accepted, by kind.', ['app', 'kind']),
+    sdkDroppedEventsTotal: counter(
+      'pulse_sdk_dropped_events_total',
+      'Events the SDK dropped from its bounded queue before delivery, as it reported them.',
+      ['app'],
+    ),
+    rejectedTotal: counter(
+      'pulse_rejected_total',
+      'Requests to the ingest endpoint refused, by reason.',
+      ['reason'],
+    ),
+    labelOverflowTotal: counter(
+      'pulse_label_overflow_total',
+      'Label values replaced by __other__ because a cardinality cap was reached.',
+      ['label'],
+    ),
+  };
+
+  // Start every bounded series at 0, so rate() and alerts see the first increment.
+  for (const reason of REJECT_REASONS) metrics.rejectedTotal.inc({ reason }, 0);
+  for (const label of CAPPED_LABELS) metrics.labelOverflowTotal.inc({ label }, 0);
+  return metrics;
+}
+
+/**
+ * Renders the registry as OpenMetrics. prom-client ties one content type to a registry and,
+ * when rendering OpenMetrics, renames counters in place (drops `_total`), which would corrupt
+ * the next Prometheus-format scrape of the same metric objects. So each OpenMetrics scrape
+ * renders throw-away views: `Object.create(metric)` shares the metric's values through the
+ * prototype, while the rename lands on the view.
+ */
+async function renderOpenMetrics(registry: Registry): Promise<string> {
+  const openMetrics = new Registry<OpenMetricsContentType>();
+  openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  for (const metric of registry.getMetricsAsArray()) {
+    openMetrics.registerMetric(Object.create(metric) as Metric);
+  }
+  return openMetrics.metrics();
+}
+
+/** True when the scraper prefers OpenMetrics (Prometheus sends it first in its Accept). */
+const wantsOpenMetrics = (accept: string | undefined) =>
+  accept !== undefined && accept.includes('application/openmetrics-text');
+
+/** What the metrics plugin decorates the fastify instance with, as `app.pulse`. */
+export interface PulseMetricsDecoration {
+  /** The registry `/metrics` renders; other plugins may register their own series here. */
+  registry: Registry;
+  /** The Pulse series. */
+  metrics: PulseMetrics;
+}
+
+export interface MetricsPluginOptions {
+  registry?: Registry;
+  processMetrics: boolean;
+}
+
+/**
+ * Creates (or adopts) the registry, registers the series, serves `GET /metrics`, and on close
+ * removes the series again, so a supplied registry can be reused by a later collector.
+ */
+export const metricsPlugin = fp(
+  async (app: FastifyInstance, options: MetricsPluginOptions) => {
+    const ownRegistry = options.registry === undefined;
+    const registry = options.registry ?? new Registry();
+    const namesBefore = new Set(registry.getMetricsAsArray().map((metric) => metric.name));
+    const metrics = createPulseMetrics(registry);
+    const ownNames = registry
+      .getMetricsAsArray()
+      .map((metric) => metric.name)
+      .filter((name) => !namesBefore.has(name));
+    if (ownRegistry && options.processMetrics) collectDefaultMetrics({ register: registry });
+    app.decorate('pulse', { registry, metrics });
+
+    app.get(
+      '/metrics',
+      // Scrapes every 15 s per Prometheus would flood the info log.
+      { logLevel: 'warn' },
+      async (request: FastifyRequest, reply: FastifyReply) => {
+        if (wantsOpenMetrics(request.headers.accept)) {
+          const text = await renderOpenMetrics(registry);
+          return reply.type(Registry.OPENMETRICS_CONTENT_TYPE).send(text);
+        }
+        const text = await registry.metrics();
+        return reply.type(Registry.PROMETHEUS_CONTENT_TYPE).send(text);
+      },
+    );
+
+    app.addHook('onClose', async () => {
+      if (ownRegistry) registry.clear();
+      else for (const name of ownNames) registry.removeSingleMetric(name);
+    });
+  },
+  { fastify: '5.x', name: 'pulse-metrics' },
+);
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Pulse's Prometheus registry and series, for plugins that read or add to them. */
+    pulse: PulseMetricsDecoration;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Why a beacon was refused. The set is fixed and small because it is the `reason` label of
+ * `pulse_rejected_total`: unbounded reasons would be a cardinality leak of their own.
+ */
+export const REJECT_REASONS = [
+  /** Body is not JSON (or is empty, or tries prototype poisoning). */
+  'malformed_json',
+  /** JSON that does not match the beacon schema: wrong types, unknown fields, unsafe strings. */
+  'schema',
+  /** Body larger than `bodyLimit`, or its length does not match Content-Length. */
+  'too_large',
+  /** Neither `text/plain` nor `application/json`. */
+  'content_type',
+  /** A protocol version this collector does not speak. */
+  'version',
+  /** Ingest key missing or wrong. */
+  'ingest_key',
+  /** `Origin` not in the allow-list. */
+  'origin',
+  /** Client over its request budget. */
+  'rate_limited',
+  /** More events than `maxEventsPerBeacon`. */
+  'too_many_events',
+  /** Any other client error fastify detects while reading the request. */
+  'bad_request',
+] as const;
+
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** JSON body of every rejection: HTTP status text, the reason label, and a human hint. */
+export interface RejectionBody {
+  error: string;
+  reason: RejectReason;
+  message: string;
+}
+
+/** A refused request: thrown by hooks and mapped to a 4xx reply by the ingest error handler. */
+export class Rejection extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly reason: RejectReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'Rejection';
+  }
+}
+
+/** The shape of errors fastify and its plugins throw: a code, a status, validation details. */
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  validation?: unknown;
+  message?: string;
+}
+
+/** fastify's own error codes for unreadable requests, by the reason they count as. */
+const FASTIFY_CODES: Record<string, RejectReason> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'too_large',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'content_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+  FST_ERR_VALIDATION: 'schema',
+};
+
+/**
+ * Maps any error raised while handling a beacon to a rejection, or `undefined` when it is not
+ * the client's fault (a bug, which must stay a visible 5xx rather than be blamed on input).
+ */
+export function toRejection(error: unknown): Rejection | undefined {
+  if (error instanceof Rejection) return error;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, statusCode, validation, message = '' } = error as FastifyLikeError;
+  if (validation !== undefined) return new Rejection(400, 'schema', message);
+  const known = code === undefined ? undefined : FASTIFY_CODES[code];
+  if (known !== undefined) return new Rejection(statusCode ?? 400, known, message);
+  // @fastify/rate-limit throws a plain error with statusCode 429.
+  if (statusCode === 429) return new Rejection(429, 'rate_limited', message);
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
+    return new Rejection(statusCode, 'bad_request', message);
+  }
+  return undefined;
+}

@@ -1,0 +1,206 @@
+/**
+ * The JSON schema of a beacon, written with TypeBox so the same object is both a runtime
+ * validator and a static type. The static type is asserted equal to the SDK's wire types
+ * (sdk/src/protocol.ts) at the bottom of this file: if either side changes alone, the build fails.
+ *
+ * The schema is deliberately strict, because everything a beacon carries can end up as a
+ * Prometheus label or in a dashboard:
+ * - `additionalProperties: false` everywhere: unknown fields are rejected, not silently stripped.
+ * - Every number has `minimum: 0` and a finite `maximum` (`1e999` parses to Infinity and fails).
+ * - Strings that become labels or identifiers are restricted to a safe charset, so `"`, `{`, `}`,
+ *   `\`, whitespace, newlines and control characters (label and log injection) never get in.
+ */
+import { Type, type Static, type TNumber } from '@sinclair/typebox';
+import { PROTOCOL_VERSION, type Beacon, type PulseEvent } from '@pulse/sdk/protocol';
+
+/** Longest duration accepted, in ms: an hour. Real vitals and tasks are far below. */
+export const MAX_DURATION_MS = 3_600_000;
+
+/**
+ * Route templates and normalised paths: RFC 3986 path characters minus quotes, plus `[]` and
+ * `|` used by some routers' templates. No `?` or `#`: queries and fragments never leave the page.
+ */
+export const ROUTE_PATTERN = '^[A-Za-z0-9/_.:~@!$&()*+,;=%\\[\\]|-]+$';
+/** App names: a letter or digit, then letters, digits, `_`, `.`, `-`. */
+export const APP_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
+/** Custom event and timing names (`checkout`, `search-results`, `cart:add`, `flow/step-2`). */
+export const NAME_PATTERN = '^[A-Za-z0-9_.:/-]+$';
+/** Release strings, semver with build metadata included (`1.4.2+abc123`). */
+export const RELEASE_PATTERN = '^[A-Za-z0-9_.+-]+$';
+/** Random ids and fingerprints: base64url / hex / base36 alphabets. */
+export const ID_PATTERN = '^[A-Za-z0-9_-]+$';
+/** Ingest keys: printable ASCII without spaces. */
+export const KEY_PATTERN = '^[\\x21-\\x7e]+$';
+
+const strict = { additionalProperties: false } as const;
+
+const duration = (description: string) =>
+  Type.Number({ minimum: 0, maximum: MAX_DURATION_MS, description });
+const count = (maximum: number, description: string) =>
+  Type.Integer({ minimum: 0, maximum, description });
+
+const RatingSchema = Type.Union([
+  Type.Literal('good'),
+  Type.Literal('needs-improvement'),
+  Type.Literal('poor'),
+]);
+
+/** A vital in ms (LCP, INP, FCP, TTFB) or CLS (unitless, at most 100). */
+const vitalValue = (value: TNumber) =>
+  Type.Object(
+    {
+      value,
+      rating: RatingSchema,
+      target: Type.Optional(Type.String({ maxLength: 100 })),
+      type: Type.Optional(Type.String({ maxLength: 32, pattern: '^[a-z]+$' })),
+    },
+    strict,
+  );
+const msVital = vitalValue(duration('milliseconds'));
+
+export const ViewEventSchema = Type.Object({ k: Type.Literal('view') }, strict);
+
+export const PageEventSchema = Type.Object(
+  {
+    k: Type.Literal('page'),
+    vitals: Type.Object(
+      {
+        LCP: Type.Optional(msVital),
+        INP: Type.Optional(msVital),
+        CLS: Type.Optional(vitalValue(Type.Number({ minimum: 0, maximum: 100 }))),
+        FCP: Type.Optional(msVital),
+        TTFB: Type.Optional(msVital),
+      },
+      strict,
+    ),
+    tbt: duration('total blocking time, ms'),
+    heap: Type.Optional(count(2 ** 40, 'used JS heap, bytes')),
+  },
+  strict,
+);
+
+export const LongTaskEventSchema = Type.Object(
+  {
+    k: Type.Literal('long'),
+    kind: Type.Union([Type.Literal('longtask'), Type.Literal('loaf')]),
+    d: duration('duration, ms'),
+  },
+  strict,
+);
+
+export const ErrorEventSchema = Type.Object(
+  {
+    k: Type.Literal('error'),
+    kind: Type.Union([Type.Literal('error'), Type.Literal('rejection'), Type.Literal('react')]),
+    fp: Type.String({ minLength: 1, maxLength: 32, pattern: ID_PATTERN }),
+    msg: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  strict,
+);
+
+const NameSchema = Type.String({ minLength: 1, maxLength: 64, pattern: NAME_PATTERN });
+
+export const CustomEventSchema = Type.Object(
+  {
+    k: Type.Literal('event'),
+    name: NameSchema,
+    value: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9 })),
+  },
+  strict,
+);
+
+export const TimingEventSchema = Type.Object(
+  { k: Type.Literal('timing'), name: NameSchema, d: duration('duration, ms') },
+  strict,
+);
+
+export const SocketEventSchema = Type.Object(
+  {
+    k: Type.Literal('socket'),
+    transport: Type.Union([Type.Literal('websocket'), Type.Literal('polling')]),
+    probes: count(1_000_000, 'probes sent'),
+    lost: count(1_000_000, 'probes lost'),
+    rtt: duration('smoothed RTT, ms'),
+    p50: duration('median RTT, ms'),
+    p95: duration('95th percentile RTT, ms'),
+    jitter: duration('RFC 3550 jitter, ms'),
+    loss: Type.Number({ minimum: 0, maximum: 1 }),
+    connectMs: Type.Optional(duration('connect time, ms')),
+    reconnects: count(1_000_000, 'reconnect attempts'),
+    disconnects: Type.Array(
+      Type.Union([
+        Type.Literal('io server disconnect'),
+        Type.Literal('io client disconnect'),
+        Type.Literal('ping timeout'),
+        Type.Literal('transport close'),
+        Type.Literal('transport error'),
+        Type.Literal('parse error'),
+        Type.Literal('other'),
+      ]),
+      { maxItems: 1000 },
+    ),
+    upgrades: count(1_000_000, 'transport upgrades'),
+    msgIn: count(1e9, 'messages received'),
+    msgOut: count(1e9, 'messages sent'),
+  },
+  strict,
+);
+
+export const PulseEventSchema = Type.Union([
+  ViewEventSchema,
+  PageEventSchema,
+  LongTaskEventSchema,
+  ErrorEventSchema,
+  CustomEventSchema,
+  TimingEventSchema,
+  SocketEventSchema,
+]);
+
+/**
+ * One `POST /v1/rum` body. The event count is limited by the ingest route
+ * (`maxEventsPerBeacon`, its own rejection reason); the body limit bounds it here too.
+ */
+export const BeaconSchema = Type.Object(
+  {
+    v: Type.Literal(PROTOCOL_VERSION),
+    app: Type.String({ minLength: 1, maxLength: 64, pattern: APP_PATTERN }),
+    release: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: RELEASE_PATTERN })),
+    key: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: KEY_PATTERN })),
+    session: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN }),
+    page: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN }),
+    route: Type.String({ minLength: 1, maxLength: 200, pattern: ROUTE_PATTERN }),
+    nav: Type.Union([
+      Type.Literal('navigate'),
+      Type.Literal('reload'),
+      Type.Literal('back-forward'),
+      Type.Literal('back-forward-cache'),
+      Type.Literal('prerender'),
+      Type.Literal('soft'),
+    ]),
+    device: Type.Union([Type.Literal('mobile'), Type.Literal('tablet'), Type.Literal('desktop')]),
+    ect: Type.Optional(
+      Type.Union([
+        Type.Literal('slow-2g'),
+        Type.Literal('2g'),
+        Type.Literal('3g'),
+        Type.Literal('4g'),
+      ]),
+    ),
+    dropped: Type.Optional(count(1e9, 'events the SDK dropped since its last delivery')),
+    events: Type.Array(PulseEventSchema),
+  },
+  strict,
+);
+
+/*
+ * Compile-time proof that schema and wire types agree. Mutual assignability catches a field
+ * added, removed, renamed, retyped or made optional on either side alone.
+ */
+type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type AssertTrue<T extends true> = T;
+type _EventSchemaMatchesProtocol = AssertTrue<
+  MutuallyAssignable<Static<typeof PulseEventSchema>, PulseEvent>
+>;
+type _BeaconSchemaMatchesProtocol = AssertTrue<
+  MutuallyAssignable<Static<typeof BeaconSchema>, Beacon>
+>;
