@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { launchChromium } from '../chromium.js';
+import { fmt, ratio, table, verdict } from '../markdown.js';
+import { startPageServer } from '../page/pageServer.js';
+import { DWELL_MS, pageRun, type PageRun } from '../page/pageRun.js';
+import { BUNDLES_DIR, SDK_DIST } from '../paths.js';
+import { selfTime } from '../profile/selfTime.js';
+import type { Goal, Section } from '../section.js';
+import { bundleEntry } from '../size/bundleEntry.js';
+import { median } from '../stats.js';
+
+/**
+ * The variants of the same page: no RUM, Pulse by script tag, Faro's bundle from section 1, and
+ * web-vitals alone (section 1's bundle) to show which part of Pulse's cost is web-vitals' own.
+ */
+const VARIANTS = {
+  none: '',
+  pulse: '<script src="/pulse.js" data-app="bench" defer></script>',
+  faro: '<script src="/faro.js" defer></script>',
+  webVitals: '<script src="/web-vitals.js" defer></script>',
+} as const;
+type Variant = keyof typeof VARIANTS;
+const ORDER: Variant[] = ['none', 'pulse', 'faro', 'webVitals'];
+const LABEL: Record<Variant, string> = {
+  none: 'no RUM',
+  pulse: 'Pulse (`/pulse.js`)',
+  faro: 'Faro (bundle from section 1)',
+  webVitals: 'web-vitals alone (bundle from section 1)',
+};
+const BLAME: Record<Variant, string> = {
+  none: '\0',
+  pulse: '/pulse.js',
+  faro: '/faro.js',
+  webVitals: '/web-vitals.js',
+};
+const BEACON_PATH: Record<Variant, string> = {
+  none: '',
+  pulse: '/v1/rum',
+  faro: '/collect',
+  webVitals: '/analytics',
+};
+
+/** Main-thread CPU time and long tasks of the same page with no RUM, with Pulse and with Faro. */
+export const mainThreadSection: Section = {
+  id: 'main-thread',
+  title: '2. SDK main-thread cost in Chromium',
+  async run({ pageRuns }) {
+    for (const bundle of ['faro', 'web-vitals']) {
+      if (!existsSync(join(BUNDLES_DIR, `${bundle}.js`))) await bundleEntry(bundle);
+    }
+    const server = await startPageServer(VARIANTS, {
+      '/pulse.js': join(SDK_DIST, 'pulse.js'),
+      '/faro.js': join(BUNDLES_DIR, 'faro.js'),
+      '/web-vitals.js': join(BUNDLES_DIR, 'web-vitals.js'),
+    });
+    const browser = await launchChromium();
+    const runs = Object.fromEntries(ORDER.map((v) => [v, [] as PageRun[]])) as Record<
+      Variant,
+      PageRun[]
+    >;
+    const beacons = Object.fromEntries(ORDER.map((v) => [v, [] as number[]])) as Record<
+      Variant,
+      number[]
+    >;
+    let profiled: PageRun | undefined;
+    try {
+      // A first visit warms the browser process up; it is not counted.
+      await pageRun(browser, `${server.origin}/none.html`, BLAME.none);
+      for (let i = 0; i < pageRuns; i++) {
+        // Interleaved, and the order rotates each round, so drift in the machine's load
+        // spreads over every variant instead of landing on one.
+        for (let j = 0; j < ORDER.length; j++) {
+          const variant = ORDER[(i + j) % ORDER.length]!;
+          const before = server.beacons.get(BEACON_PATH[variant]) ?? 0;
+          runs[variant].push(
+            await pageRun(browser, `${server.origin}/${variant}.html`, BLAME[variant]),
+          );
+          beacons[variant].push((server.beacons.get(BEACON_PATH[variant]) ?? 0) - before);
+        }
+      }
+      // One more Pulse visit under the sampling profiler, kept out of the figures above
+      // (profiling slows the page): it shows where Pulse's time goes.
+      profiled = await pageRun(browser, `${server.origin}/pulse.html`, BLAME.pulse, {
+        profile: true,
+      });
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+
+    const stat = (v: Variant) => ({
+      script: median(runs[v].map((r) => r.scriptMs)),
+      task: median(runs[v].map((r) => r.taskMs)),
+      longTasks: runs[v].reduce((n, r) => n + r.longTasks.length, 0),
+      maxLongTask: Math.max(0, ...runs[v].flatMap((r) => r.longTasks)),
+      blamed: runs[v].reduce((n, r) => n + r.blamedFrames.length, 0),
+      beacons: median(beacons[v]),
+    });
+    const s = Object.fromEntries(ORDER.map((v) => [v, stat(v)])) as Record<
+      Variant,
+      ReturnType<typeof stat>
+    >;
+    const added = (v: Variant, k: 'script' | 'task') => s[v][k] - s.none[k];
+
+    if (s.pulse.beacons < 1) throw new Error('Pulse sent no beacon: the page did not run it');
+    if (s.faro.beacons < 1) throw new Error('Faro sent nothing: the page did not run it');
+
+    const goals: Goal[] = [
+      {
+        name: 'Pulse adds under 1/4 of the scripting time Faro adds',
+        met: added('pulse', 'script') < added('faro', 'script') / 4,
+        detail: `+${fmt(added('pulse', 'script'), 1)} ms vs +${fmt(added('faro', 'script'), 1)} ms (${ratio(added('pulse', 'script') / added('faro', 'script'))})`,
+      },
+      {
+        name: 'Pulse never causes a long task',
+        // A long animation frame lists the scripts that ran in it for 5 ms or more: a frame that
+        // lists pulse.js is one Pulse made long; a long task elsewhere on the page is not its own.
+        met: s.pulse.blamed === 0,
+        detail: `${s.pulse.blamed} long frames running pulse.js; ${s.pulse.longTasks} long tasks in ${pageRuns} Pulse visits vs ${s.none.longTasks} without RUM`,
+      },
+    ];
+
+    const rows = ORDER.map((v) => [
+      LABEL[v],
+      fmt(s[v].script, 1),
+      v === 'none' ? '' : `+${fmt(added(v, 'script'), 1)}`,
+      fmt(s[v].task, 1),
+      v === 'none' ? '' : `+${fmt(added(v, 'task'), 1)}`,
+      `${s[v].longTasks} (max ${fmt(s[v].maxLongTask)} ms)`,
+      v === 'none' ? '' : String(s[v].blamed),
+      fmt(s[v].beacons),
+    ]);
+    const body = [
+      `The same page (300 product cards, an SVG hero as LCP element, a sort button) served from 127.0.0.1 in four variants: no RUM, Pulse by script tag, Faro (its IIFE bundle from section 1, default web instrumentations), and web-vitals alone (section 1's bundle) for reference. Each visit runs in a fresh browser context (cold cache): load, three clicks on the sort button, a scroll, ${DWELL_MS / 1000} s dwell (past Pulse's 5 s flush timer), then the page is hidden (visibilityState \`hidden\`, \`visibilitychange\`, \`pagehide\`: headless Chromium never hides a page itself). ${pageRuns} visits per variant, interleaved with the order rotating each round, after one uncounted warm-up visit; medians. CPU time of the renderer main thread from CDP \`Performance.getMetrics\` with \`timeDomain: threadTicks\` (ScriptDuration, TaskDuration); long tasks from a \`longtask\` PerformanceObserver, and long animation frames (\`long-animation-frame\`, with script attribution) in which the RUM script ran.`,
+      '',
+      table(
+        [
+          'variant',
+          ' script ms',
+          ' added',
+          ' all tasks ms',
+          ' added',
+          ' long tasks (all visits)',
+          ' long frames running the RUM script',
+          ' beacons per visit',
+        ],
+        rows,
+      ),
+      '',
+      table(
+        ['goal', 'verdict', 'figures'],
+        goals.map((g) => [g.name, verdict(g.met), g.detail]),
+      ),
+      '',
+      await profileTable(
+        profiled,
+        goals.some((g) => !g.met),
+      ),
+    ].join('\n');
+    return { goals, body, data: { s, beacons } };
+  },
+};
+
+/** Where Pulse's main-thread time goes, from the profiled visit, mapped through pulse.js.map. */
+async function profileTable(run: PageRun | undefined, missed: boolean): Promise<string> {
+  if (!run?.profile) return '';
+  const map = JSON.parse(await readFile(join(SDK_DIST, 'pulse.js.map'), 'utf8')) as unknown;
+  const spots = selfTime(run.profile, '/pulse.js', map);
+  const total = spots.reduce((sum, s) => sum + s.ms, 0);
+  return [
+    `### Profile of a Pulse visit${missed ? ' (why a goal is missed)' : ''}`,
+    '',
+    `One extra Pulse visit under the CDP sampling profiler (100 µs), not counted above. Self time in pulse.js: ${fmt(total, 1)} ms, by original source line of the function (via pulse.js.map), top 12:`,
+    '',
+    table(
+      ['function at', ' self ms'],
+      spots.slice(0, 12).map((s) => [s.where, fmt(s.ms, 2)]),
+    ),
+  ].join('\n');
+}
