@@ -1,0 +1,280 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The dashboard page: polls the summary endpoint, then writes only what changed. Polling (not
+ * SSE) keeps the collector stateless per viewer and works through any proxy; it pauses while the
+ * tab is hidden.
+ */
+import type { AppSummary, RouteSummary, Summary } from '../summarySchema.js';
+import { showFigure, showVital } from './cards.js';
+import { scoreBars, timeChart } from './charts.js';
+import { required, setOptions, setText } from './domWrites.js';
+import {
+  formatBytes,
+  formatCount,
+  formatRate,
+  formatScore,
+  formatSeconds,
+  formatShare,
+  scoreBand,
+} from './format.js';
+import { routesTable } from './routesTable.js';
+
+const SUMMARY_URL = '/api/v1/summary';
+const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'] as const;
+
+const pollInterval = Number(document.body.dataset.pollInterval) || 2000;
+const appSelect = required<HTMLSelectElement>(document, '#app');
+const routeSelect = required<HTMLSelectElement>(document, '#route');
+const status = required<HTMLElement>(document, '#status');
+const plot = (id: string) => required<HTMLElement>(document, `#${id} .plot`);
+
+/** The chosen app and route live in the URL fragment, so a view can be shared as a link. */
+const state = (() => {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  return { app: hash.get('app') ?? '', route: hash.get('route') ?? '*' };
+})();
+let latest: Summary | undefined;
+
+const charts = {
+  scoreDistribution: scoreBars(plot('chart-score-distribution')),
+  scoreMedian: timeChart(
+    plot('chart-score-median'),
+    [{ label: 'Median score', value: (v) => v.toFixed(0) }],
+    [0, 100],
+  ),
+  socketScore: timeChart(
+    plot('chart-socket-score'),
+    [{ label: 'Score', value: (v) => v.toFixed(0) }],
+    [0, 100],
+  ),
+  socketLatency: timeChart(plot('chart-socket-latency'), [
+    { label: 'RTT p75', value: (v) => `${v.toFixed(0)} ms` },
+    { label: 'Jitter p75', value: (v) => `${v.toFixed(0)} ms` },
+  ]),
+  socketLoss: timeChart(plot('chart-socket-loss'), [
+    { label: 'Loss', colour: '#e0382f', value: (v) => `${v.toFixed(1)}%` },
+  ]),
+  beacons: timeChart(plot('chart-beacons'), [
+    { label: 'Beacons/s', value: (v) => v.toFixed(1) },
+    { label: 'Rejected/s', colour: '#e0382f', value: (v) => v.toFixed(1) },
+  ]),
+  heap: timeChart(plot('chart-heap'), [
+    { label: 'Heap median', value: (v) => `${v.toFixed(1)} MB` },
+  ]),
+};
+const table = routesTable(required(document, '#routes tbody'), (route) => {
+  state.route = route;
+  render();
+});
+
+appSelect.addEventListener('change', () => {
+  state.app = appSelect.value;
+  state.route = '*';
+  render();
+});
+routeSelect.addEventListener('change', () => {
+  state.route = routeSelect.value;
+  render();
+});
+setText(
+  required(document, '#snippet'),
+  `<script src="${location.origin}/pulse.js" data-app="shop" defer></script>`,
+);
+
+const scale = (values: ReadonlyArray<number | null>, factor: number) =>
+  values.map((value) => (value === null ? null : value * factor));
+
+function render(): void {
+  const summary = latest;
+  if (summary === undefined) return;
+  required<HTMLElement>(document, '#empty').hidden = summary.apps.length > 0;
+  setOptions(
+    appSelect,
+    summary.apps.map((app) => [app.app, app.app]),
+  );
+  const app = summary.apps.find((one) => one.app === state.app) ?? summary.apps[0];
+  state.app = app?.app ?? '';
+  appSelect.value = state.app;
+  setOptions(routeSelect, [
+    ['*', 'All routes'],
+    ...(app?.routes ?? []).map((route): [string, string] => [route.route, route.route]),
+  ]);
+  const route = app?.routes.find((one) => one.route === state.route) ?? app?.overall;
+  state.route = route?.route ?? '*';
+  routeSelect.value = state.route;
+  const hash = `app=${encodeURIComponent(state.app)}&route=${encodeURIComponent(state.route)}`;
+  if (location.hash.slice(1) !== hash) history.replaceState(null, '', `#${hash}`);
+
+  showHealth(summary);
+  for (const scope of document.querySelectorAll('.scope')) {
+    setText(
+      scope,
+      app === undefined ? '' : `${app.app} · ${state.route === '*' ? 'all routes' : state.route}`,
+    );
+  }
+  if (route !== undefined) showRoute(route);
+  table.update(app, state.route);
+  if (app !== undefined) showApp(summary, app);
+}
+
+function showHealth(summary: Summary): void {
+  const { collector } = summary;
+  showFigure(document, 'beacons-per-second', {
+    value: collector.beaconsPerSecond,
+    text: formatRate(collector.beaconsPerSecond),
+    detail: `${formatCount(collector.beacons)} beacons, ${formatCount(collector.events)} events`,
+  });
+  const pageViews = summary.apps.reduce((sum, app) => sum + app.overall.pageViews, 0);
+  showFigure(document, 'page-views', {
+    value: pageViews,
+    text: formatCount(pageViews),
+    detail: `${summary.apps.length} app${summary.apps.length === 1 ? '' : 's'}`,
+  });
+  const reasons = Object.entries(collector.rejectedByReason)
+    .filter(([, count]) => count > 0)
+    .map(([reason, count]) => `${reason} ${formatCount(count)}`);
+  showFigure(document, 'rejected', {
+    value: collector.rejected,
+    text: formatCount(collector.rejected),
+    detail: reasons.join(' · ') || 'none',
+    band: collector.rejected > 0 ? 'needs-improvement' : '',
+  });
+  const overflow = Object.entries(collector.labelOverflowByLabel)
+    .filter(([, count]) => count > 0)
+    .map(([label, count]) => `${label} ${formatCount(count)}`);
+  showFigure(document, 'label-overflow', {
+    value: collector.labelOverflow,
+    text: formatCount(collector.labelOverflow),
+    detail: overflow.join(' · ') || 'within caps',
+    band: collector.labelOverflow > 0 ? 'needs-improvement' : '',
+  });
+  charts.beacons.setData([
+    summary.timeline.t,
+    collector.timeline.beaconsPerSecond,
+    collector.timeline.rejectedPerSecond,
+  ]);
+}
+
+/** Figures of the selected route (or all routes). */
+function showRoute(route: RouteSummary): void {
+  showFigure(document, 'score-median', {
+    value: route.score.median,
+    text: formatScore(route.score.median),
+    detail: `${formatCount(route.score.samples)} scored page views`,
+    band: scoreBand(route.score.median),
+  });
+  showFigure(document, 'score-poor', {
+    value: route.score.poorShare,
+    text: formatShare(route.score.poorShare),
+    detail: 'of scored page views',
+    band: route.score.poorShare !== null && route.score.poorShare > 0.25 ? 'poor' : '',
+  });
+  showFigure(document, 'errors', {
+    value: route.errors,
+    text: formatCount(route.errors),
+    detail: `${formatCount(route.pageViews)} page views`,
+    band: route.errors > 0 ? 'poor' : '',
+  });
+  charts.scoreDistribution.update(route.score);
+  for (const metric of VITALS) showVital(document, metric, route.vitals[metric]);
+  const kinds = Object.entries(route.longTasks.byKind).map(
+    ([kind, count]) => `${kind} ${formatCount(count)}`,
+  );
+  showFigure(document, 'long-tasks', {
+    value: route.longTasks.samples,
+    text: formatCount(route.longTasks.samples),
+    detail: kinds.join(' · ') || 'none recorded',
+  });
+  showFigure(document, 'long-task-p75', {
+    value: route.longTasks.p75,
+    text: formatSeconds(route.longTasks.p75),
+    detail: `mean ${formatSeconds(route.longTasks.mean)}`,
+  });
+  showFigure(document, 'tbt-p75', {
+    value: route.tbt.p75,
+    text: formatSeconds(route.tbt.p75),
+    detail: `${formatCount(route.tbt.samples)} page views`,
+    band:
+      route.tbt.p75 === null
+        ? ''
+        : route.tbt.p75 <= 0.2
+          ? 'good'
+          : route.tbt.p75 <= 0.6
+            ? 'needs-improvement'
+            : 'poor',
+  });
+}
+
+/** App-wide figures: memory, socket quality and the time charts. */
+function showApp(summary: Summary, app: AppSummary): void {
+  const { socket, timeline, memory } = app;
+  showFigure(document, 'heap-median', {
+    value: memory.median,
+    text: formatBytes(memory.median),
+    detail: `p75 ${formatBytes(memory.p75)} · ${formatCount(memory.samples)} page views`,
+  });
+  const lastOf = (values: ReadonlyArray<number | null>) => values.at(-1) ?? null;
+  const window = `last ${summary.timeline.rateWindowSeconds} s`;
+  showFigure(document, 'socket-score', {
+    value: socket.score.median,
+    text: formatScore(socket.score.median),
+    detail: `${window}: ${formatScore(lastOf(timeline.socketScoreMedian))} · ${formatCount(socket.score.samples)} reports`,
+    band: scoreBand(socket.score.median),
+  });
+  showFigure(document, 'socket-rtt', {
+    value: socket.rtt.p75,
+    text: formatSeconds(socket.rtt.p75),
+    detail: `${window}: ${formatSeconds(lastOf(timeline.rttP75))}`,
+  });
+  showFigure(document, 'socket-jitter', {
+    value: socket.jitter.p75,
+    text: formatSeconds(socket.jitter.p75),
+    detail: `${window}: ${formatSeconds(lastOf(timeline.jitterP75))}`,
+  });
+  showFigure(document, 'socket-loss', {
+    value: socket.loss.mean,
+    text: formatShare(socket.loss.mean, 1),
+    detail: `${window}: ${formatShare(lastOf(timeline.lossMean), 1)} · ${formatCount(socket.reconnects)} reconnects`,
+    band: socket.loss.mean !== null && socket.loss.mean > 0.02 ? 'poor' : '',
+  });
+  const t = summary.timeline.t;
+  charts.scoreMedian.setData([t, timeline.scoreMedian]);
+  charts.socketScore.setData([t, timeline.socketScoreMedian]);
+  charts.socketLatency.setData([t, scale(timeline.rttP75, 1000), scale(timeline.jitterP75, 1000)]);
+  charts.socketLoss.setData([t, scale(timeline.lossMean, 100)]);
+  charts.heap.setData([t, scale(timeline.heapMedian, 1e-6)]);
+}
+
+async function poll(): Promise<void> {
+  try {
+    const response = await fetch(SUMMARY_URL, { cache: 'no-store' });
+    if (!response.ok) throw new Error(`summary answered ${response.status}`);
+    latest = (await response.json()) as Summary;
+    render();
+    status.classList.remove('offline');
+    setText(status, `Live · ${new Date(latest.generatedAt).toLocaleTimeString()}`);
+    document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
+  } catch {
+    // The collector restarting is normal; say so and keep polling rather than fail.
+    status.classList.add('offline');
+    setText(status, 'Collector unreachable, retrying…');
+  }
+}
+
+/** True while a poll is in flight or waiting for its timer: never two loops at once. */
+let scheduled = false;
+function schedule(delay: number): void {
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(() => {
+    void poll().then(() => {
+      scheduled = false;
+      if (document.visibilityState === 'visible') schedule(pollInterval);
+    });
+  }, delay);
+}
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') schedule(0);
+});
+schedule(0);

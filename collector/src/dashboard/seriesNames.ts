@@ -1,0 +1,22 @@
+/** The Prometheus series the dashboard reads (names are SPEC.md's contract). */
+export const SERIES = {
+  webVital: 'pulse_web_vital_seconds',
+  layoutShift: 'pulse_layout_shift_score',
+  vitalRating: 'pulse_web_vital_rating_total',
+  pageScore: 'pulse_page_score',
+  pageViews: 'pulse_page_views_total',
+  longTask: 'pulse_long_task_seconds',
+  totalBlockingTime: 'pulse_total_blocking_time_seconds',
+  jsHeap: 'pulse_js_heap_used_bytes',
+  socketRtt: 'pulse_socket_rtt_seconds',
+  socketJitter: 'pulse_socket_jitter_seconds',
+  socketLoss: 'pulse_socket_loss_ratio',
+  socketScore: 'pulse_socket_score',
+  socketReconnects: 'pulse_socket_reconnects_total',
+  socketDisconnects: 'pulse_socket_disconnects_total',
+  jsErrors: 'pulse_js_errors_total',
+  beacons: 'pulse_beacons_total',
+  events: 'pulse_events_total',
+  rejected: 'pulse_rejected_total',
+  labelOverflow: 'pulse_label_overflow_total',
+} as const;

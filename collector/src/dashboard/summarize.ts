@@ -1,0 +1,218 @@
+import type { VitalName } from '@pulse/sdk/protocol';
+import { rateMetric } from '@pulse/sdk/score';
+import { quantiles, scoreSummary } from './histogramFigures.js';
+import { histogramQuantile } from './histogramQuantile.js';
+import {
+  seriesKey,
+  sumHistograms,
+  sumScalars,
+  totalScalar,
+  type HistogramSeries,
+  type Labels,
+  type RegistryReading,
+  type ScalarSeries,
+} from './registryReading.js';
+import { SERIES } from './seriesNames.js';
+import type {
+  AppSummary,
+  CollectorHealth,
+  RouteSummary,
+  Summary,
+  VitalSummary,
+} from './summarySchema.js';
+import { appTimeline, collectorTimeline, type TimelinePoint } from './timeline.js';
+
+/** Vitals recorded in `pulse_web_vital_seconds`; CLS has its own unitless histogram. */
+const TIMED_VITALS = ['LCP', 'INP', 'FCP', 'TTFB'] as const;
+/** How many routes `worstRoutes` lists. */
+const WORST_ROUTES = 5;
+
+export interface SummaryTiming {
+  /** How often the page polls, in ms (echoed for the page). */
+  pollIntervalMs: number;
+  /** Time between stored snapshots, in ms. */
+  snapshotIntervalMs: number;
+  /** Window each timeline value is computed over, in ms. */
+  rateWindowMs: number;
+}
+
+/**
+ * The dashboard's whole view of the registry: all-time figures from the current reading
+ * (identical to what a scrape of /metrics yields right now) and time series from the stored
+ * snapshots.
+ */
+export function summarize(
+  reading: RegistryReading,
+  history: readonly TimelinePoint[],
+  timing: SummaryTiming,
+): Summary {
+  const collector = collectorHealth(reading, history, timing.rateWindowMs);
+  return {
+    generatedAt: reading.at,
+    pollIntervalMs: timing.pollIntervalMs,
+    timeline: {
+      t: history.map((point) => Math.round(point.at / 1000)),
+      intervalSeconds: timing.snapshotIntervalMs / 1000,
+      rateWindowSeconds: timing.rateWindowMs / 1000,
+    },
+    collector,
+    apps: appNames(reading).map((app) => appSummary(reading, history, app, timing.rateWindowMs)),
+  };
+}
+
+function collectorHealth(
+  reading: RegistryReading,
+  history: readonly TimelinePoint[],
+  windowMs: number,
+): CollectorHealth {
+  const byLabel = (name: string, label: string) =>
+    Object.fromEntries(
+      [...sumScalars(reading, name, [label]).values()].map((s) => [s.labels[label] ?? '', s.value]),
+    );
+  const timeline = collectorTimeline(history, windowMs);
+  return {
+    beacons: totalScalar(reading, SERIES.beacons),
+    events: totalScalar(reading, SERIES.events),
+    eventsByKind: byLabel(SERIES.events, 'kind'),
+    rejected: totalScalar(reading, SERIES.rejected),
+    rejectedByReason: byLabel(SERIES.rejected, 'reason'),
+    labelOverflow: totalScalar(reading, SERIES.labelOverflow),
+    labelOverflowByLabel: byLabel(SERIES.labelOverflow, 'label'),
+    beaconsPerSecond: timeline.beaconsPerSecond.at(-1) ?? null,
+    rejectedPerSecond: timeline.rejectedPerSecond.at(-1) ?? null,
+    timeline,
+  };
+}
+
+/** Every app any series has seen, sorted by name. */
+function appNames(reading: RegistryReading): string[] {
+  const names = new Set<string>();
+  for (const name of [SERIES.beacons, SERIES.pageViews, SERIES.socketReconnects]) {
+    for (const series of reading.scalars.get(name) ?? []) names.add(series.labels.app ?? '');
+  }
+  for (const name of [SERIES.pageScore, SERIES.webVital, SERIES.socketScore, SERIES.jsHeap]) {
+    for (const series of reading.histograms.get(name) ?? []) names.add(series.labels.app ?? '');
+  }
+  names.delete('');
+  return [...names].sort();
+}
+
+function appSummary(
+  reading: RegistryReading,
+  history: readonly TimelinePoint[],
+  app: string,
+  windowMs: number,
+): AppSummary {
+  const routes = routeFigures(reading, { app }, ['route']);
+  const overall = routeFigures(reading, { app }, []);
+  const routeNames = new Set<string>();
+  for (const family of [
+    routes.views,
+    routes.scores,
+    routes.timed,
+    routes.cls,
+    routes.ratings,
+    routes.longTasks,
+    routes.tbt,
+    routes.errors,
+  ]) {
+    for (const series of family.values()) routeNames.add(series.labels.route ?? '');
+  }
+  routeNames.delete('');
+  const routeSummaries = [...routeNames]
+    .map((route) => routeSummary(routes, route, [route]))
+    .sort((a, b) => b.pageViews - a.pageViews || a.route.localeCompare(b.route));
+
+  const socket = (name: string) => sumHistograms(reading, name, [], { app }).get(seriesKey({}, []));
+  const disconnects = sumScalars(reading, SERIES.socketDisconnects, ['reason'], { app });
+  return {
+    app,
+    overall: routeSummary(overall, '*', []),
+    routes: routeSummaries,
+    worstRoutes: routeSummaries
+      .filter((route) => route.score.poorShare !== null)
+      .sort(
+        (a, b) => (b.score.poorShare ?? 0) - (a.score.poorShare ?? 0) || b.pageViews - a.pageViews,
+      )
+      .slice(0, WORST_ROUTES)
+      .map((route) => route.route),
+    memory: quantiles(socket(SERIES.jsHeap)),
+    socket: {
+      rtt: quantiles(socket(SERIES.socketRtt)),
+      jitter: quantiles(socket(SERIES.socketJitter)),
+      loss: quantiles(socket(SERIES.socketLoss)),
+      score: scoreSummary(socket(SERIES.socketScore)),
+      reconnects: totalScalar(reading, SERIES.socketReconnects, { app }),
+      disconnects: Object.fromEntries(
+        [...disconnects.values()].map((series) => [series.labels.reason ?? '', series.value]),
+      ),
+    },
+    timeline: appTimeline(history, app, windowMs),
+  };
+}
+
+/** The per-route families of one app, grouped by `by` (route, or nothing for all routes). */
+interface RouteFigures {
+  views: Map<string, ScalarSeries>;
+  scores: Map<string, HistogramSeries>;
+  timed: Map<string, HistogramSeries>;
+  cls: Map<string, HistogramSeries>;
+  ratings: Map<string, ScalarSeries>;
+  longTasks: Map<string, HistogramSeries>;
+  longTaskKinds: Map<string, HistogramSeries>;
+  tbt: Map<string, HistogramSeries>;
+  errors: Map<string, ScalarSeries>;
+}
+
+function routeFigures(reading: RegistryReading, match: Labels, by: string[]): RouteFigures {
+  return {
+    views: sumScalars(reading, SERIES.pageViews, by, match),
+    scores: sumHistograms(reading, SERIES.pageScore, by, match),
+    timed: sumHistograms(reading, SERIES.webVital, [...by, 'metric'], match),
+    cls: sumHistograms(reading, SERIES.layoutShift, by, match),
+    ratings: sumScalars(reading, SERIES.vitalRating, [...by, 'metric', 'rating'], match),
+    longTasks: sumHistograms(reading, SERIES.longTask, by, match),
+    longTaskKinds: sumHistograms(reading, SERIES.longTask, [...by, 'kind'], match),
+    tbt: sumHistograms(reading, SERIES.totalBlockingTime, by, match),
+    errors: sumScalars(reading, SERIES.jsErrors, by, match),
+  };
+}
+
+/** `key` holds the values of the grouping labels (`[route]`, or `[]` for all routes). */
+function routeSummary(figures: RouteFigures, route: string, key: string[]): RouteSummary {
+  const at = (...extra: string[]) => JSON.stringify([...key, ...extra]);
+  const vital = (metric: VitalName, histogram: HistogramSeries | undefined): VitalSummary => {
+    const p75 = histogram === undefined ? null : histogramQuantile(0.75, histogram.buckets);
+    const rating = (name: string) => figures.ratings.get(at(metric, name))?.value ?? 0;
+    // The rating thresholds are in ms; the histogram is in seconds (CLS is unitless).
+    const thresholdUnit = metric === 'CLS' ? 1 : 1000;
+    return {
+      samples: histogram?.count ?? 0,
+      p75,
+      rating: p75 === null ? null : rateMetric(metric, p75 * thresholdUnit),
+      ratings: {
+        good: rating('good'),
+        'needs-improvement': rating('needs-improvement'),
+        poor: rating('poor'),
+      },
+    };
+  };
+  const timed = Object.fromEntries(
+    TIMED_VITALS.map((metric) => [metric, vital(metric, figures.timed.get(at(metric)))]),
+  ) as Record<(typeof TIMED_VITALS)[number], VitalSummary>;
+  const byKind: Record<string, number> = {};
+  for (const series of figures.longTaskKinds.values()) {
+    const kind = series.labels.kind ?? '';
+    // A series belongs to this route when it is the one filed under this route's key.
+    if (figures.longTaskKinds.get(at(kind)) === series) byKind[kind] = series.count;
+  }
+  return {
+    route,
+    pageViews: figures.views.get(at())?.value ?? 0,
+    score: scoreSummary(figures.scores.get(at())),
+    vitals: { ...timed, CLS: vital('CLS', figures.cls.get(at())) },
+    longTasks: { ...quantiles(figures.longTasks.get(at())), byKind },
+    tbt: quantiles(figures.tbt.get(at())),
+    errors: figures.errors.get(at())?.value ?? 0,
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The shape of `GET /api/v1/summary`, defined once as a JSON schema (fastify serialises the
+ * response with it) from which the TypeScript types are derived. The dashboard page imports the
+ * types only. Documented with an example in docs/DASHBOARD.md.
+ *
+ * Units follow the Prometheus series they come from: seconds, bytes, ratios 0..1, scores 0..100.
+ * A figure that cannot be computed yet (no observations) is `null`, never NaN.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Count = Type.Number({ minimum: 0 });
+const CountBy = (what: string) =>
+  Type.Record(Type.String(), Count, { description: `Totals by ${what}.` });
+
+export const RatingSchema = Type.Union([
+  Type.Literal('good'),
+  Type.Literal('needs-improvement'),
+  Type.Literal('poor'),
+]);
+
+/** One vital on one route (or all routes): p75 as histogram_quantile, ratings as CrUX shares. */
+export const VitalSummarySchema = Type.Object({
+  /** Observations in the vital's histogram. */
+  samples: Count,
+  /** `histogram_quantile(0.75, ...)`: seconds for LCP/INP/FCP/TTFB, unitless for CLS. */
+  p75: Nullable(Type.Number()),
+  /** The web-vitals rating of the p75 value. */
+  rating: Nullable(RatingSchema),
+  /** Page views per rating, from `pulse_web_vital_rating_total`; shares are count / total. */
+  ratings: Type.Object({
+    good: Count,
+    'needs-improvement': Count,
+    poor: Count,
+  }),
+});
+
+/** One bucket of a score histogram, non-cumulative: scores in (from, to]. */
+export const ScoreBucketSchema = Type.Object({
+  from: Type.Number(),
+  to: Type.Number(),
+  count: Count,
+});
+
+/** A 0..100 score histogram (`pulse_page_score` or `pulse_socket_score`). */
+export const ScoreSummarySchema = Type.Object({
+  samples: Count,
+  median: Nullable(Type.Number()),
+  buckets: Type.Array(ScoreBucketSchema),
+  /** Share of samples scoring 50 or less (the `le="50"` bucket), Lighthouse's "poor". */
+  poorShare: Nullable(Type.Number()),
+});
+
+/** Median, p75 and p95 of a histogram, in the series' unit. */
+export const QuantilesSchema = Type.Object({
+  samples: Count,
+  median: Nullable(Type.Number()),
+  p75: Nullable(Type.Number()),
+  p95: Nullable(Type.Number()),
+  /** `_sum / _count`. */
+  mean: Nullable(Type.Number()),
+});
+
+export const VitalsSchema = Type.Object({
+  LCP: VitalSummarySchema,
+  INP: VitalSummarySchema,
+  CLS: VitalSummarySchema,
+  FCP: VitalSummarySchema,
+  TTFB: VitalSummarySchema,
+});
+
+/** Everything known about one route of one app; route `*` is every route together. */
+export const RouteSummarySchema = Type.Object({
+  route: Type.String(),
+  /** `pulse_page_views_total`, every navigation type. */
+  pageViews: Count,
+  /** `pulse_page_score`, every device. */
+  score: ScoreSummarySchema,
+  vitals: VitalsSchema,
+  /** `pulse_long_task_seconds`: count and quantiles of durations, in seconds. */
+  longTasks: Type.Object({ ...QuantilesSchema.properties, byKind: CountBy('kind') }),
+  /** `pulse_total_blocking_time_seconds` per page view, in seconds. */
+  tbt: QuantilesSchema,
+  /** `pulse_js_errors_total`. */
+  errors: Count,
+});
+
+/** Socket quality of one app, every transport; RTT and jitter in seconds, loss 0..1. */
+export const SocketSummarySchema = Type.Object({
+  rtt: QuantilesSchema,
+  jitter: QuantilesSchema,
+  loss: QuantilesSchema,
+  score: ScoreSummarySchema,
+  reconnects: Count,
+  disconnects: CountBy('reason'),
+});
+
+/**
+ * Values over time, one per stored snapshot (aligned with `Summary.timeline.t`), each computed
+ * over the rate window ending at that snapshot, like `rate(...[window])` in PromQL.
+ */
+export const AppTimelineSchema = Type.Object({
+  pageViewsPerSecond: Type.Array(Nullable(Type.Number())),
+  scoreMedian: Type.Array(Nullable(Type.Number())),
+  heapMedian: Type.Array(Nullable(Type.Number())),
+  rttP75: Type.Array(Nullable(Type.Number())),
+  jitterP75: Type.Array(Nullable(Type.Number())),
+  lossMean: Type.Array(Nullable(Type.Number())),
+  socketScoreMedian: Type.Array(Nullable(Type.Number())),
+});
+
+export const AppSummarySchema = Type.Object({
+  app: Type.String(),
+  /** Every route of the app together (route `*`). */
+  overall: RouteSummarySchema,
+  /** One entry per route, most page views first. */
+  routes: Type.Array(RouteSummarySchema),
+  /** Up to five routes with scored page views, highest poor share first (ties: more views). */
+  worstRoutes: Type.Array(Type.String()),
+  /** `pulse_js_heap_used_bytes`, every device, in bytes. */
+  memory: QuantilesSchema,
+  socket: SocketSummarySchema,
+  timeline: AppTimelineSchema,
+});
+
+/** The collector's own health. Rates are per second over the rate window; null until known. */
+export const CollectorHealthSchema = Type.Object({
+  beacons: Count,
+  events: Count,
+  eventsByKind: CountBy('event kind'),
+  rejected: Count,
+  rejectedByReason: CountBy('reason'),
+  labelOverflow: Count,
+  labelOverflowByLabel: CountBy('label'),
+  beaconsPerSecond: Nullable(Type.Number()),
+  rejectedPerSecond: Nullable(Type.Number()),
+  timeline: Type.Object({
+    beaconsPerSecond: Type.Array(Nullable(Type.Number())),
+    eventsPerSecond: Type.Array(Nullable(Type.Number())),
+    rejectedPerSecond: Type.Array(Nullable(Type.Number())),
+  }),
+});
+
+export const SummarySchema = Type.Object({
+  /** Unix time in ms when the registry was read. */
+  generatedAt: Type.Number(),
+  /** How often the dashboard page polls this endpoint, in ms. */
+  pollIntervalMs: Type.Number(),
+  timeline: Type.Object({
+    /** Unix seconds of each stored snapshot, oldest first. */
+    t: Type.Array(Type.Number()),
+    /** Seconds between snapshots, and the window each timeline value is computed over. */
+    intervalSeconds: Type.Number(),
+    rateWindowSeconds: Type.Number(),
+  }),
+  collector: CollectorHealthSchema,
+  /** One entry per app, by name. */
+  apps: Type.Array(AppSummarySchema),
+});
+
+export type VitalSummary = Static<typeof VitalSummarySchema>;
+export type ScoreSummary = Static<typeof ScoreSummarySchema>;
+export type Quantiles = Static<typeof QuantilesSchema>;
+export type RouteSummary = Static<typeof RouteSummarySchema>;
+export type SocketSummary = Static<typeof SocketSummarySchema>;
+export type AppTimeline = Static<typeof AppTimelineSchema>;
+export type AppSummary = Static<typeof AppSummarySchema>;
+export type CollectorHealth = Static<typeof CollectorHealthSchema>;
+export type Summary = Static<typeof SummarySchema>;
