@@ -13,8 +13,8 @@ export interface CumulativeBucket {
  * returned when the rank falls into `+Inf`. The dashboard shows the same p75 a Grafana panel
  * shows for the same data, which is what lets a reader trust both.
  *
- * Returns `null` where Prometheus returns NaN: no `+Inf` bucket, fewer than two buckets, or no
- * observations.
+ * Returns `null` where Prometheus returns NaN: no `+Inf` bucket, fewer than two buckets, no
+ * observations, or q = 0 with an empty first bucket.
  */
 export function histogramQuantile(q: number, input: readonly CumulativeBucket[]): number | null {
   if (Number.isNaN(q)) return null;
@@ -43,7 +43,9 @@ export function histogramQuantile(q: number, input: readonly CumulativeBucket[])
     count -= previous.count;
     rank -= previous.count;
   }
-  return start + (bucket.le - start) * (rank / count);
+  const quantile = start + (bucket.le - start) * (rank / count);
+  // q = 0 over an empty first bucket is 0/0 in Prometheus too: NaN, here null.
+  return Number.isNaN(quantile) ? null : quantile;
 }
 
 /** Merges buckets with the same bound (several series summed into one histogram). */
