@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { assetsPlugin } from './assets.js';
 import { corsPlugin } from './cors.js';
+import { dashboardPlugin } from './dashboard/index.js';
 import { healthPlugin } from './health.js';
 import { ingestPlugin } from './ingest.js';
 import { metricsPlugin } from './metrics.js';
@@ -39,6 +40,7 @@ export async function createCollector(
   await app.register(healthPlugin);
   await app.register(assetsPlugin, { scripts: config.scripts });
   await app.register(ingestPlugin, config);
+  await app.register(dashboardPlugin, { registry: app.pulse.registry });
   await app.ready();
   return app;
 }
