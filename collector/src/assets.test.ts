@@ -11,6 +11,7 @@ import type { CollectorOptions } from './options.js';
 import { createCollector } from './server.js';
 
 const SCRIPT = '(function(){window.Pulse={track:function(){}};})();\n'.repeat(20);
+const SOURCE_MAP = JSON.stringify({ version: 3, file: 'pulse.js', mappings: '' });
 let dir: string;
 let scriptPath: string;
 
@@ -18,6 +19,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pulse-assets-'));
   scriptPath = join(dir, 'pulse.js');
   await writeFile(scriptPath, SCRIPT);
+  await writeFile(`${scriptPath}.map`, SOURCE_MAP);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -97,6 +99,22 @@ describe('GET /pulse.js', () => {
     // Unit tests may run before the SDK build; both states must answer clearly.
     if (existsSync(built)) expect(response.statusCode).toBe(200);
     else expect(response.json<{ reason: string }>().reason).toBe('sdk_not_built');
+  });
+});
+
+describe('GET /pulse.js.map', () => {
+  it('serves the source map written beside the script', async () => {
+    const target = await collector({ scripts: { 'pulse.js': scriptPath } });
+    const response = await get(target, '/pulse.js.map');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.json()).toEqual(JSON.parse(SOURCE_MAP));
+    expect(response.headers.etag).toMatch(/^"/);
+  });
+
+  it('has no route when there is no map', async () => {
+    const target = await collector({ scripts: { 'pulse.js': join(dir, 'missing.js') } });
+    expect((await get(target, '/pulse.js.map')).statusCode).toBe(404);
   });
 });
 

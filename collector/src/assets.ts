@@ -17,7 +17,8 @@ import type { ScriptName } from './options.js';
 
 const SCRIPT_NAMES: readonly ScriptName[] = ['pulse.js', 'pulse.socket.js'];
 export const SCRIPT_CACHE_CONTROL = 'public, max-age=3600, stale-while-revalidate=86400';
-const CONTENT_TYPE = 'application/javascript; charset=utf-8';
+const SCRIPT_TYPE = 'application/javascript; charset=utf-8';
+const SOURCE_MAP_TYPE = 'application/json; charset=utf-8';
 
 type Encoding = 'br' | 'gzip' | 'identity';
 
@@ -26,9 +27,8 @@ interface Representation {
   etag: string;
 }
 
-type LoadedScript =
-  | { available: true; representations: Record<Encoding, Representation> }
-  | { available: false; message: string };
+/** A file held in memory in every encoding it is served in. */
+type LoadedFile = Record<Encoding, Representation>;
 
 const etagOf = (body: Buffer, encoding: Encoding) =>
   `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}-${encoding}"`;
@@ -39,30 +39,30 @@ const represent = (body: Buffer, encoding: Encoding): Representation => ({
 });
 
 /** Where the built SDK file is, via the `@pulse/sdk` package's exports map. */
-function resolveSdkFile(name: ScriptName): string {
-  return createRequire(import.meta.url).resolve(`@pulse/sdk/${name}`);
+function resolveSdkFile(name: ScriptName): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve(`@pulse/sdk/${name}`);
+  } catch {
+    return undefined;
+  }
 }
 
-async function loadScript(name: ScriptName, path: string | undefined): Promise<LoadedScript> {
+/** Reads and pre-compresses one file; `undefined` if it cannot be read. */
+async function loadFile(path: string | undefined): Promise<LoadedFile | undefined> {
+  if (path === undefined) return undefined;
   let source: Buffer;
   try {
-    source = await readFile(path ?? resolveSdkFile(name));
+    source = await readFile(path);
   } catch {
-    return {
-      available: false,
-      message: `${name} is not built; run \`npm run build -w @pulse/sdk\` and restart`,
-    };
+    return undefined;
   }
   const brotli = brotliCompressSync(source, {
     params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY },
   });
   return {
-    available: true,
-    representations: {
-      br: represent(brotli, 'br'),
-      gzip: represent(gzipSync(source, { level: 9 }), 'gzip'),
-      identity: represent(source, 'identity'),
-    },
+    br: represent(brotli, 'br'),
+    gzip: represent(gzipSync(source, { level: 9 }), 'gzip'),
+    identity: represent(source, 'identity'),
   };
 }
 
@@ -90,35 +90,52 @@ export interface AssetsPluginOptions {
   scripts: Partial<Record<ScriptName, string>>;
 }
 
+/** Serves one in-memory file with ETag revalidation and content negotiation. */
+function sendFile(request: FastifyRequest, reply: FastifyReply, file: LoadedFile, type: string) {
+  const encoding = chooseEncoding(request.headers['accept-encoding']);
+  const { body, etag } = file[encoding];
+  reply
+    .header('etag', etag)
+    .header('cache-control', SCRIPT_CACHE_CONTROL)
+    .header('vary', 'accept-encoding')
+    .header('x-content-type-options', 'nosniff');
+  if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
+  if (encoding !== 'identity') reply.header('content-encoding', encoding);
+  return reply.type(type).send(body);
+}
+
+const openToAnyOrigin = (reply: FastifyReply) =>
+  reply
+    .header('access-control-allow-origin', '*')
+    .header('cross-origin-resource-policy', 'cross-origin');
+
 export const assetsPlugin = fp(
   async (app: FastifyInstance, options: AssetsPluginOptions) => {
     for (const name of SCRIPT_NAMES) {
-      const script = await loadScript(name, options.scripts[name]);
-      if (!script.available) app.log.warn({ script: name }, script.message);
+      const path = options.scripts[name] ?? resolveSdkFile(name);
+      const script = await loadFile(path);
+      // The build writes a source map beside each script; serve it so stack traces in
+      // devtools point at real source. Absent map, absent route.
+      const sourceMap = script === undefined ? undefined : await loadFile(`${path}.map`);
+      const notBuilt = `${name} is not built; run \`npm run build -w @pulse/sdk\` and restart`;
+      if (script === undefined) app.log.warn({ script: name, path }, notBuilt);
 
       app.get(`/${name}`, async (request: FastifyRequest, reply: FastifyReply) => {
-        reply.header('access-control-allow-origin', '*');
-        reply.header('cross-origin-resource-policy', 'cross-origin');
-        if (!script.available) {
+        openToAnyOrigin(reply);
+        if (script === undefined) {
           return reply.code(503).header('cache-control', 'no-store').send({
             error: 'Service Unavailable',
             reason: 'sdk_not_built',
-            message: script.message,
+            message: notBuilt,
           });
         }
-        const encoding = chooseEncoding(request.headers['accept-encoding']);
-        const { body, etag } = script.representations[encoding];
-        reply
-          .header('etag', etag)
-          .header('cache-control', SCRIPT_CACHE_CONTROL)
-          .header('vary', 'accept-encoding')
-          .header('x-content-type-options', 'nosniff');
-        if (ifNoneMatchHits(request.headers['if-none-match'], etag)) {
-          return reply.code(304).send();
-        }
-        if (encoding !== 'identity') reply.header('content-encoding', encoding);
-        return reply.type(CONTENT_TYPE).send(body);
+        return sendFile(request, reply, script, SCRIPT_TYPE);
       });
+      if (sourceMap !== undefined) {
+        app.get(`/${name}.map`, async (request: FastifyRequest, reply: FastifyReply) =>
+          sendFile(request, openToAnyOrigin(reply), sourceMap, SOURCE_MAP_TYPE),
+        );
+      }
     }
   },
   { fastify: '5.x', name: 'pulse-assets' },

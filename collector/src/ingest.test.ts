@@ -328,7 +328,15 @@ describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () =>
   it('names where a schema problem is', async () => {
     const target = await collector();
     const response = await post(target, withEvent({ ...exampleEvents.long, d: -5 }));
-    expect(response.json<{ message: string }>().message).toMatch(/events\/0/);
+    expect(response.json<{ message: string }>().message).toBe(
+      'body/events/0/d: Expected number to be greater or equal to 0',
+    );
+    const unknownKind = await post(target, withEvent({ k: 'fid' }));
+    expect(unknownKind.json<{ message: string }>().message).toMatch(
+      /^body\/events\/0\/k: expected one of view, page/,
+    );
+    const unsafeRoute = await post(target, { ...valid, route: '/a b' });
+    expect(unsafeRoute.json<{ message: string }>().message).toMatch(/^body\/route: /);
   });
 
   it('rate-limits a client with 429 and Retry-After, counted as rate_limited', async () => {

@@ -22,7 +22,7 @@ import { createLabelCaps } from './labels.js';
 import type { RateLimitOptions } from './options.js';
 import { recordBeacon } from './record.js';
 import { REJECT_REASONS, Rejection, toRejection, type RejectionBody } from './rejection.js';
-import { BeaconSchema } from './schema.js';
+import { BeaconSchema, PulseEventSchema } from './schema.js';
 
 /** Path of the beacon endpoint. */
 export const INGEST_PATH = '/v1/rum';
@@ -54,11 +54,31 @@ const asObject = (body: unknown): UncheckedBody =>
 
 /** Validates the beacon with TypeBox's compiled checker; reports the first problem found. */
 const beaconValidator = TypeCompiler.Compile(BeaconSchema);
+/** Per-kind checkers: "expected union value" for a bad event becomes the field at fault. */
+const eventValidators = new Map(
+  PulseEventSchema.anyOf.map((schema) => [schema.properties.k.const, TypeCompiler.Compile(schema)]),
+);
+
+function firstProblem(data: unknown): string {
+  const first = beaconValidator.Errors(data).First();
+  if (first === undefined) return 'body: not a beacon';
+  const eventIndex = /^\/events\/(\d+)$/.exec(first.path)?.[1];
+  if (eventIndex !== undefined) {
+    const event = (data as { events: unknown[] }).events[Number(eventIndex)];
+    const kind = (event as { k?: unknown } | null)?.k;
+    const precise = eventValidators
+      .get(kind as never)
+      ?.Errors(event)
+      .First();
+    if (precise !== undefined) return `body${first.path}${precise.path}: ${precise.message}`;
+    return `body${first.path}/k: expected one of ${[...eventValidators.keys()].join(', ')}`;
+  }
+  return `body${first.path}: ${first.message}`;
+}
+
 function validateBeacon(data: unknown): { value: unknown } | { error: Error } {
   if (beaconValidator.Check(data)) return { value: data };
-  const first = beaconValidator.Errors(data).First();
-  const where = first?.path === '' || first === undefined ? 'body' : `body${first.path}`;
-  return { error: new Error(`${where}: ${first?.message ?? 'not a beacon'}`) };
+  return { error: new Error(firstProblem(data)) };
 }
 
 export const ingestPlugin = fp(

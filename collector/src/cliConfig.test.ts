@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CLI_SETTINGS,
+  CliConfigError,
+  collectorOptionsFrom,
+  defaultCliSettings,
+  helpText,
+  resolveCliCommand,
+  type CliSettings,
+} from './cliConfig.js';
+
+function settings(
+  argv: string[],
+  env: Record<string, string> = {},
+  files: Record<string, string> = {},
+): CliSettings {
+  const command = resolveCliCommand({
+    argv,
+    env,
+    readFile: (path) => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT: no such file '${path}'`);
+      return text;
+    },
+  });
+  if (command.kind !== 'serve') throw new Error(`expected serve, got ${command.kind}`);
+  return command.settings;
+}
+
+const fails =
+  (argv: string[], env: Record<string, string> = {}, files = {}) =>
+  () =>
+    settings(argv, env, files);
+
+describe('pulse-collector configuration', () => {
+  it('defaults to port 8080 on every interface with the collector defaults', () => {
+    expect(settings([])).toEqual(defaultCliSettings);
+    expect(settings([])).toMatchObject({ port: 8080, host: '0.0.0.0', routeCap: 100 });
+  });
+
+  it('reads every flag', () => {
+    const parsed = settings([
+      '--port=9090',
+      '--host',
+      '127.0.0.1',
+      '--allow-origin',
+      'https://a.example',
+      '--allow-origin',
+      'https://b.example,https://c.example',
+      '--ingest-key',
+      'k3y',
+      '--body-limit',
+      '32kb',
+      '--max-events',
+      '100',
+      '--route-cap',
+      '20',
+      '--event-name-cap',
+      '10',
+      '--app-cap',
+      '5',
+      '--rate-limit',
+      '100/30s',
+      '--trust-proxy',
+      '10.0.0.0/8,127.0.0.1',
+      '--request-timeout',
+      '5000',
+      '--drain-delay',
+      '3000',
+      '--log-level',
+      'warn',
+      '--process-metrics',
+      'false',
+    ]);
+    expect(parsed).toEqual({
+      port: 9090,
+      host: '127.0.0.1',
+      allowOrigins: ['https://a.example', 'https://b.example', 'https://c.example'],
+      ingestKey: 'k3y',
+      bodyLimit: 32 * 1024,
+      maxEventsPerBeacon: 100,
+      routeCap: 20,
+      eventNameCap: 10,
+      appCap: 5,
+      rateLimit: { max: 100, timeWindow: '30s' },
+      trustProxy: ['10.0.0.0/8', '127.0.0.1'],
+      requestTimeout: 5000,
+      drainDelay: 3000,
+      logLevel: 'warn',
+      processMetrics: false,
+    });
+  });
+
+  it('has an environment variable for every flag', () => {
+    const env = Object.fromEntries(CLI_SETTINGS.map((setting) => [setting.env, '7']));
+    env.PULSE_HOST = '::1';
+    env.PULSE_ALLOW_ORIGIN = 'https://a.example, https://b.example';
+    env.PULSE_INGEST_KEY = 'from-env';
+    env.PULSE_BODY_LIMIT = '2048';
+    env.PULSE_RATE_LIMIT = 'off';
+    env.PULSE_TRUST_PROXY = 'true';
+    env.PULSE_LOG_LEVEL = 'debug';
+    env.PULSE_PROCESS_METRICS = '0';
+    expect(settings([], env)).toEqual({
+      port: 7,
+      host: '::1',
+      allowOrigins: ['https://a.example', 'https://b.example'],
+      ingestKey: 'from-env',
+      bodyLimit: 2048,
+      maxEventsPerBeacon: 7,
+      routeCap: 7,
+      eventNameCap: 7,
+      appCap: 7,
+      rateLimit: false,
+      trustProxy: true,
+      requestTimeout: 7,
+      drainDelay: 7,
+      logLevel: 'debug',
+      processMetrics: false,
+    });
+  });
+
+  it('applies flag > environment > config file > default', () => {
+    const files = {
+      '/etc/pulse.json': JSON.stringify({ port: 1111, host: '10.1.1.1', routeCap: 33, appCap: 9 }),
+    };
+    const env = { PULSE_CONFIG: '/etc/pulse.json', PULSE_PORT: '2222', PULSE_HOST: '10.2.2.2' };
+    const parsed = settings(['--port', '3333'], env, files);
+    expect(parsed.port).toBe(3333);
+    expect(parsed.host).toBe('10.2.2.2');
+    expect(parsed.routeCap).toBe(33);
+    expect(parsed.eventNameCap).toBe(defaultCliSettings.eventNameCap);
+  });
+
+  it('takes --config over PULSE_CONFIG, and a rate limit object in the file', () => {
+    const files = {
+      'a.json': JSON.stringify({ rateLimit: { max: 5, timeWindow: 1000 } }),
+      'b.json': JSON.stringify({ rateLimit: false }),
+    };
+    expect(settings(['--config', 'a.json'], { PULSE_CONFIG: 'b.json' }, files).rateLimit).toEqual({
+      max: 5,
+      timeWindow: 1000,
+    });
+  });
+
+  it('defaults the rate-limit window to a minute', () => {
+    expect(settings(['--rate-limit', '50']).rateLimit).toEqual({ max: 50, timeWindow: '1 minute' });
+  });
+
+  it.each([
+    [['--port', 'eighty'], /--port.*PULSE_PORT/],
+    [['--port', '70000'], /--port/],
+    [['--route-cap', '0'], /--route-cap/],
+    [['--log-level', 'loud'], /--log-level/],
+    [['--process-metrics', 'maybe'], /--process-metrics/],
+    [['--rate-limit', 'lots'], /--rate-limit/],
+    [['--no-such-flag'], /no-such-flag/],
+    [['positional'], /positional/],
+  ])('refuses %j clearly', (argv, message) => {
+    expect(fails(argv)).toThrow(CliConfigError);
+    expect(fails(argv)).toThrow(message);
+  });
+
+  it('refuses bad environment values and config files, naming the source', () => {
+    expect(fails([], { PULSE_APP_CAP: '-1' })).toThrow(/environment: --app-cap/);
+    expect(fails(['--config', 'missing.json'])).toThrow(/config file missing\.json/);
+    expect(fails(['--config', 'c.json'], {}, { 'c.json': '{' })).toThrow(/config file c\.json/);
+    expect(fails(['--config', 'c.json'], {}, { 'c.json': '[]' })).toThrow(/JSON object/);
+    expect(fails(['--config', 'c.json'], {}, { 'c.json': '{"routecap":5}' })).toThrow(/"routecap"/);
+  });
+
+  it('answers --help and --version', () => {
+    const run = (argv: string[]) => resolveCliCommand({ argv, env: {}, readFile: () => '' });
+    expect(run(['--help']).kind).toBe('help');
+    expect(run(['-h']).kind).toBe('help');
+    expect(run(['--version']).kind).toBe('version');
+  });
+
+  it('lists every flag and its environment variable in --help', () => {
+    const help = helpText();
+    for (const setting of CLI_SETTINGS) {
+      expect(help).toContain(`--${setting.flag}`);
+      expect(help).toContain(setting.env);
+    }
+    expect(help).toContain('--config');
+    expect(help).toContain('PULSE_CONFIG');
+    expect(help).toContain('(default: 8080)');
+  });
+
+  it('turns settings into collector options, leaving listen settings to the command', () => {
+    const options = collectorOptionsFrom(settings(['--route-cap', '7', '--log-level', 'warn']));
+    expect(options).toMatchObject({ routeCap: 7, logger: { level: 'warn' } });
+    expect(options).not.toHaveProperty('port');
+    expect(options).not.toHaveProperty('host');
+    expect(options).not.toHaveProperty('drainDelay');
+  });
+});

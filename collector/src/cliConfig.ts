@@ -1,0 +1,381 @@
+/**
+ * Configuration of the `pulse-collector` command: flags, environment variables and an optional
+ * JSON config file, with precedence flag > environment > config file > default.
+ *
+ * One table (`CLI_SETTINGS`) names every setting once, with its flag, variable, config key and
+ * parser, so `--help`, the README and the code cannot disagree. Whatever the source, values end
+ * up in one object that is validated by one schema, so a typo in a config file fails as clearly
+ * as a bad flag.
+ */
+import { parseArgs } from 'node:util';
+import { Type, type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { defaultCollectorOptions, type CollectorOptions } from './options.js';
+
+/** The settings of the command, as a config file spells them. */
+export const CliSettingsSchema = Type.Object(
+  {
+    port: Type.Integer({ minimum: 0, maximum: 65535 }),
+    host: Type.String({ minLength: 1 }),
+    allowOrigins: Type.Array(Type.String({ minLength: 1 })),
+    ingestKey: Type.Optional(Type.String({ minLength: 1 })),
+    bodyLimit: Type.Integer({ minimum: 1024 }),
+    maxEventsPerBeacon: Type.Integer({ minimum: 1 }),
+    routeCap: Type.Integer({ minimum: 1 }),
+    eventNameCap: Type.Integer({ minimum: 1 }),
+    appCap: Type.Integer({ minimum: 1 }),
+    rateLimit: Type.Union([
+      Type.Literal(false),
+      Type.Object(
+        {
+          max: Type.Integer({ minimum: 1 }),
+          timeWindow: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ minLength: 1 })]),
+        },
+        { additionalProperties: false },
+      ),
+    ]),
+    trustProxy: Type.Union([Type.Boolean(), Type.String(), Type.Array(Type.String())]),
+    requestTimeout: Type.Integer({ minimum: 1 }),
+    drainDelay: Type.Integer({ minimum: 0 }),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
+        Type.Literal(level),
+      ),
+    ),
+    processMetrics: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+export type CliSettings = Static<typeof CliSettingsSchema>;
+type SettingKey = keyof CliSettings;
+
+/** Defaults of the command; the listening and logging ones are the CLI's own. */
+export const defaultCliSettings: CliSettings = {
+  port: 8080,
+  // A beacon endpoint is meant to be reached from browsers, so the command listens on every
+  // interface; `--host 127.0.0.1` keeps it local (e.g. behind a reverse proxy on the same host).
+  host: '0.0.0.0',
+  allowOrigins: defaultCollectorOptions.allowOrigins,
+  bodyLimit: defaultCollectorOptions.bodyLimit,
+  maxEventsPerBeacon: defaultCollectorOptions.maxEventsPerBeacon,
+  routeCap: defaultCollectorOptions.routeCap,
+  eventNameCap: defaultCollectorOptions.eventNameCap,
+  appCap: defaultCollectorOptions.appCap,
+  rateLimit: defaultCollectorOptions.rateLimit,
+  trustProxy: defaultCollectorOptions.trustProxy,
+  requestTimeout: defaultCollectorOptions.requestTimeout,
+  drainDelay: 0,
+  logLevel: 'info',
+  processMetrics: defaultCollectorOptions.processMetrics,
+};
+
+type Parse = (text: string) => unknown;
+
+const integer: Parse = (text) => (/^\d+$/.test(text.trim()) ? Number(text) : text);
+const list: Parse = (text) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+const boolean: Parse = (text) =>
+  ({ true: true, false: false, '1': true, '0': false })[text.trim().toLowerCase()] ?? text;
+/** `64kb`, `1mb` or plain bytes. */
+const bytes: Parse = (text) => {
+  const match = /^(\d+)\s*(kb|k|mb|m)?$/i.exec(text.trim());
+  if (match === null) return text;
+  const unit = (match[2] ?? '').toLowerCase();
+  return Number(match[1]) * (unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('k') ? 1024 : 1);
+};
+/** `off`, `600` (per minute) or `600/30s`. */
+const rateLimit: Parse = (text) => {
+  const value = text.trim().toLowerCase();
+  if (['off', 'false', '0', 'none'].includes(value)) return false;
+  const [max = '', window = '1 minute'] = value.split('/');
+  return { max: integer(max), timeWindow: integer(window) };
+};
+/** `true`, `false`, or proxy addresses/CIDRs separated by commas. */
+const trustProxy: Parse = (text) => {
+  const flag = boolean(text);
+  return typeof flag === 'boolean' ? flag : list(text);
+};
+
+interface CliSetting {
+  key: SettingKey;
+  flag: string;
+  env: string;
+  /** Placeholder shown in --help. */
+  value: string;
+  description: string;
+  parse: Parse;
+  /** Flag may be repeated; values accumulate. */
+  repeatable?: boolean;
+}
+
+/** Every setting of the command: flag, environment variable, config key. */
+export const CLI_SETTINGS: readonly CliSetting[] = [
+  {
+    key: 'port',
+    flag: 'port',
+    env: 'PULSE_PORT',
+    value: '<n>',
+    parse: integer,
+    description: 'port to listen on (0 = any free port)',
+  },
+  {
+    key: 'host',
+    flag: 'host',
+    env: 'PULSE_HOST',
+    value: '<addr>',
+    parse: (t) => t,
+    description: 'interface to listen on; 127.0.0.1 for local only',
+  },
+  {
+    key: 'allowOrigins',
+    flag: 'allow-origin',
+    env: 'PULSE_ALLOW_ORIGIN',
+    value: '<origin>',
+    parse: list,
+    repeatable: true,
+    description: 'origin allowed to send beacons; repeat or comma-separate; none = any',
+  },
+  {
+    key: 'ingestKey',
+    flag: 'ingest-key',
+    env: 'PULSE_INGEST_KEY',
+    value: '<key>',
+    parse: (t) => t,
+    description: 'require this key on every beacon',
+  },
+  {
+    key: 'bodyLimit',
+    flag: 'body-limit',
+    env: 'PULSE_BODY_LIMIT',
+    value: '<bytes>',
+    parse: bytes,
+    description: 'largest beacon body (e.g. 65536, 64kb)',
+  },
+  {
+    key: 'maxEventsPerBeacon',
+    flag: 'max-events',
+    env: 'PULSE_MAX_EVENTS',
+    value: '<n>',
+    parse: integer,
+    description: 'most events per beacon',
+  },
+  {
+    key: 'routeCap',
+    flag: 'route-cap',
+    env: 'PULSE_ROUTE_CAP',
+    value: '<n>',
+    parse: integer,
+    description: 'distinct routes kept per app; more become __other__',
+  },
+  {
+    key: 'eventNameCap',
+    flag: 'event-name-cap',
+    env: 'PULSE_EVENT_NAME_CAP',
+    value: '<n>',
+    parse: integer,
+    description: 'distinct custom event/timing names kept per app',
+  },
+  {
+    key: 'appCap',
+    flag: 'app-cap',
+    env: 'PULSE_APP_CAP',
+    value: '<n>',
+    parse: integer,
+    description: 'distinct apps kept; more become __other__',
+  },
+  {
+    key: 'rateLimit',
+    flag: 'rate-limit',
+    env: 'PULSE_RATE_LIMIT',
+    value: '<max[/window]>',
+    parse: rateLimit,
+    description:
+      "beacons per client per window (default window 1 minute), e.g. 600/1m; 'off' disables",
+  },
+  {
+    key: 'trustProxy',
+    flag: 'trust-proxy',
+    env: 'PULSE_TRUST_PROXY',
+    value: '<true|addrs>',
+    parse: trustProxy,
+    description: 'trust X-Forwarded-For from these proxies (or true for any)',
+  },
+  {
+    key: 'requestTimeout',
+    flag: 'request-timeout',
+    env: 'PULSE_REQUEST_TIMEOUT',
+    value: '<ms>',
+    parse: integer,
+    description: 'time a client gets to send a whole request',
+  },
+  {
+    key: 'drainDelay',
+    flag: 'drain-delay',
+    env: 'PULSE_DRAIN_DELAY',
+    value: '<ms>',
+    parse: integer,
+    description: 'on SIGTERM, report not ready this long before closing',
+  },
+  {
+    key: 'logLevel',
+    flag: 'log-level',
+    env: 'PULSE_LOG_LEVEL',
+    value: '<level>',
+    parse: (t) => t.trim(),
+    description: 'fatal, error, warn, info, debug, trace or silent',
+  },
+  {
+    key: 'processMetrics',
+    flag: 'process-metrics',
+    env: 'PULSE_PROCESS_METRICS',
+    value: '<bool>',
+    parse: boolean,
+    description: 'export Node.js process metrics too',
+  },
+];
+
+/** The config file flag; not a setting itself. */
+export const CONFIG_FLAG = { flag: 'config', env: 'PULSE_CONFIG' } as const;
+
+/** What the command should do. */
+export type CliCommand =
+  { kind: 'help' } | { kind: 'version' } | { kind: 'serve'; settings: CliSettings };
+
+/** A configuration mistake, reported to the user without a stack trace. */
+export class CliConfigError extends Error {
+  override name = 'CliConfigError';
+}
+
+const checkSettings = TypeCompiler.Compile(Type.Partial(CliSettingsSchema));
+
+function validated(source: string, settings: Record<string, unknown>): Partial<CliSettings> {
+  if (checkSettings.Check(settings)) return settings;
+  const error = checkSettings.Errors(settings).First();
+  const key = error?.path.split('/')[1] ?? '';
+  const setting = CLI_SETTINGS.find((candidate) => candidate.key === key);
+  const name = setting === undefined ? `"${key}"` : `--${setting.flag} (${setting.env}, "${key}")`;
+  throw new CliConfigError(`${source}: ${name}: ${error?.message ?? 'invalid'}`);
+}
+
+export interface CliInputs {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** Reads the config file named by --config / PULSE_CONFIG. */
+  readFile: (path: string) => string;
+}
+
+/** Works out what to do from flags, environment and config file. */
+export function resolveCliCommand({ argv, env, readFile }: CliInputs): CliCommand {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        [CONFIG_FLAG.flag]: { type: 'string' },
+        ...Object.fromEntries(
+          CLI_SETTINGS.map((setting) => [
+            setting.flag,
+            { type: 'string' as const, multiple: setting.repeatable ?? false },
+          ]),
+        ),
+      },
+    });
+  } catch (error) {
+    throw new CliConfigError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help === true) return { kind: 'help' };
+  if (values.version === true) return { kind: 'version' };
+
+  const configPath = (values[CONFIG_FLAG.flag] as string | undefined) ?? env[CONFIG_FLAG.env];
+  let fromFile: Partial<CliSettings> = {};
+  if (configPath !== undefined && configPath !== '') {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFile(configPath));
+    } catch (error) {
+      throw new CliConfigError(`config file ${configPath}: ${(error as Error).message}`);
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      throw new CliConfigError(`config file ${configPath}: expected a JSON object`);
+    }
+    fromFile = validated(`config file ${configPath}`, json as Record<string, unknown>);
+  }
+
+  const fromEnv: Record<string, unknown> = {};
+  const fromFlags: Record<string, unknown> = {};
+  for (const setting of CLI_SETTINGS) {
+    const text = env[setting.env];
+    if (text !== undefined && text !== '') fromEnv[setting.key] = setting.parse(text);
+    const flag = values[setting.flag] as string | string[] | undefined;
+    if (flag === undefined) continue;
+    fromFlags[setting.key] = Array.isArray(flag)
+      ? flag.flatMap((item) => setting.parse(item) as unknown[])
+      : setting.parse(flag);
+  }
+
+  return {
+    kind: 'serve',
+    settings: {
+      ...defaultCliSettings,
+      ...fromFile,
+      ...validated('environment', fromEnv),
+      ...validated('command line', fromFlags),
+    },
+  };
+}
+
+/** The collector options a resolved command line stands for. */
+export function collectorOptionsFrom(settings: CliSettings): Partial<CollectorOptions> {
+  const { port: _port, host: _host, drainDelay: _drainDelay, logLevel, ...options } = settings;
+  return { ...options, logger: { level: logLevel } };
+}
+
+/** `--help` text, generated from the settings table. */
+export function helpText(): string {
+  const rows = [
+    ...CLI_SETTINGS.map((setting) => ({
+      left: `--${setting.flag} ${setting.value}`,
+      env: setting.env,
+      description: setting.description,
+      fallback: defaultCliSettings[setting.key],
+    })),
+    {
+      left: `--${CONFIG_FLAG.flag} <file.json>`,
+      env: CONFIG_FLAG.env,
+      description: 'read settings from a JSON file (keys as in the README)',
+      fallback: undefined,
+    },
+    { left: '--help, -h', env: '', description: 'show this help', fallback: undefined },
+    { left: '--version, -v', env: '', description: 'show the version', fallback: undefined },
+  ];
+  const width = Math.max(...rows.map((row) => row.left.length));
+  const envWidth = Math.max(...rows.map((row) => row.env.length));
+  const lines = rows.map((row) => {
+    const fallback =
+      row.fallback === undefined || (Array.isArray(row.fallback) && row.fallback.length === 0)
+        ? ''
+        : ` (default: ${typeof row.fallback === 'object' ? JSON.stringify(row.fallback) : String(row.fallback)})`;
+    return `  ${row.left.padEnd(width)}  ${row.env.padEnd(envWidth)}  ${row.description}${fallback}`;
+  });
+  return [
+    'Usage: pulse-collector [options]',
+    '',
+    'Pulse collector: receives browser beacons at POST /v1/rum, serves /pulse.js,',
+    'exports Prometheus metrics at /metrics, health at /healthz and /readyz.',
+    '',
+    'Options (flag, environment variable, description). Precedence:',
+    'flag > environment variable > config file > default.',
+    '',
+    ...lines,
+    '',
+  ].join('\n');
+}
