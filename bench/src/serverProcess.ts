@@ -1,1 +1,102 @@
-// placeholder replaced below
+// A server under test, alone in its own process so its memory, CPU and event loop are its own:
+// `node serverProcess.js collector` (Pulse's collector, rate limit off), `... bare` (a fastify
+// route that only parses the same body) or `... socket` (socket.io with attachPulse). It listens
+// on 127.0.0.1, port 0, and answers the bench's questions over IPC.
+import { Session } from 'node:inspector/promises';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
+import { Server } from 'socket.io';
+import { createCollector } from '@pulse/collector';
+import { attachPulse } from '@pulse/collector/socket.io';
+import type {
+  Listening,
+  Reply,
+  ServerCommand,
+  ServerKind,
+  ServerStats,
+} from './server/protocol.js';
+
+/**
+ * The baseline: fastify with the collector's body limit and the same JSON parser for the same
+ * content type, answering 204 without looking at the beacon.
+ */
+async function createBareRoute(): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    ['application/json', 'text/plain'],
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+  app.post('/v1/rum', async (_request, reply) => reply.code(204).send());
+  return app;
+}
+
+/** A socket.io server answering Pulse's probes, as an app using `@pulse/collector/socket.io` runs it. */
+async function createSocketServer(): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  const io = new Server(app.server, { cors: { origin: '*' } });
+  attachPulse(io, { registry: new Registry() });
+  app.addHook('onClose', async () => void (await io.close()));
+  return app;
+}
+
+const kind = process.argv[2] as ServerKind;
+const app =
+  kind === 'bare'
+    ? await createBareRoute()
+    : kind === 'socket'
+      ? await createSocketServer()
+      : // The rate limit is meant for one browser per address; all bench traffic is from 127.0.0.1.
+        await createCollector({ rateLimit: false });
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+const inspector = new Session();
+inspector.connect();
+
+const ms = (ns: number) => ns / 1e6;
+async function answer(message: ServerCommand): Promise<unknown> {
+  switch (message.cmd) {
+    case 'stats': {
+      if (message.gc) (globalThis as { gc?: () => void }).gc?.();
+      const memory = process.memoryUsage();
+      const cpu = process.cpuUsage();
+      const stats: ServerStats = {
+        rss: memory.rss,
+        heapUsed: memory.heapUsed,
+        heapTotal: memory.heapTotal,
+        external: memory.external,
+        cpuUser: cpu.user,
+        cpuSystem: cpu.system,
+        delay: {
+          mean: ms(delay.mean),
+          p50: ms(delay.percentile(50)),
+          p99: ms(delay.percentile(99)),
+          max: ms(delay.max),
+        },
+      };
+      return stats;
+    }
+    case 'reset-delay':
+      delay.reset();
+      return null;
+    case 'profile-start':
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.setSamplingInterval', { interval: 200 });
+      await inspector.post('Profiler.start');
+      return null;
+    case 'profile-stop':
+      return (await inspector.post('Profiler.stop')).profile;
+  }
+}
+
+process.on('message', (message: ServerCommand) => {
+  void answer(message).then((result) => process.send!({ id: message.id, result } satisfies Reply));
+});
+process.on('disconnect', () => void app.close().then(() => process.exit(0)));
+
+await app.listen({ port: 0, host: '127.0.0.1' });
+const { port } = app.server.address() as AddressInfo;
+process.send!({ listening: `http://127.0.0.1:${port}` } satisfies Listening);

@@ -1,7 +1,8 @@
 import { SourceMap } from 'node:module';
 import { basename } from 'node:path';
+import { REPO_ROOT } from '../paths.js';
 
-/** The parts of a V8 CPU profile (CDP `Profiler.Profile`) the summary reads. */
+/** The parts of a V8 CPU profile (CDP / inspector `Profiler.Profile`) the summaries read. */
 export interface CpuProfile {
   nodes: {
     id: number;
@@ -11,38 +12,77 @@ export interface CpuProfile {
   timeDeltas?: number[];
 }
 
-/** Self time spent in one original source location. */
+/** Self time booked to one place (a function, a file, a package). */
 export interface SelfTime {
   where: string;
   ms: number;
 }
 
-/**
- * Self time of the functions of one script in a CPU profile, mapped back through the script's
- * source map to the original file and line where the function starts, largest first. `(compile and top level)` is the
- * script's top-level code, where V8 also books its first compile.
- */
-export function selfTime(profile: CpuProfile, scriptUrl: string, sourceMap?: unknown): SelfTime[] {
-  const map = sourceMap
-    ? new SourceMap(sourceMap as ConstructorParameters<typeof SourceMap>[0])
-    : undefined;
-  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+type Frame = CpuProfile['nodes'][number]['callFrame'];
+
+/** Adds up self time per `label(frame)`; frames labelled undefined are left out. */
+function tally(profile: CpuProfile, label: (frame: Frame) => string | undefined): SelfTime[] {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const totals = new Map<string, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
   for (let i = 0; i < samples.length; i++) {
-    const node = byNode.get(samples[i]!);
-    if (!node || !node.callFrame.url.endsWith(scriptUrl)) continue;
-    const { functionName, lineNumber, columnNumber } = node.callFrame;
-    let where = functionName || '(compile and top level)';
-    const entry = map?.findEntry(lineNumber, columnNumber);
-    if (entry && 'originalSource' in entry && entry.originalSource) {
-      const file = entry.originalSource.replace(/^(\.\.\/)+/, '').replace(/^node_modules\//, '');
-      // Minified function names say nothing; the original file and line of the function do.
-      where = `${file.includes('web-vitals') ? `web-vitals/${basename(file)}` : file}:${entry.originalLine + 1}`;
-    }
+    const frame = byNode.get(samples[i]!);
+    const where = frame && label(frame);
     // A sample's delta is the time since the previous sample: it belongs to this sample's frame.
-    totals.set(where, (totals.get(where) ?? 0) + (deltas[i] ?? 0) / 1000);
+    if (where !== undefined) totals.set(where, (totals.get(where) ?? 0) + (deltas[i] ?? 0) / 1000);
   }
   return [...totals].map(([where, ms]) => ({ where, ms })).sort((a, b) => b.ms - a.ms);
+}
+
+/**
+ * Self time of the functions of one browser script, mapped back through the script's source map
+ * to the original file and line where each function starts (minified names say nothing).
+ * `(compile and top level)` is the script's top-level code, where V8 books its first compile.
+ */
+export function scriptSelfTime(
+  profile: CpuProfile,
+  scriptUrl: string,
+  sourceMap: unknown,
+): SelfTime[] {
+  const map = new SourceMap(sourceMap as ConstructorParameters<typeof SourceMap>[0]);
+  return tally(profile, ({ url, functionName, lineNumber, columnNumber }) => {
+    if (!url.endsWith(scriptUrl)) return undefined;
+    const entry = map.findEntry(lineNumber, columnNumber);
+    if (!functionName || !('originalSource' in entry) || !entry.originalSource) {
+      return '(compile and top level)';
+    }
+    const file = entry.originalSource.replace(/^(\.\.\/)+/, '').replace(/^node_modules\//, '');
+    return `${file.includes('web-vitals') ? `web-vitals/${basename(file)}` : file}:${entry.originalLine + 1}`;
+  });
+}
+
+/** `file:///…/node_modules/fastify/lib/x.js` → `fastify`; repo files → their path; else as is. */
+function ownerOf(url: string): string {
+  const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1];
+  if (pkg) return pkg;
+  if (url.startsWith('node:') || (url && !url.includes('/'))) return 'node internals';
+  return url.replace(`file://${REPO_ROOT}`, '') || '(V8: gc, program, idle)';
+}
+
+/** Self time of a Node process per package (or repo file), the coarse view of where CPU goes. */
+export function selfTimeByOwner(profile: CpuProfile): SelfTime[] {
+  return tally(profile, ({ url, functionName }) =>
+    url ? ownerOf(url) : functionName === '(idle)' ? undefined : `V8 ${functionName}`,
+  );
+}
+
+/** A script URL without the machine's paths: `fastify/lib/route.js`, `collector/dist/esm/x.js`. */
+export const shortUrl = (url: string) =>
+  url.replace(/^.*node_modules\//, '').replace(`file://${REPO_ROOT}`, '');
+
+/** Self time of a Node process per function, with its file and line. */
+export function selfTimeByFunction(profile: CpuProfile): SelfTime[] {
+  return tally(profile, ({ url, functionName, lineNumber }) =>
+    url
+      ? `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`
+      : functionName === '(idle)'
+        ? undefined
+        : `V8 ${functionName}`,
+  );
 }

@@ -1,6 +1,8 @@
 import type { Section } from '../section.js';
+import { ingestSection } from './ingest.js';
 import { mainThreadSection } from './mainThread.js';
+import { memorySection } from './memory.js';
 import { sizeSection } from './size.js';
 
 /** Every benchmark, in the order BENCHMARKS.md lists them. */
-export const SECTIONS: Section[] = [sizeSection, mainThreadSection];
+export const SECTIONS: Section[] = [sizeSection, mainThreadSection, ingestSection, memorySection];

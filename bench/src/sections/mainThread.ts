@@ -6,7 +6,7 @@ import { fmt, ratio, table, verdict } from '../markdown.js';
 import { startPageServer } from '../page/pageServer.js';
 import { DWELL_MS, pageRun, type PageRun } from '../page/pageRun.js';
 import { BUNDLES_DIR, SDK_DIST } from '../paths.js';
-import { selfTime } from '../profile/selfTime.js';
+import { scriptSelfTime } from '../profile/selfTime.js';
 import type { Goal, Section } from '../section.js';
 import { bundleEntry } from '../size/bundleEntry.js';
 import { median } from '../stats.js';
@@ -167,7 +167,7 @@ export const mainThreadSection: Section = {
 async function profileTable(run: PageRun | undefined, missed: boolean): Promise<string> {
   if (!run?.profile) return '';
   const map = JSON.parse(await readFile(join(SDK_DIST, 'pulse.js.map'), 'utf8')) as unknown;
-  const spots = selfTime(run.profile, '/pulse.js', map);
+  const spots = scriptSelfTime(run.profile, '/pulse.js', map);
   const total = spots.reduce((sum, s) => sum + s.ms, 0);
   return [
     `### Profile of a Pulse visit${missed ? ' (why a goal is missed)' : ''}`,

@@ -1,0 +1,168 @@
+import { EVENTS_PER_BEACON, capBeacons } from '../load/capBeacons.js';
+import { assertAllAccepted, fire, type LoadResult } from '../load/fire.js';
+import { timeScrapes } from '../load/scrape.js';
+import { fmt, ratio, table, verdict } from '../markdown.js';
+import { selfTimeByFunction, selfTimeByOwner, type CpuProfile } from '../profile/selfTime.js';
+import type { Goal, Section } from '../section.js';
+import { startChildServer, type ChildServer } from '../server/childServer.js';
+import { median } from '../stats.js';
+
+/** Rounds per server; each round runs both servers, in alternating order. */
+const ROUNDS = 3;
+const CONNECTIONS = 10;
+const SCRAPES = 30;
+
+/** Every Pulse series of SPEC.md, which a scrape at the caps must contain. */
+const SPEC_SERIES = [
+  'pulse_web_vital_seconds',
+  'pulse_layout_shift_score',
+  'pulse_web_vital_rating_total',
+  'pulse_page_score',
+  'pulse_page_views_total',
+  'pulse_long_task_seconds',
+  'pulse_total_blocking_time_seconds',
+  'pulse_js_heap_used_bytes',
+  'pulse_socket_rtt_seconds',
+  'pulse_socket_jitter_seconds',
+  'pulse_socket_loss_ratio',
+  'pulse_socket_score',
+  'pulse_socket_reconnects_total',
+  'pulse_socket_disconnects_total',
+  'pulse_custom_events_total',
+  'pulse_custom_timing_seconds',
+  'pulse_js_errors_total',
+  'pulse_beacons_total',
+  'pulse_events_total',
+];
+
+/** Events per second and p99 latency of the collector beside a bare fastify route, then /metrics. */
+export const ingestSection: Section = {
+  id: 'ingest',
+  title: '3. Collector ingest and /metrics scrape',
+  async run({ ingestSeconds }) {
+    const bodies = capBeacons().map((b) => JSON.stringify(b));
+    const bare = await startChildServer('bare');
+    const pulse = await startChildServer('collector');
+    const rounds: Record<'bare' | 'pulse', LoadResult[]> = { bare: [], pulse: [] };
+    let profile: CpuProfile | undefined;
+    let scrape: Awaited<ReturnType<typeof timeScrapes>>;
+    try {
+      const load = async (name: 'bare' | 'pulse', server: ChildServer, seconds: number) => {
+        const result = await fire(server.origin, '/v1/rum', bodies, {
+          seconds,
+          connections: CONNECTIONS,
+        });
+        assertAllAccepted(name, result);
+        return result;
+      };
+      // Warm-up: JIT, connection pools, and the collector's series all created before measuring.
+      await load('bare', bare, 2);
+      await load('pulse', pulse, 2);
+      for (let i = 0; i < ROUNDS; i++) {
+        const order = i % 2 ? (['pulse', 'bare'] as const) : (['bare', 'pulse'] as const);
+        for (const name of order) {
+          rounds[name].push(await load(name, name === 'bare' ? bare : pulse, ingestSeconds));
+        }
+      }
+      scrape = await timeScrapes(pulse.origin, SCRAPES);
+      // Not counted: one more collector round under the sampling profiler, for the profile below.
+      await pulse.profileStart();
+      await load('pulse', pulse, Math.min(ingestSeconds, 5));
+      profile = await pulse.profileStop();
+    } finally {
+      await bare.close();
+      await pulse.close();
+    }
+
+    const summary = (name: 'bare' | 'pulse') => ({
+      eventsPerSecond: median(rounds[name].map((r) => r.requestsPerSecond)) * EVENTS_PER_BEACON,
+      p99: median(rounds[name].map((r) => r.p99)),
+    });
+    const b = summary('bare');
+    const p = summary('pulse');
+    const throughput = p.eventsPerSecond / b.eventsPerSecond;
+    const missing = SPEC_SERIES.filter((name) => !scrape.families.has(name));
+    if (missing.length) throw new Error(`series missing from /metrics: ${missing.join(', ')}`);
+
+    const goals: Goal[] = [
+      {
+        name: 'Collector ingest at least 0.7x the bare fastify route',
+        met: throughput >= 0.7,
+        detail: `${fmt(p.eventsPerSecond)} vs ${fmt(b.eventsPerSecond)} events/s (${ratio(throughput)}); p99 ${fmt(p.p99)} ms vs ${fmt(b.p99)} ms`,
+      },
+    ];
+    const roundRows = rounds.bare.flatMap((_, i) =>
+      (['bare', 'pulse'] as const).map((name) => {
+        const r = rounds[name][i]!;
+        return [
+          String(i + 1),
+          name === 'bare' ? 'bare fastify route' : 'Pulse collector',
+          fmt(r.requestsPerSecond * EVENTS_PER_BEACON),
+          fmt(r.requestsPerSecond),
+          fmt(r.p50),
+          fmt(r.p99),
+        ];
+      }),
+    );
+    const byOwner = profile ? selfTimeByOwner(profile) : [];
+    const byFunction = profile ? selfTimeByFunction(profile) : [];
+    const busy = byOwner.reduce((sum, s) => sum + s.ms, 0);
+    const share = (ms: number) => `${fmt((100 * ms) / busy, 1)}%`;
+    const body = [
+      `autocannon (${CONNECTIONS} keep-alive connections, no pipelining) POSTs \`text/plain\` beacons of ${EVENTS_PER_BEACON} events each (the SDK's batch size), cycling through 300 beacons that together cover every series at the default caps (100 routes x 3 device classes, 50 custom event and timing names, every event kind). Each server runs alone in its own Node process on 127.0.0.1; the bare route is fastify with the same body limit and the same JSON parser for the same content type, answering 204 without looking at the body. The collector runs with its defaults except the per-client rate limit, which is off because every request comes from 127.0.0.1. After a 2 s warm-up each, ${ROUNDS} rounds of ${ingestSeconds} s per server, alternating which goes first; medians over rounds. Every request must be answered 2xx or the run fails.`,
+      '',
+      table(
+        ['server', ' events/s (median)', ' p99 ms (median)', ' vs bare'],
+        [
+          ['bare fastify route (parse only)', fmt(b.eventsPerSecond), fmt(b.p99), '1.00x'],
+          ['Pulse collector', fmt(p.eventsPerSecond), fmt(p.p99), ratio(throughput)],
+        ],
+      ),
+      '',
+      '<details><summary>Every round</summary>',
+      '',
+      table(['round', 'server', ' events/s', ' beacons/s', ' p50 ms', ' p99 ms'], roundRows),
+      '',
+      '</details>',
+      '',
+      table(
+        ['goal', 'verdict', 'figures'],
+        goals.map((g) => [g.name, verdict(g.met), g.detail]),
+      ),
+      '',
+      `### /metrics scrape with every series populated at the default caps`,
+      '',
+      `After the rounds above the collector holds every Pulse series at the default caps (100 routes, 50 event names, one app). ${SCRAPES} sequential \`GET /metrics\` (Prometheus text format) timed to the last byte, from the same process that ran the load:`,
+      '',
+      table(
+        [' median ms', ' p95 ms', ' bytes', ' samples', ' metric families'],
+        [
+          [
+            fmt(scrape.medianMs, 1),
+            fmt(scrape.p95Ms, 1),
+            fmt(scrape.bytes),
+            fmt(scrape.samples),
+            fmt(scrape.families.size),
+          ],
+        ],
+      ),
+      '',
+      `### Profile of the collector under load${goals.some((g) => !g.met) ? ' (why the goal is missed)' : ''}`,
+      '',
+      `One extra collector round under the V8 sampling profiler (200 µs, node:inspector inside the collector process), not counted above. Self time by owner (${fmt(busy)} ms busy):`,
+      '',
+      table(
+        ['owner', ' self ms', ' share'],
+        byOwner.slice(0, 10).map((s) => [s.where, fmt(s.ms), share(s.ms)]),
+      ),
+      '',
+      'Top functions:',
+      '',
+      table(
+        ['function', ' self ms', ' share'],
+        byFunction.slice(0, 12).map((s) => [`\`${s.where}\``, fmt(s.ms), share(s.ms)]),
+      ),
+    ].join('\n');
+    return { goals, body, data: { bare: b, pulse: p, scrapeMs: scrape.medianMs } };
+  },
+};

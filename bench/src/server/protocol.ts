@@ -1,0 +1,35 @@
+/** Messages between the bench (parent) and a server it runs in a child process. */
+
+/** What the bench asks a server process for. */
+export type ServerCommand =
+  | { cmd: 'stats'; id: number; gc?: boolean }
+  | { cmd: 'reset-delay'; id: number }
+  | { cmd: 'profile-start'; id: number }
+  | { cmd: 'profile-stop'; id: number };
+
+/** Memory, CPU and event-loop delay of a server process, read inside it. */
+export interface ServerStats {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  /** process.cpuUsage() since the process started, in microseconds. */
+  cpuUser: number;
+  cpuSystem: number;
+  /** Event-loop delay since the last reset (perf_hooks.monitorEventLoopDelay), in ms. */
+  delay: { mean: number; p50: number; p99: number; max: number };
+}
+
+/** The kinds of server the bench can start: Pulse's collector, a bare fastify route, socket.io. */
+export type ServerKind = 'collector' | 'bare' | 'socket';
+
+/** The first message of a child: it listens. */
+export interface Listening {
+  listening: string;
+}
+
+/** A reply to the command with the same id. */
+export interface Reply {
+  id: number;
+  result: unknown;
+}
