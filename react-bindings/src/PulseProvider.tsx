@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect.js';
 import type { PulseClient, PulseConfig } from '@pulse/sdk';
 import { PulseContext } from './PulseContext.js';
@@ -36,10 +36,11 @@ export function PulseProvider(props: PulseProviderProps): ReactNode {
   const client = props.client ?? (ownsClient && config ? obtainClient(config) : inertClient);
   const app = ownsClient ? config?.app : undefined;
 
+  // Keep live vitals and long tasks from the SDK's first report on, before any component shows
+  // them: subscribed before the start below, so the SDK's buffered early entries are not missed.
+  useIsomorphicLayoutEffect(() => vitalsStoreOf(client).subscribe(() => {}), [client]);
   // After the children's layout effects (a route template), before any passive effect (plugins).
   useIsomorphicLayoutEffect(() => (app === undefined ? undefined : retainClient(app)), [app]);
-  // Vitals arrive from the first paint on, before any component shows them: keep them from now.
-  useEffect(() => vitalsStoreOf(client).subscribe(() => {}), [client]);
 
   return <PulseContext.Provider value={client}>{children}</PulseContext.Provider>;
 }

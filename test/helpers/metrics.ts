@@ -1,5 +1,4 @@
 import parsePrometheusTextFormat, {
-  type HistogramSample,
   type MetricFamily,
   type PlainSample,
 } from 'parse-prometheus-text-format';
@@ -26,20 +25,27 @@ export async function scrape(collectorUrl: string): Promise<Scrape> {
   if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
   const text = await response.text();
   const families = parsePrometheusTextFormat(text);
+  // The parser folds a histogram's series into one sample without labels, so labelled histograms
+  // lose their _count and _sum; read those as the plain series they are, without the TYPE line
+  // (each label set then starts a family of its own, hence the filter over all families).
+  const plainFamilies = parsePrometheusTextFormat(text.replace(/^# TYPE \S+ histogram$/gm, ''));
+  const samplesIn = (list: MetricFamily[], name: string, labels: Record<string, string>) =>
+    list
+      .filter((family) => family.name === name)
+      .flatMap((family) => family.metrics)
+      .filter((sample) => matches(sample.labels, labels));
   const samples = (name: string, labels: Record<string, string>) =>
-    (families.find((family) => family.name === name)?.metrics ?? []).filter((sample) =>
-      matches(sample.labels, labels),
-    );
+    samplesIn(families, name, labels);
+  const plainValues = (name: string, labels: Record<string, string>) =>
+    samplesIn(plainFamilies, name, labels).map((sample) => (sample as PlainSample).value);
   const total = (values: string[]) => values.reduce((sum, value) => sum + Number(value), 0);
   return {
     text,
     families,
     value: (name, labels = {}) =>
       total(samples(name, labels).map((sample) => (sample as PlainSample).value)),
-    count: (name, labels = {}) =>
-      total(samples(name, labels).map((sample) => (sample as HistogramSample).count)),
-    sum: (name, labels = {}) =>
-      total(samples(name, labels).map((sample) => (sample as HistogramSample).sum)),
+    count: (name, labels = {}) => total(plainValues(`${name}_count`, labels)),
+    sum: (name, labels = {}) => total(plainValues(`${name}_sum`, labels)),
     labelSets: (name) =>
       (families.find((family) => family.name === name)?.metrics ?? []).map(
         (sample) => sample.labels ?? {},
