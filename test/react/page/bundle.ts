@@ -1,8 +1,13 @@
-import commonjs from '@rollup/plugin-commonjs';
+import commonjsModule from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
-import replace from '@rollup/plugin-replace';
+import replaceModule from '@rollup/plugin-replace';
 import { rollup, type Plugin } from 'rollup';
 import ts from 'typescript';
+
+// Their types are CommonJS declarations of an ES default export: under NodeNext TypeScript sees
+// the namespace, while Node's ESM import (their `import` build) yields the function itself.
+const commonjs = commonjsModule as unknown as typeof commonjsModule.default;
+const replace = replaceModule as unknown as typeof replaceModule.default;
 
 /** TSX → JS with TypeScript itself, type checking left to `npm run typecheck`. */
 const transpileTsx: Plugin = {
