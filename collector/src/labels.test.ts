@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLabelCaps, normaliseRoute } from './labels.js';
+import { createLabelCaps, normaliseName, normaliseRoute } from './labels.js';
 import type { CappedLabel } from './metrics.js';
 
 function caps(appCap = 2, routeCap = 3, eventNameCap = 2) {
@@ -25,6 +25,16 @@ describe('normaliseRoute', () => {
     ['products.detail', 'products.detail'],
   ])('%s → %s', (route, expected) => {
     expect(normaliseRoute(route)).toBe(expected);
+  });
+});
+
+describe('normaliseName', () => {
+  it.each([
+    ['checkout', 'checkout'],
+    ['  Order   Completed ', 'Order Completed'],
+    ['   ', '_'],
+  ])('%j → %j', (name, expected) => {
+    expect(normaliseName(name)).toBe(expected);
   });
 });
 

@@ -58,6 +58,11 @@ export function normaliseRoute(route: string): string {
   return joined === '' ? '/' : joined;
 }
 
+/** Custom names as labels: surrounding spaces dropped, inner runs of spaces made one. */
+export function normaliseName(name: string): string {
+  return name.trim().replace(/ {2,}/g, ' ') || '_';
+}
+
 /** Creates the label caps of one collector; `overflow` is told of every collapse. */
 export function createLabelCaps(
   options: LabelCapsOptions,
@@ -88,6 +93,7 @@ export function createLabelCaps(
     app: (app) => capped('app', apps, app),
     route: (app, route) =>
       capped('route', perApp(routesByApp, app, options.routeCap), normaliseRoute(route)),
-    name: (app, name) => capped('name', perApp(namesByApp, app, options.eventNameCap), name),
+    name: (app, name) =>
+      capped('name', perApp(namesByApp, app, options.eventNameCap), normaliseName(name)),
   };
 }

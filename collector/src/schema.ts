@@ -17,14 +17,18 @@ import { PROTOCOL_VERSION, type Beacon, type PulseEvent } from '@pulse/sdk/proto
 export const MAX_DURATION_MS = 3_600_000;
 
 /**
- * Route templates and normalised paths: RFC 3986 path characters minus quotes, plus `[]` and
- * `|` used by some routers' templates. No `?` or `#`: queries and fragments never leave the page.
+ * Route templates and normalised paths: the characters a browser leaves unescaped in
+ * `location.pathname` (RFC 3986 path characters, `[]`, `|`, `^`), minus `?` and `#` (queries and
+ * fragments never leave the page). Quotes, braces, backslashes, whitespace and controls are out.
  */
-export const ROUTE_PATTERN = '^[A-Za-z0-9/_.:~@!$&()*+,;=%\\[\\]|-]+$';
+export const ROUTE_PATTERN = "^[A-Za-z0-9/_.:~@!$&'()*+,;=%\\[\\]|^-]+$";
 /** App names: a letter or digit, then letters, digits, `_`, `.`, `-`. */
 export const APP_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
-/** Custom event and timing names (`checkout`, `search-results`, `cart:add`, `flow/step-2`). */
-export const NAME_PATTERN = '^[A-Za-z0-9_.:/-]+$';
+/**
+ * Custom event and timing names (`checkout`, `search-results`, `cart:add`, `Order Completed`):
+ * letters, digits, `_ . : / -` and the plain space; no other whitespace.
+ */
+export const NAME_PATTERN = '^[A-Za-z0-9_.:/ -]+$';
 /** Release strings, semver with build metadata included (`1.4.2+abc123`). */
 export const RELEASE_PATTERN = '^[A-Za-z0-9_.+-]+$';
 /** Random ids and fingerprints: base64url / hex / base36 alphabets. */
