@@ -172,15 +172,10 @@ describe('two collector replicas scraped by a real Prometheus', () => {
   }
 
   /** Sum of a counter over every replica's own /metrics. */
-  const sumOfReplicas = async (name: string) =>
-    total(
-      await Promise.all(
-        collectors.map(async (collector) => ({
-          metric: {},
-          value: (await scrape(collector.url)).value(name),
-        })),
-      ),
-    );
+  const sumOfReplicas = async (name: string) => {
+    const scrapes = await Promise.all(collectors.map((collector) => scrape(collector.url)));
+    return scrapes.reduce((sum, metrics) => sum + metrics.value(name), 0);
+  };
 
   /** Waits until Prometheus has scraped what every replica holds now. */
   async function waitForPrometheus() {
