@@ -131,6 +131,23 @@ describe('useSocketQuality', () => {
     expect(stops.every((stop) => stop.mock.calls.length === 1)).toBe(true);
   });
 
+  it('shows the latest reading when monitoring stops, and keeps it', () => {
+    const client = createFakeClient();
+    const tree = (current: MonitoredSocket | null) => (
+      <PulseProvider client={client}>
+        <Quality socket={current} options={{ interval: 2000 }} />
+      </PulseProvider>
+    );
+    const view = render(tree(socket));
+    act(() => client.emit(probe(10)));
+    act(() => client.emit(probe(99))); // throttled, not rendered yet
+    expect(renders.at(-1)?.rtt).toBe(10);
+    view.rerender(tree(null));
+    expect(stops[0]).toHaveBeenCalledTimes(1);
+    expect(renders.at(-1)?.rtt).toBe(99);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('does nothing without a socket or without a Pulse client', () => {
     const client = createFakeClient();
     render(

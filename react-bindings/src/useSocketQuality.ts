@@ -49,9 +49,10 @@ const toQuality = (probe: ProbeUpdate): SocketQuality => {
 
 /**
  * Monitors `socket` while the component is mounted (starting `monitorSocket` on mount, stopping
- * it on unmount) and returns its live quality, undefined until the first probe. Re-renders at
- * most once per probe interval however fast updates arrive. Probe updates carry no socket
- * identity, so use it for one socket per provider.
+ * it on unmount or when `socket` changes) and returns its live quality, undefined until the first
+ * probe; after monitoring stops, the last reading stays. Re-renders at most once per probe
+ * interval however fast updates arrive. Probe updates carry no socket identity, so use it for
+ * one socket per provider.
  */
 export function useSocketQuality(
   socket: MonitoredSocket | null | undefined,
@@ -89,7 +90,11 @@ export function useSocketQuality(
     return () => {
       unsubscribe();
       stop();
-      if (timer !== undefined) clearTimeout(timer);
+      // Monitoring ends (socket replaced or gone): show the last reading rather than drop it.
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        publish();
+      }
     };
   }, [client, socket, interval, timeout]);
 

@@ -1,9 +1,14 @@
 /**
- * @pulse/react in real Chromium against a real collector: what the hooks show on screen is what
- * /metrics received, and a render error caught by PulseErrorBoundary is counted once, without
- * its message leaving the page.
+ * @pulse/react in real Chromium against a real collector and a real socket.io server: what the
+ * hooks show on screen is what /metrics received, and a render error caught by
+ * PulseErrorBoundary is counted once, without its message leaving the page.
  */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { attachPulse } from '@pulse/collector/socket.io';
+import { connectionScore } from '@pulse/sdk/score';
+import { Server } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
@@ -23,11 +28,30 @@ interface Shown {
   rating: string;
 }
 
+/**
+ * The socket summary fields useSocketQuality's values correspond to (the collector's RTT series
+ * takes the window's median, which live updates do not carry; the score takes this smoothed rtt).
+ */
+interface SocketSummary {
+  k: 'socket';
+  transport: string;
+  rtt: number;
+  jitter: number;
+  loss: number;
+}
+
+/** Every event of every beacon body the page sent. */
+const eventsOf = (bodies: string[]) =>
+  bodies.flatMap((body) => (JSON.parse(body) as { events: { k: string }[] }).events);
+
 describe('@pulse/react → SDK → collector → /metrics', () => {
   let collector: RunningCollector;
   let site: StaticServer;
   let browser: Browser;
+  let socketHttp: HttpServer;
+  let socketServer: Server;
   let metrics: Scrape;
+  const shownSocket: Record<string, string> = {};
   const shown: Record<string, Shown> = {};
   let shownTbt = 0;
   let shownScore = 0;
@@ -39,11 +63,18 @@ describe('@pulse/react → SDK → collector → /metrics', () => {
       fileURLToPath(new URL('./page/app.tsx', import.meta.url)),
       'development',
     );
+    // The app's own socket.io server, answering Pulse's probes.
+    socketHttp = createServer();
+    socketServer = new Server(socketHttp, { cors: { origin: '*' } });
+    attachPulse(socketServer);
+    await new Promise<void>((resolve) => socketHttp.listen(0, '127.0.0.1', resolve));
+    const socketUrl = `http://127.0.0.1:${(socketHttp.address() as AddressInfo).port}`;
+
     site = await serveHtml((path) =>
       path === PATH
         ? `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
 <link rel="icon" href="data:,"></head><body>
-<div id="root" data-app="${APP}" data-collector="${collector.url}"></div>
+<div id="root" data-app="${APP}" data-collector="${collector.url}" data-socket="${socketUrl}"></div>
 <script>${script.replaceAll('</script', '<\\/script')}</script></body></html>`
         : undefined,
     );
@@ -57,6 +88,18 @@ describe('@pulse/react → SDK → collector → /metrics', () => {
     });
     await tab.goto(`${site.url}${PATH}`);
     await tab.waitForSelector('#fallback');
+
+    // A few probes, then stop monitoring: the monitor sends its summary, the screen keeps the last
+    // reading.
+    await tab.waitForFunction(() => document.getElementById('socket-rtt')?.textContent);
+    await tab.waitForTimeout(1000);
+    await tab.click('#stop-socket');
+    await tab.waitForFunction(
+      () => document.getElementById('socket-state')?.textContent === 'stopped',
+    );
+    for (const name of ['rtt', 'jitter', 'loss', 'score', 'transport']) {
+      shownSocket[name] = String(await tab.locator(`#socket-${name}`).textContent());
+    }
     // A click ends LCP and gives INP an interaction.
     await tab.click('#buy');
     await tab.waitForFunction(() =>
@@ -84,12 +127,14 @@ describe('@pulse/react → SDK → collector → /metrics', () => {
       collector.url,
       (m) =>
         m.count('pulse_page_score', { app: APP }) >= 1 &&
-        m.value('pulse_js_errors_total', { app: APP, kind: 'react' }) >= 1,
+        m.value('pulse_js_errors_total', { app: APP, kind: 'react' }) >= 1 &&
+        m.count('pulse_socket_score', { app: APP }) >= 1,
     );
   });
 
   afterAll(async () => {
     await browser?.close();
+    await socketServer?.close();
     await site?.close();
     await collector?.close();
   });
@@ -127,6 +172,33 @@ describe('@pulse/react → SDK → collector → /metrics', () => {
     expect(Math.abs(tbt - shownTbt)).toBeLessThanOrEqual(0.5 * longTasks + 1e-6);
     expect(metrics.count('pulse_page_score', labels)).toBe(1);
     expect(metrics.sum('pulse_page_score', labels)).toBeCloseTo(shownScore, 1);
+  });
+
+  it('shows the socket quality of the last summary sent, which /metrics received', () => {
+    const summaries = eventsOf(beaconBodies).filter(
+      (event): event is SocketSummary => event.k === 'socket',
+    );
+    expect(summaries.length).toBeGreaterThan(0);
+    const last = summaries.at(-1) as SocketSummary;
+    expect(Number(shownSocket.rtt)).toBe(last.rtt);
+    expect(Number(shownSocket.jitter)).toBe(last.jitter);
+    expect(Number(shownSocket.loss)).toBe(last.loss);
+    expect(shownSocket.transport).toBe(last.transport);
+
+    // The hook scores live values with the collector's own function: same inputs, same score.
+    expect(Number(shownSocket.score)).toBe(connectionScore(last).score);
+
+    const series = { app: APP, transport: String(shownSocket.transport) };
+    const total = (pick: (summary: SocketSummary) => number) =>
+      summaries.reduce((sum, summary) => sum + pick(summary), 0);
+    for (const [name, pick] of [
+      ['pulse_socket_jitter_seconds', (summary: SocketSummary) => summary.jitter / 1000],
+      ['pulse_socket_loss_ratio', (summary: SocketSummary) => summary.loss],
+      ['pulse_socket_score', (summary: SocketSummary) => connectionScore(summary).score],
+    ] as const) {
+      expect(metrics.count(name, series), name).toBe(summaries.length);
+      expect(metrics.sum(name, series), name).toBeCloseTo(total(pick), 9);
+    }
   });
 
   it('counts the render error once, as kind react, and nowhere else', () => {
