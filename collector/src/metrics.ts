@@ -222,6 +222,13 @@ async function renderOpenMetrics(registry: Registry): Promise<string> {
 const wantsOpenMetrics = (accept: string | undefined) =>
   accept !== undefined && accept.includes('application/openmetrics-text');
 
+/** prom-client default metrics that are gauges with a counter's `_total` suffix. */
+const MISNAMED_DEFAULT_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 /** What the metrics plugin decorates the fastify instance with, as `app.pulse`. */
 export interface PulseMetricsDecoration {
   /** The registry `/metrics` renders; other plugins may register their own series here. */
@@ -249,7 +256,12 @@ export const metricsPlugin = fp(
       .getMetricsAsArray()
       .map((metric) => metric.name)
       .filter((name) => !namesBefore.has(name));
-    if (ownRegistry && options.processMetrics) collectDefaultMetrics({ register: registry });
+    if (ownRegistry && options.processMetrics) {
+      collectDefaultMetrics({ register: registry });
+      // prom-client names these gauges `_total`, which Prometheus reserves for counters
+      // (`promtool check metrics` fails on them); the handle and request counts add little.
+      for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(name);
+    }
     app.decorate('pulse', { registry, metrics });
 
     app.get(
