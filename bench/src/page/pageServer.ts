@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HERO_SVG, testPage } from './testPage.js';
+import { HERO_SVG } from './testPage.js';
 
-/** The RUM script tags each variant puts in the page's head, by variant name. */
-export type Variants = Record<string, string>;
+/** Full HTML of each page, by name: served as `/<name>.html`. */
+export type Pages = Record<string, string>;
 
 /** A running page server: its origin, and how many POST bodies (beacons) each path received. */
 export interface PageServer {
@@ -15,13 +15,13 @@ export interface PageServer {
 }
 
 /**
- * Serves the test page as `/<variant>.html`, the scripts in `scripts` (path → file), and answers
+ * Serves each page as `/<name>.html`, the hero image of the test page, the scripts in `scripts` (path → file), and answers
  * every POST (Pulse's `/v1/rum`, Faro's `/collect`) with 204, counting them. A plain node:http
  * server rather than the collector: the browser's cost is what is measured, and a collector
  * scoring beacons would compete for the same two cores.
  */
 export async function startPageServer(
-  variants: Variants,
+  pages: Pages,
   scripts: Record<string, string>,
 ): Promise<PageServer> {
   const files = new Map<string, Buffer>();
@@ -40,9 +40,9 @@ export async function startPageServer(
       });
       return;
     }
-    const variant = path.match(/^\/(\w+)\.html$/)?.[1];
-    if (variant !== undefined && variant in variants) {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(testPage(variants[variant]!));
+    const page = path.match(/^\/(\w+)\.html$/)?.[1];
+    if (page !== undefined && page in pages) {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(pages[page]);
     } else if (path === '/hero.svg') {
       res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(HERO_SVG);
     } else if (files.has(path)) {

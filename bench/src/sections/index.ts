@@ -3,6 +3,15 @@ import { ingestSection } from './ingest.js';
 import { mainThreadSection } from './mainThread.js';
 import { memorySection } from './memory.js';
 import { sizeSection } from './size.js';
+import { soakSection } from './soak.js';
+import { socketCostSection } from './socketCost.js';
 
 /** Every benchmark, in the order BENCHMARKS.md lists them. */
-export const SECTIONS: Section[] = [sizeSection, mainThreadSection, ingestSection, memorySection];
+export const SECTIONS: Section[] = [
+  sizeSection,
+  mainThreadSection,
+  ingestSection,
+  memorySection,
+  socketCostSection,
+  soakSection,
+];

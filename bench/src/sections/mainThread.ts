@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { launchChromium } from '../chromium.js';
 import { fmt, ratio, table, verdict } from '../markdown.js';
 import { startPageServer } from '../page/pageServer.js';
+import { testPage } from '../page/testPage.js';
 import { DWELL_MS, pageRun, type PageRun } from '../page/pageRun.js';
 import { BUNDLES_DIR, SDK_DIST } from '../paths.js';
 import { scriptSelfTime } from '../profile/selfTime.js';
@@ -50,7 +51,8 @@ export const mainThreadSection: Section = {
     for (const bundle of ['faro', 'web-vitals']) {
       if (!existsSync(join(BUNDLES_DIR, `${bundle}.js`))) await bundleEntry(bundle);
     }
-    const server = await startPageServer(VARIANTS, {
+    const pages = Object.fromEntries(ORDER.map((v) => [v, testPage(VARIANTS[v])]));
+    const server = await startPageServer(pages, {
       '/pulse.js': join(SDK_DIST, 'pulse.js'),
       '/faro.js': join(BUNDLES_DIR, 'faro.js'),
       '/web-vitals.js': join(BUNDLES_DIR, 'web-vitals.js'),

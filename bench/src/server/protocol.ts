@@ -16,7 +16,10 @@ export interface ServerStats {
   /** process.cpuUsage() since the process started, in microseconds. */
   cpuUser: number;
   cpuSystem: number;
-  /** Event-loop delay since the last reset (perf_hooks.monitorEventLoopDelay), in ms. */
+  /**
+   * Event-loop delay since the last reset (perf_hooks.monitorEventLoopDelay, 10 ms sampling), in
+   * ms beyond the sampling interval: how late a timer due now would run.
+   */
   delay: { mean: number; p50: number; p99: number; max: number };
 }
 
