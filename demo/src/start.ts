@@ -1,47 +1,37 @@
 /**
- * `npm start`: the collector with its dashboard, plus an example site that loads /pulse.js by
- * script tag, both on localhost. Ctrl-C stops both.
+ * `npm start`: the demo site and the Pulse collector with its live dashboard, both on localhost.
+ * Ctrl-C stops both. Ports: PULSE_PORT (8080) and DEMO_PORT (3000); PULSE_HOST to listen elsewhere.
  */
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { createCollector } from '@pulse/collector';
+import { startDemo } from './server/demoServer.js';
 
-const collectorPort = Number(process.env.PULSE_PORT ?? 8080);
-const demoPort = Number(process.env.DEMO_PORT ?? 3000);
-const host = process.env.PULSE_HOST ?? '127.0.0.1';
-
-const collectorUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${collectorPort}`;
-const demoUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${demoPort}`;
-
-const collector = await createCollector({
-  allowOrigins: [demoUrl, `http://localhost:${demoPort}`],
-  logger: { level: 'warn' },
+const demo = await startDemo({
+  host: process.env.PULSE_HOST ?? '127.0.0.1',
+  collectorPort: Number(process.env.PULSE_PORT ?? 8080),
+  demoPort: Number(process.env.DEMO_PORT ?? 3000),
 });
-await collector.listen({ port: collectorPort, host });
-
-const template = await readFile(new URL('../../public/index.html', import.meta.url), 'utf8');
-const html = template.replaceAll('%COLLECTOR%', collectorUrl);
-// Every path serves the same page, so the routes /products/:id show up normalised on the dashboard.
-const demo = createServer((_request, response) => {
-  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-  response.end(html);
-});
-await new Promise<void>((resolve) => demo.listen(demoPort, host, resolve));
 
 console.info(`
   Pulse is running.
-  Example site:  ${demoUrl}/
-  Dashboard:     ${collectorUrl}/
-  Prometheus:    ${collectorUrl}/metrics
 
+  Demo site:   ${demo.demoUrl}/
+  Dashboard:   ${demo.collectorUrl}/
+  Prometheus:  ${demo.collectorUrl}/metrics
+
+  Fill the dashboard without clicking:  npm run demo:traffic
   Press Ctrl-C to stop.
 `);
 
-const stop = async () => {
-  demo.closeAllConnections();
-  demo.close();
-  await collector.close();
-  process.exit(0);
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  demo.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

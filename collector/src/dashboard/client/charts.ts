@@ -53,8 +53,25 @@ function liveChart(container: HTMLElement, options: Omit<UPlot.Options, 'width' 
   } satisfies LiveChart;
 }
 
-const axes = (yValues?: (value: number) => string): UPlot.Axis[] => [
-  { stroke: COLOURS.axis, grid: { stroke: COLOURS.grid, width: 1 }, ticks: { show: false } },
+const twoDigits = (n: number) => String(n).padStart(2, '0');
+/** Clock labels without uPlot's second line of dates: "14:05" on whole minutes, ":30" between. */
+const clockLabel = (seconds: number) => {
+  const at = new Date(seconds * 1000);
+  return at.getSeconds() === 0
+    ? `${twoDigits(at.getHours())}:${twoDigits(at.getMinutes())}`
+    : `:${twoDigits(at.getSeconds())}`;
+};
+
+const axes = (
+  xValues?: (value: number) => string,
+  yValues?: (value: number) => string,
+): UPlot.Axis[] => [
+  {
+    stroke: COLOURS.axis,
+    grid: { stroke: COLOURS.grid, width: 1 },
+    ticks: { show: false },
+    ...(xValues === undefined ? {} : { values: (_plot, ticks) => ticks.map(xValues) }),
+  },
   {
     stroke: COLOURS.axis,
     grid: { stroke: COLOURS.grid, width: 1 },
@@ -90,7 +107,7 @@ export function timeChart(
           ? { range: (_plot, _min, max) => [0, max > 0 ? max * 1.1 : 1] }
           : { range },
     },
-    axes: axes(),
+    axes: axes(clockLabel),
     legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false } },
   });
@@ -119,7 +136,7 @@ export function scoreBars(container: HTMLElement): { update(score: ScoreSummary)
       x: { time: false, range: [0, 100] },
       y: { range: (_plot, _min, max) => [0, Math.max(max, 1) * 1.1] },
     },
-    axes: axes((v) => (Number.isInteger(v) ? String(v) : '')),
+    axes: axes(undefined, (v) => (Number.isInteger(v) ? String(v) : '')),
     legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false } },
   });
