@@ -16,6 +16,7 @@ export interface PulseErrorBoundaryProps {
   fallback?: ReactNode | ((props: PulseErrorFallbackProps) => ReactNode);
   /** Called once per caught error, after Pulse counted it. */
   onError?: (error: unknown, info: ErrorInfo) => void;
+  /** The subtree whose render errors are caught and counted. */
   children?: ReactNode;
 }
 

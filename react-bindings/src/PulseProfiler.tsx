@@ -13,6 +13,7 @@ export interface PulseProfilerProps {
   id: string;
   /** Report at most one update timing per this many ms: the slowest in the window. Default 5000. */
   updateWindow?: number;
+  /** The subtree whose renders are timed. */
   children?: ReactNode;
 }
 

@@ -8,7 +8,10 @@ import { isBrowser } from './isBrowser.js';
 import { vitalsStoreOf } from './vitalsStore.js';
 
 /** Props of `<PulseProvider>`: either a configuration to initialise the SDK with, or a client. */
-export type PulseProviderProps = { children?: ReactNode } & (
+export type PulseProviderProps = {
+  /** The app, or the part of it that uses Pulse. */
+  children?: ReactNode;
+} & (
   | {
       /**
        * SDK options, passed to `init()` once per app name for the page's lifetime: later changes

@@ -6,7 +6,10 @@ import { EMPTY_VITALS, vitalsStoreOf, type VitalReading } from './vitalsStore.js
 
 /** Live Core Web Vitals of this page and the page experience score they give. */
 export type WebVitals = Partial<Record<VitalName, VitalReading>> & {
-  /** Total blocking time so far, in ms. */
+  /**
+   * Total blocking time so far, in ms, from the long tasks the SDK reports (rounded to whole ms,
+   * so it can differ from the page event's TBT by up to 0.5 ms per task).
+   */
   TBT: number;
   /**
    * Page experience score 0..100 from `pageScore` of `@pulse/sdk/score`, the same number the
