@@ -7,7 +7,7 @@ export const REJECT_REASONS = [
   'malformed_json',
   /** JSON that does not match the beacon schema: wrong types, unknown fields, unsafe strings. */
   'schema',
-  /** Body larger than `bodyLimit`, or its length does not match Content-Length. */
+  /** Body larger than `bodyLimit`, headers too large, or a body not matching Content-Length. */
   'too_large',
   /** Neither `text/plain` nor `application/json`. */
   'content_type',
@@ -21,7 +21,9 @@ export const REJECT_REASONS = [
   'rate_limited',
   /** More events than `maxEventsPerBeacon`. */
   'too_many_events',
-  /** Any other client error fastify detects while reading the request. */
+  /** The request (headers and body) did not arrive within `requestTimeout`. */
+  'timeout',
+  /** Any other client error detected while reading the request. */
   'bad_request',
 ] as const;
 
