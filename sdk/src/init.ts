@@ -13,7 +13,7 @@ import { tabSession } from './lib/tabSession.js';
 import { watchHistory } from './lib/watchHistory.js';
 import { observeErrors } from './metrics/errors.js';
 import { observeLongTasks } from './metrics/longTasks.js';
-import { createMemory } from './metrics/memory.js';
+import { heapSize, measureMemory } from './metrics/memory.js';
 import { observeVitals } from './metrics/vitals.js';
 import { createBatcher } from './transport/batcher.js';
 import { createRetryQueue } from './transport/retryQueue.js';
@@ -25,109 +25,90 @@ const MAX_SAME_ERROR = 10;
 /** Blocking time of a long task: the part beyond 50 ms (Lighthouse's TBT definition). */
 const BLOCKING_THRESHOLD = 50;
 
-/** Names of the client's methods: wrapped with `safe` in a live client, no-ops in an inert one. */
-const METHODS = [
-  'track',
-  'time',
-  'setRoute',
-  'flush',
-  'stop',
-  'onMetric',
-  'record',
-  'emit',
-] as const;
+/**
+ * Values from app code must be finite and non-negative (counters only grow, durations are
+ * positive), or the collector refuses the whole beacon they travel in.
+ */
+const isAmount = (value: number) => value >= 0 && value < Infinity;
 
-/** Does nothing and returns itself, so it also serves as `onMetric`'s unsubscribe. */
-type Noop = () => Noop;
-const noop: Noop = () => noop;
-
-/** The client of a session that was not sampled (or could not start): records nothing. */
-const inertClient = () =>
-  ({
-    ...Object.fromEntries(METHODS.map((name) => [name, noop])),
-    sampled: false,
-  }) as unknown as PulseClient;
-
-/** Values from app code must be what the collector accepts, or the whole beacon is refused. */
-const isAmount = (value: unknown): value is number =>
-  typeof value == 'number' && value >= 0 && value < Infinity;
-
-const start = (config: PulseConfig): PulseClient => {
-  setDebug(!!config.debug);
-  const rate = config.sampleRate ?? 1;
-  const session = tabSession(rate >= 0 ? rate : 1);
-  if (!session.sampled) return inertClient();
-
-  const url = config.endpoint ?? (config.collector ?? '').replace(/\/+$/, '') + '/v1/rum';
-  const queue = createRetryQueue(createSender(url), config.maxQueuedEvents ?? 200);
-  const batcher = createBatcher(
-    queue.push,
+/**
+ * Starts Pulse: records vitals, long tasks, memory, errors and page views, and sends them to the
+ * collector. Never throws. A session that is not sampled, or where anything fails at start, gets
+ * an inert client (`sampled: false`): every method is safe to call and does nothing.
+ */
+export const init = (config: PulseConfig): PulseClient => {
+  setDebug(config.debug);
+  const [session, sampled] = tabSession(config.sampleRate);
+  const [push, stopQueue] = createRetryQueue(
+    createSender(config.endpoint ?? (config.collector ?? '') + '/v1/rum'),
+    config.maxQueuedEvents ?? 200,
+  );
+  const [add, flush, stopBatcher] = createBatcher(
+    push,
     config.maxBatchEvents ?? 20,
     config.maxBatchBytes ?? 16384,
     config.flushInterval ?? 5000,
   );
-  const memory = createMemory();
   const listeners = new Set<(update: MetricUpdate) => void>();
-  const disposers: (() => void)[] = [];
   const routeOf = () => currentRoute(config.route);
+  /** What stop() undoes: listeners (one AbortSignal), observers, history wrappers, timers. */
+  const disposers = [stopBatcher, stopQueue];
 
-  // Page-view state. The context is serialised once per page view and prefixes every beacon
-  // of that view.
-  let route = '';
-  let header = '';
-  let vitals: PageEvent['vitals'] = {};
-  let tbt = 0;
-  let ended = false;
-  let errorCounts: Record<string, number> = {};
-  let stopped = false;
+  // State of the current page view. Its context is serialised once, when the view starts, and
+  // prefixes every beacon of that view.
+  let route: string;
+  let header: string;
+  /** The page event being filled in; undefined once sent (the page view ended). */
+  let page: PageEvent | undefined;
+  let errorCounts: Record<string, number>;
+  // An unsampled session is a client stopped from the start.
+  let stopped = !sampled;
   let manualRoutes = false;
 
-  const emit = (update: MetricUpdate) => listeners.forEach((listener) => safe(listener)(update));
+  const emit = (update: MetricUpdate) =>
+    stopped || listeners.forEach((listener) => safe(listener)(update));
 
   const record = (event: PulseEvent) => {
     if (stopped) return;
     if (event.k == 'error') {
-      const count = (errorCounts[event.fp] = (errorCounts[event.fp] ?? 0) + 1);
-      if (count > MAX_SAME_ERROR) return;
+      if ((errorCounts[event.fp] = (errorCounts[event.fp] ?? 0) + 1) > MAX_SAME_ERROR) return;
       if (!config.captureErrorMessages) delete event.msg;
     }
     emit(event);
-    batcher.add(header, JSON.stringify(event));
+    add(header, JSON.stringify(event));
   };
 
   const startView = (nav: NavigationType, newRoute: string) => {
-    route = newRoute;
     const context: Omit<Beacon, 'events' | 'dropped'> = {
       v: PROTOCOL_VERSION,
       app: config.app,
       release: config.release,
       key: config.key,
-      session: session.id,
+      session,
       page: randomId(),
-      route,
+      route: (route = newRoute),
       nav,
       device: deviceClass(),
       ect: connectionType(),
     };
     header = JSON.stringify(context).slice(0, -1);
-    vitals = {};
-    tbt = 0;
-    ended = false;
+    page = { k: 'page', vitals: {}, tbt: 0 };
     errorCounts = {};
-    memory.measure();
+    measureMemory();
     record({ k: 'view' });
   };
 
   /** Ends the page view once, with its final values: the event the collector scores. */
   const endView = () => {
-    if (!ended) {
-      ended = true;
-      record({ k: 'page', vitals, tbt, heap: memory.read() });
+    if (page) {
+      page.heap = heapSize();
+      record(page);
+      page = undefined;
     }
   };
 
   const softNavigation = (newRoute: string) => {
-    if (newRoute != route) {
+    if (!stopped && newRoute != route) {
       endView();
       startView('soft', newRoute);
     }
@@ -135,44 +116,8 @@ const start = (config: PulseConfig): PulseClient => {
 
   const hide = () => {
     endView();
-    batcher.flush(true);
+    flush(true);
   };
-
-  startView(navigationType(), routeOf());
-
-  disposers.push(
-    // Registered before web-vitals' own pageshow handlers (and capturing, as theirs do) so the
-    // new page view exists before web-vitals reports the restored page's first values.
-    listen<PageTransitionEvent>(
-      window,
-      'pageshow',
-      (event) => event.persisted && startView('back-forward-cache', routeOf()),
-      true,
-    ),
-  );
-
-  // web-vitals finalises INP and CLS in a capturing `visibilitychange` listener on window; ours
-  // is on document, so it always runs after theirs and the page event carries final values.
-  // Reports after stop() are ignored: web-vitals offers no way to unsubscribe.
-  observeVitals((name, value) => {
-    if (stopped) return;
-    emit({ k: 'vital', name, value: value.value, rating: value.rating });
-    if (!ended) vitals[name] = value;
-  });
-
-  disposers.push(
-    listen(document, 'visibilitychange', () => document.visibilityState == 'hidden' && hide()),
-    // pagehide covers browsers that skip visibilitychange on unload, and bfcache entry. Never
-    // `unload`/`beforeunload`: they keep pages out of the back/forward cache.
-    listen(window, 'pagehide', hide),
-    ...observeErrors(record),
-    watchHistory(() => !manualRoutes && softNavigation(routeOf())),
-  );
-  for (const dispose of observeLongTasks((kind, duration) => {
-    if (kind == 'longtask') tbt += Math.max(0, duration - BLOCKING_THRESHOLD);
-    record({ k: 'long', kind, d: Math.round(duration) });
-  }))
-    if (dispose) disposers.push(dispose);
 
   const client: Omit<PulseClient, 'sampled'> = {
     track: (name, value) => {
@@ -181,21 +126,20 @@ const start = (config: PulseConfig): PulseClient => {
     time: (name, ms) => {
       if (isAmount(ms)) record({ k: 'timing', name, d: ms });
     },
-    setRoute: (route) => {
+    setRoute: (newRoute) => {
       // An app that reports routes itself knows better than the URL: stop guessing from history.
       manualRoutes = true;
-      softNavigation(normaliseRoute(route));
+      softNavigation(normaliseRoute(newRoute));
     },
-    flush: () => batcher.flush(),
+    flush: () => flush(),
     stop: () => {
-      if (stopped) return;
-      endView();
-      batcher.flush(true);
-      stopped = true;
-      batcher.stop();
-      queue.stop();
-      disposers.forEach((dispose) => dispose());
-      listeners.clear();
+      if (!stopped) {
+        endView();
+        flush(true);
+        stopped = true;
+        disposers.forEach((dispose) => dispose());
+        listeners.clear();
+      }
     },
     onMetric: (listener) => {
       listeners.add(listener);
@@ -204,19 +148,58 @@ const start = (config: PulseConfig): PulseClient => {
     record,
     emit,
   };
-  for (const name of METHODS) client[name] = safe(client[name] as () => void) as never;
-  return { ...client, sampled: true };
-};
+  let name: keyof typeof client;
+  for (name in client) client[name] = safe(client[name] as () => void) as never;
 
-/**
- * Starts Pulse: records vitals, long tasks, memory, errors and page views, and sends them to the
- * collector. Never throws: if anything fails at start, the returned client is inert.
- */
-export const init = (config: PulseConfig): PulseClient => {
-  try {
-    return start(config);
-  } catch (error) {
-    log(error);
-    return inertClient();
-  }
+  if (!stopped)
+    try {
+      // Every DOM listener of this client goes with this one signal.
+      const lifetime = new AbortController();
+      const signal = lifetime.signal;
+      disposers.push(() => lifetime.abort());
+
+      startView(navigationType(), routeOf());
+
+      // Registered before web-vitals' own pageshow handlers (and capturing, as theirs are) so the
+      // restored page view exists before web-vitals reports its first values.
+      listen<PageTransitionEvent>(
+        signal,
+        window,
+        'pageshow',
+        (event) => event.persisted && startView('back-forward-cache', routeOf()),
+        true,
+      );
+
+      // web-vitals finalises INP and CLS in a capturing `visibilitychange` listener on window;
+      // ours is on document, so it runs after theirs and the page event carries final values.
+      // Reports after stop() are ignored: web-vitals offers no way to unsubscribe.
+      observeVitals((name, value) => {
+        emit({ k: 'vital', name, ...value });
+        if (page) page.vitals[name] = value;
+      });
+
+      listen(
+        signal,
+        document,
+        'visibilitychange',
+        () => document.visibilityState == 'hidden' && hide(),
+      );
+      // pagehide covers browsers that skip visibilitychange on unload, and bfcache entry. Never
+      // `unload`/`beforeunload`: they keep pages out of the back/forward cache.
+      listen(signal, window, 'pagehide', hide);
+      observeErrors(signal, record);
+      disposers.push(
+        watchHistory(signal, () => manualRoutes || softNavigation(routeOf())),
+        observeLongTasks((kind, duration) => {
+          if (kind == 'longtask' && page) page.tbt += Math.max(0, duration - BLOCKING_THRESHOLD);
+          record({ k: 'long', kind, d: Math.round(duration) });
+        }),
+      );
+    } catch (error) {
+      // A browser too old for what is above: undo what started and stay inert.
+      log(error);
+      stopped = true;
+      disposers.forEach((dispose) => dispose());
+    }
+  return { ...client, sampled: !stopped };
 };

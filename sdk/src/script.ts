@@ -21,7 +21,7 @@ if (data?.app && !window.Pulse)
     app: data.app,
     release: data.release,
     collector: data.collector ?? (script!.src && new URL(script!.src).origin),
-    sampleRate: +(data.sampleRate ?? 1),
+    sampleRate: +data.sampleRate!,
     // Anything but `hash` means the path, as in init().
     route: data.route as 'hash' | undefined,
     // A bare `data-debug` attribute turns it on.

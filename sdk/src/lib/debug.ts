@@ -5,8 +5,8 @@
 let enabled = false;
 
 /** Turns diagnostics on or off for this page. */
-export const setDebug = (on: boolean): void => {
-  enabled = on;
+export const setDebug = (on?: boolean): void => {
+  enabled = !!on;
 };
 
 /** Logs with a `[pulse]` prefix when debug is on; a no-op otherwise. */

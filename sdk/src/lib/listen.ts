@@ -1,16 +1,13 @@
 import { safe } from './safe.js';
 
 /**
- * Adds an event listener (made safe) and returns the function that removes it, so `stop()` is a
- * single list of disposers (the socket.io-client `on()` pattern).
+ * Adds an event listener, made safe, that goes away when `signal` aborts: `stop()` removes every
+ * listener of a client with one `abort()` instead of keeping a list of removers.
  */
 export const listen = <E extends Event>(
+  signal: AbortSignal,
   target: EventTarget,
   type: string,
   handler: (event: E) => void,
   capture?: boolean,
-): (() => void) => {
-  const wrapped = safe(handler) as EventListener;
-  target.addEventListener(type, wrapped, capture);
-  return () => target.removeEventListener(type, wrapped, capture);
-};
+): void => target.addEventListener(type, safe(handler) as EventListener, { capture, signal });

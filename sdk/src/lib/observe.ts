@@ -1,21 +1,22 @@
 import { safe } from './safe.js';
 
 /**
- * Observes one performance entry type, buffered so entries from before the SDK loaded count too.
- * Returns the disconnect function, or nothing where the browser lacks the type or
- * PerformanceObserver altogether (Safari has no `longtask`, old browsers no observer).
+ * Observes the given performance entry types with one observer, buffered so entries from before
+ * the SDK loaded count too. Types the browser lacks are skipped (observing them would print a
+ * console warning into the host page), and so is everything where PerformanceObserver itself is
+ * missing. Returns the disconnect function.
  */
 export const observe = (
-  type: string,
-  handler: (entries: PerformanceEntry[]) => void,
-): (() => void) | undefined => {
+  types: string[],
+  handler: (entry: PerformanceEntry) => void,
+): (() => void) => {
   try {
-    if (PerformanceObserver.supportedEntryTypes.includes(type)) {
-      const observer = new PerformanceObserver(safe((list) => handler(list.getEntries())));
-      observer.observe({ type, buffered: true });
-      return () => observer.disconnect();
-    }
+    const observer = new PerformanceObserver(safe((list) => list.getEntries().forEach(handler)));
+    for (const type of types)
+      if (PerformanceObserver.supportedEntryTypes.includes(type))
+        observer.observe({ type, buffered: true });
+    return () => observer.disconnect();
   } catch {
-    // No PerformanceObserver: this source simply reports nothing.
+    return () => {};
   }
 };

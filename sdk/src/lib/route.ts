@@ -1,15 +1,14 @@
 import type { PulseConfig } from '../types.js';
 
 /**
- * Path segments that identify one thing rather than a kind of page: numbers; hex ids with or
- * without dashes (UUIDs, commit hashes, ObjectIds, also dates); long lowercase ids (cuid); long
- * mixed-case tokens (base64url, nanoid); anything with an `@` (an e-mail address is personal
- * data). They become `:id`, so `/orders/81723` and `/orders/81724` are one route and no id
- * reaches a metric label. Ids and tokens must contain a digit, and long tokens mixed case, so
- * words and lowercase slugs (`/blog/top-10-laptops-2024`) stay as they are.
+ * Path segments that name one thing rather than a kind of page become `:id`: all digits; eight
+ * characters or more with a digit among them (UUIDs, hex hashes, ObjectIds, base64 tokens, dates,
+ * and slugs such as `iphone-15-pro`, which are instances of a template too); anything of 32
+ * characters or more (tokens without digits); anything with an `@` (an e-mail address is personal
+ * data). So `/orders/81723` and `/orders/81724` are one route and no id reaches a metric label,
+ * while words (`/products`, `/checkout`) stay.
  */
-const ID_SEGMENT =
-  /^(\d+|.*@.*|(?=\D*\d)([\dA-Fa-f-]{8,}|[\da-z]{20,}|(?=.*[a-z])(?=.*[A-Z])[\w-]{16,}))$/;
+const ID_SEGMENT = /^\d+$|^(?=\D*\d).{8,}$|^.{32,}$|@/;
 
 /** Longest route sent; label values beyond this are noise and cost bytes on every beacon. */
 const MAX_ROUTE = 100;
@@ -31,5 +30,5 @@ export const normaliseRoute = (path: string): string =>
 export const currentRoute = (mode: PulseConfig['route']): string =>
   normaliseRoute(
     (typeof mode == 'function' && mode()) ||
-      (mode == 'hash' ? location.hash.replace(/^#!?/, '') : location.pathname),
+      (mode == 'hash' ? location.hash.slice(1) : location.pathname),
   );

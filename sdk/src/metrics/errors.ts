@@ -5,46 +5,41 @@ import { listen } from '../lib/listen.js';
 /** Messages longer than this are cut; they are only sent when the app opted in. */
 const MAX_MESSAGE = 200;
 
-/** 32-bit FNV-1a in base 36: a few characters that group equal errors and reveal nothing. */
-const hash = (text: string): string => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(36);
-};
+/** A 32-bit string hash in base 36: a few characters that group equal errors and reveal nothing. */
+const hash = (text: string): string =>
+  [...text].reduce((h, char) => (Math.imul(h, 31) + char.charCodeAt(0)) | 0, 0).toString(36);
 
 /**
  * The event for one error: kind, fingerprint and message. The fingerprint hashes the error's
  * name, its message with numbers removed (so `id 41` and `id 42` group together) and its top
- * stack frame (file:line:col), so the same bug in the same place counts as one. The message is
+ * stack frame (the first file:line:col), so the same bug in the same place counts as one. The message is
  * included here and removed by the client unless `captureErrorMessages` is on.
  */
 export const errorEvent = (error: unknown, kind: ErrorKind): PulseErrorEvent => {
-  const {
-    name = 'Error',
-    message = String(error),
-    stack = '',
-  } = error && typeof error == 'object' ? (error as Partial<Error>) : {};
-  const frame = stack.split('\n').find((line) => /:\d+:\d+/.test(line)) ?? '';
+  const { name, message = error, stack } = Object(error) as Partial<Error>;
+  const text = String(message);
   return {
     k: 'error',
     kind,
-    fp: hash(name + message.replace(/\d+/g, '') + frame),
-    msg: message.slice(0, MAX_MESSAGE),
+    fp: hash(name + text.replace(/\d+/g, '') + /\S+:\d+:\d+/.exec(stack!)),
+    msg: text.slice(0, MAX_MESSAGE),
   };
 };
 
 /**
  * Counts uncaught errors and unhandled promise rejections. Resource load failures only reach
- * capturing listeners, so this bubbling one sees script errors alone. Returns the disposers.
+ * capturing listeners, so this bubbling one sees script errors alone.
  */
-export const observeErrors = (record: (event: PulseErrorEvent) => void) => [
-  listen<ErrorEvent>(window, 'error', (event) =>
-    record(errorEvent(event.error ?? event.message, 'error')),
-  ),
-  listen<PromiseRejectionEvent>(window, 'unhandledrejection', (event) =>
-    record(errorEvent(event.reason, 'rejection')),
-  ),
-];
+export const observeErrors = (signal: AbortSignal, record: (event: PulseErrorEvent) => void) => {
+  for (const type of ['error', 'unhandledrejection'])
+    listen<ErrorEvent & PromiseRejectionEvent>(signal, window, type, (event) =>
+      record(
+        type == 'error'
+          ? errorEvent(event.error ?? event.message, 'error')
+          : errorEvent(event.reason, 'rejection'),
+      ),
+    );
+};
 
 /**
  * Records an error caught by the app (a React error boundary, a `catch` worth counting) with the

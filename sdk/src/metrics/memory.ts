@@ -1,27 +1,28 @@
-interface MemoryPerformance {
+interface MemoryPerformance extends Performance {
   memory?: { usedJSHeapSize: number };
   measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }>;
 }
 
+const perf = globalThis.performance as MemoryPerformance | undefined;
+
+/** Last result of measureUserAgentSpecificMemory(), once one has resolved. */
+let measured: number | undefined;
+
 /**
- * JS heap size of the page. `measureUserAgentSpecificMemory()` (cross-origin isolated pages
- * only) is the accurate one but resolves late, after a garbage collection, so it is started at
- * each page-view start and its last result kept; `performance.memory` (Chromium) is the
- * synchronous fallback. Elsewhere `read()` returns undefined and the field is left out.
+ * Starts an accurate heap measurement where the browser allows one: measureUserAgentSpecificMemory()
+ * needs a cross-origin isolated page and resolves late (after a garbage collection), so it is
+ * started at each page-view start and its last result kept for the page event.
  */
-export const createMemory = () => {
-  const perf = performance as Performance & MemoryPerformance;
-  let measured: number | undefined;
-  return {
-    /** Starts an accurate measurement where the browser allows one. */
-    measure: () => {
-      if (globalThis.crossOriginIsolated && perf.measureUserAgentSpecificMemory)
-        perf.measureUserAgentSpecificMemory().then(
-          (result) => (measured = result.bytes),
-          () => {},
-        );
-    },
-    /** The best heap size known now, in bytes. */
-    read: (): number | undefined => measured ?? perf.memory?.usedJSHeapSize,
-  };
+export const measureMemory = (): void => {
+  if (globalThis.crossOriginIsolated)
+    perf?.measureUserAgentSpecificMemory?.().then(
+      (result) => (measured = result.bytes),
+      () => {},
+    );
 };
+
+/**
+ * JS heap size in bytes: the accurate measurement if one resolved, else `performance.memory`
+ * (Chromium). Elsewhere undefined, and the page event leaves the field out.
+ */
+export const heapSize = (): number | undefined => measured ?? perf?.memory?.usedJSHeapSize;

@@ -3,38 +3,41 @@ import type { VitalName, VitalValue } from '../protocol.js';
 import { safe } from '../lib/safe.js';
 import { selector } from '../lib/selector.js';
 
+/** The fields of the entries that attribution reads, across entry types. */
+type AttributedEntry = PerformanceEntry &
+  Partial<LargestContentfulPaint & PerformanceEventTiming & LayoutShift>;
+
 /**
  * Compact attribution from the metric's own entries. The web-vitals attribution build would give
- * more, but costs ~2.4 KB brotli more than the whole Pulse budget allows; the element of the LCP
- * entry, the target and event type of the INP interaction and the first node of the largest
- * layout shift answer "what was slow / what moved" for a dashboard.
+ * more, but costs ~2.4 KB brotli, more than the whole Pulse budget allows. One generic rule
+ * serves all five metrics: take the entry with the largest `value` (CLS: the largest layout
+ * shift; the others have no `value`, so the last entry: LCP's only entry, the INP interaction's
+ * last event), then its element (LCP), event target (INP) or first shifted node (CLS). The type
+ * is the event name for INP entries (those with an interactionId). FCP and TTFB entries name no
+ * element, so they get no attribution.
  */
-const attribute = (metric: MetricType): Pick<VitalValue, 'target' | 'type'> => {
-  if (metric.name == 'LCP')
-    return { target: selector(metric.entries[metric.entries.length - 1]?.element) };
-  if (metric.name == 'INP') {
-    const entry = metric.entries[0];
-    return { target: selector(entry?.target), type: entry?.name };
-  }
-  if (metric.name == 'CLS') {
-    const largest = metric.entries.reduce<LayoutShift | undefined>(
-      (max, entry) => (max && max.value >= entry.value ? max : entry),
-      undefined,
-    );
-    return { target: selector(largest?.sources.find((source) => source.node)?.node) };
-  }
-  return {};
+const attribute = ({ entries }: MetricType): Pick<VitalValue, 'target' | 'type'> => {
+  const entry = (entries as AttributedEntry[]).reduce<AttributedEntry | undefined>(
+    (largest, next) => ((largest?.value as number) >= next.value! ? largest : next),
+    undefined,
+  );
+  return {
+    target: selector(
+      entry?.element ?? entry?.target ?? entry?.sources?.find((source) => source.node)?.node,
+    ),
+    type: entry?.interactionId ? entry.name : undefined,
+  };
 };
 
 /**
  * Reports each of the five vitals every time its value changes (`reportAllChanges`), so live
  * listeners see LCP grow and INP/CLS worsen; the page event later keeps only the last value.
- * Values are rounded: milliseconds to integers, CLS to four decimals.
+ * Values are sent as measured: the collector converts and buckets them.
  */
 export const observeVitals = (report: (name: VitalName, value: VitalValue) => void): void => {
   const onReport = safe((metric: MetricType) =>
     report(metric.name, {
-      value: metric.name == 'CLS' ? +metric.value.toFixed(4) : Math.round(metric.value),
+      value: metric.value,
       rating: metric.rating,
       ...attribute(metric),
     }),

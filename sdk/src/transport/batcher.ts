@@ -1,13 +1,14 @@
-import type { Batch } from './batch.js';
-
 /**
- * Collects serialised events of one page-view context and hands them on as a batch when it
- * reaches `maxEvents` or `maxBytes`, `interval` ms after its first event, when flushed
- * explicitly (page hide, stop), or when an event of another context arrives: one beacon always
- * describes one page view. The timer only runs while events wait, so an idle page has none.
+ * Collects the events of one page-view context and hands them on as one beacon body when they
+ * reach `maxEvents` or `maxBytes`, `interval` ms after the first of them, when flushed explicitly
+ * (page hide, stop), or when an event of another context arrives: one beacon always describes
+ * one page view. Events arrive already serialised (once, when recorded), so a flush only joins
+ * strings: no long task at page hide, and the byte count is known without serialising again.
+ * The body is handed on open, without its closing brace, so the retry queue can append the
+ * dropped count. The timer only runs while events wait, so an idle page has none.
  */
 export const createBatcher = (
-  send: (batch: Batch | undefined, hiding?: boolean) => void,
+  send: (body: string | undefined, count: number, hiding?: boolean) => void,
   maxEvents: number,
   maxBytes: number,
   interval: number,
@@ -21,23 +22,30 @@ export const createBatcher = (
   const flush = (hiding?: boolean) => {
     clearTimeout(timer);
     timer = undefined;
-    const batch = events.length ? { h: header, e: events, d: 0 } : undefined;
+    // `[${events}]` joins with commas: a JSON array of the already-serialised events.
+    send(events[0] && `${header},"events":[${events}]`, events.length, hiding);
     events = [];
-    bytes = 0;
-    send(batch, hiding);
+    bytes = header.length;
   };
 
-  /** Adds one serialised event under the given context header. */
-  const add = (contextHeader: string, event: string) => {
-    if (contextHeader != header && events.length) flush();
-    header = contextHeader;
+  /**
+   * Adds one serialised event; `context` is the page-view context as JSON without its closing
+   * brace (`{"v":1,"app":...`).
+   */
+  const add = (context: string, event: string) => {
+    if (context != header) {
+      if (events[0]) flush();
+      header = context;
+      bytes = header.length;
+    }
     events.push(event);
-    // Body size ≈ header + events + commas; string length is close enough to bytes for this
-    // soft limit (the keepalive budget, a hard one, counts real bytes).
+    // String length is close enough to bytes for this soft limit (the keepalive budget, a
+    // hard one, counts real bytes).
     bytes += event.length + 1;
-    if (events.length >= maxEvents || bytes + header.length >= maxBytes) flush();
+    if (events.length >= maxEvents || bytes >= maxBytes) flush();
     else timer ??= setTimeout(flush, interval);
   };
 
-  return { add, flush, stop: () => clearTimeout(timer) };
+  /** add, flush and stop (clears the timer): a tuple, so the minifier can shorten the names. */
+  return [add, flush, () => clearTimeout(timer)] as const;
 };

@@ -1,98 +1,90 @@
-import { beaconBody, type Batch } from './batch.js';
-import { REJECTED, type SendResult } from './sender.js';
-
 /** First retry waits up to this long (ms); each failure doubles it... */
 const BACKOFF_BASE = 1000;
 /** ...up to this cap, so an outage costs at most one request a minute per page. */
 const BACKOFF_CAP = 60000;
 
+/** A beacon body waiting to go, and how many events it accounts for (its own plus dropped). */
+type Item = [body: string, events: number];
+
 /**
- * Sends batches one at a time, in order, holding the ones that failed for a later try.
- * One request in flight is plenty for a RUM page (a batch every few seconds) and makes the
- * retry rules simple: after a failure (network error, 429, 5xx) the queue waits a random time up
- * to 1 s·2^attempt, capped at 60 s ("full jitter", so a fleet of pages that lost the collector
- * together does not come back in step), or at least the server's Retry-After, then tries the same
- * batch again; everything behind it waits.
+ * Sends beacon bodies, holding the ones that failed for a later try. While the collector
+ * answers, bodies go out as they come. After a failure (network error, 429, 5xx) the queue holds
+ * everything for a random time up to 1 s·2^attempt, capped at 60 s ("full jitter", so a fleet of
+ * pages that lost the collector together does not come back in step), and at least the server's
+ * Retry-After (seconds; the collector must expose the header to CORS), then sends what it holds.
  *
- * The queue holds at most `maxEvents` events: beyond, the oldest batches are dropped and their
- * events counted, and
- * the count rides on the next beacon as `dropped` (kept with that beacon if it fails too, so it
- * is neither lost nor counted twice). Batches the collector refuses (other 4xx) count as dropped.
- * On page hide everything queued goes at once, by sendBeacon: the page may never run again.
+ * The queue holds at most `maxEvents` events: beyond, the oldest bodies are dropped and their
+ * events counted, and the count is written into the next body as `dropped` (a body that is
+ * dropped in turn adds its own count back, so none is lost or counted twice). Bodies the
+ * collector refuses (other 4xx) count as dropped: sending them again cannot help. On page hide
+ * everything held goes at once, by sendBeacon: the page may never run again.
  */
 export const createRetryQueue = (
-  send: (body: string, hiding?: boolean) => Promise<SendResult>,
+  send: (body: string, hiding?: boolean) => Promise<Response | void>,
   maxEvents: number,
 ) => {
-  const queue: Batch[] = [];
+  const queue: Item[] = [];
   let dropped = 0;
   let attempt = 0;
-  let busy = false;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** Drops whole batches, oldest first, until the queue is within its bound. */
+  /** Drops the oldest bodies until the queue is within its bound. */
   const trim = () => {
-    let held = queue.reduce((sum, batch) => sum + batch.e.length, 0);
+    let held = queue.reduce((sum, item) => sum + item[1], 0);
     while (held > maxEvents) {
-      const oldest = queue.shift()!;
-      held -= oldest.e.length;
-      dropped += oldest.e.length + oldest.d;
+      const [, events] = queue.shift()!;
+      dropped += events;
+      held -= events;
     }
   };
 
-  /** Sends one batch; resolves to the delay before retrying it, or undefined when done with it. */
-  const deliver = (batch: Batch, hiding?: boolean) => {
-    batch.d += dropped;
-    dropped = 0;
-    return send(beaconBody(batch), hiding)
-      .catch(() => 0)
-      .then((result) => {
-        if (result >= 0) {
-          queue.unshift(batch);
-          trim();
-          return Math.max(
-            result,
-            Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt++),
-          );
-        }
-        if (result == REJECTED) dropped += batch.e.length + batch.d;
+  const deliver = (item: Item, hiding?: boolean) =>
+    send(item[0], hiding)
+      .then((response) => {
+        const status = response?.status ?? 200;
+        if (status == 429 || status > 499) throw response;
+        if (status > 399) dropped += item[1];
         attempt = 0;
-      });
-  };
-
-  const next = () => {
-    const batch = !busy && queue.shift();
-    if (batch) {
-      busy = true;
-      void deliver(batch).then((delay) => {
-        const resume = () => {
-          busy = false;
-          next();
-        };
-        if (delay == undefined) resume();
-        else if (!stopped) timer = setTimeout(resume, delay);
-      });
-    }
-  };
-
-  return {
-    /** Takes a new batch (or none, to send what waits) and sends what may go now. */
-    push: (batch: Batch | undefined, hiding?: boolean) => {
-      if (batch) {
-        queue.push(batch);
+      })
+      .catch((failure?: Response) => {
+        queue.push(item);
         trim();
-      }
-      if (hiding) {
-        clearTimeout(timer);
-        busy = false;
-        while (queue.length) void deliver(queue.shift()!, true);
-      } else next();
-    },
-    /** Schedules no further retry (after a last `push(batch, true)`). */
-    stop: () => {
-      stopped = true;
-      clearTimeout(timer);
-    },
+        if (!timer && !stopped)
+          timer = setTimeout(
+            sendAll,
+            Math.max(
+              Number(failure?.headers?.get('retry-after')) * 1e3 || 0,
+              Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt++),
+            ),
+          );
+      });
+
+  const sendAll = (hiding?: boolean) => {
+    clearTimeout(timer);
+    timer = undefined;
+    queue.splice(0).forEach((item) => deliver(item, hiding));
   };
+
+  /**
+   * Takes an open beacon body (or none) with its event count, closes it with the dropped count,
+   * and sends what may go now: everything when hiding or healthy, nothing while backing off.
+   */
+  const push = (body: string | undefined, events: number, hiding?: boolean) => {
+    if (body) {
+      queue.push([body + (dropped ? `,"dropped":${dropped}}` : '}'), events + dropped]);
+      dropped = 0;
+      trim();
+    }
+    if (hiding || !timer) sendAll(hiding);
+  };
+
+  /** Schedules no further retry (after a last `push(body, n, true)`). */
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+
+  /** push and stop: a tuple, so the minifier can shorten the names. */
+  return [push, stop] as const;
 };

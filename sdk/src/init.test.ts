@@ -1,0 +1,333 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MetricType } from 'web-vitals';
+import type { Beacon, PulseEvent } from './protocol.js';
+import type { MetricUpdate, PulseClient, PulseConfig } from './types.js';
+
+/** web-vitals stand-in: the tests call the reporters the SDK registers. */
+const reporters = vi.hoisted(() => new Map<string, (metric: unknown) => void>());
+vi.mock('web-vitals', () => {
+  const on = (name: string) => (report: (metric: unknown) => void) => reporters.set(name, report);
+  return {
+    onLCP: on('LCP'),
+    onINP: on('INP'),
+    onCLS: on('CLS'),
+    onFCP: on('FCP'),
+    onTTFB: on('TTFB'),
+  };
+});
+
+const { init } = await import('./init.js');
+
+const vital = (name: string, value: number, entries: unknown[] = []) =>
+  reporters.get(name)!({ name, value, rating: 'good', entries } as unknown as MetricType);
+
+const setVisibility = (state: 'hidden' | 'visible') => {
+  Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+  Object.defineProperty(document, 'hidden', { value: state == 'hidden', configurable: true });
+  if (state == 'hidden') document.dispatchEvent(new Event('visibilitychange'));
+};
+
+/** happy-dom's PageTransitionEvent ignores `persisted` in its init, so set it by hand. */
+const pageTransition = (type: 'pageshow' | 'pagehide', persisted: boolean) => {
+  const event = new Event(type);
+  Object.defineProperty(event, 'persisted', { value: persisted });
+  window.dispatchEvent(event);
+};
+
+const originalPushState = history.pushState;
+
+describe('init', () => {
+  let beacons: Beacon[];
+  let client: PulseClient;
+  const start = (config: Partial<PulseConfig> = {}) =>
+    (client = init({ app: 'shop', release: '1.4.2', collector: 'https://rum.test', ...config }));
+  const events = () => beacons.flatMap((beacon) => beacon.events);
+  const kinds = () => events().map((event) => event.k);
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    sessionStorage.clear();
+    reporters.clear();
+    beacons = [];
+    history.replaceState(null, '', '/orders/81723?coupon=secret#top');
+    setVisibility('visible');
+    const collect = (body: string) => beacons.push(JSON.parse(body) as Beacon);
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, { body }: { body: string }) => {
+        collect(body);
+        return new Response(null, { status: 204 });
+      }),
+    );
+    Object.defineProperty(navigator, 'sendBeacon', {
+      configurable: true,
+      value: vi.fn((_url: string, body: string) => (collect(body), true)),
+    });
+  });
+
+  afterEach(() => {
+    client?.stop();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it('starts a page view with its context; no query, fragment or id leaves the page', async () => {
+    start();
+    client.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(beacons).toHaveLength(1);
+    const beacon = beacons[0]!;
+    expect(beacon).toMatchObject({
+      v: 1,
+      app: 'shop',
+      release: '1.4.2',
+      route: '/orders/:id',
+      nav: 'navigate',
+      device: 'desktop',
+      events: [{ k: 'view' }],
+    });
+    expect(beacon.session).toMatch(/^[a-z0-9]+$/);
+    expect(beacon.page).toMatch(/^[a-z0-9]+$/);
+    expect(JSON.stringify(beacon)).not.toMatch(/coupon|secret|#top|81723/);
+    expect(vi.mocked(fetch).mock.calls[0]![0]).toBe('https://rum.test/v1/rum');
+  });
+
+  it('sends one page event per page view with the final vitals, at the first hide', async () => {
+    start();
+    vital('LCP', 1200);
+    vital('LCP', 2100.5);
+    vital('CLS', 0.05);
+    vital('CLS', 0.12);
+    vital('INP', 180);
+    setVisibility('hidden');
+    window.dispatchEvent(new Event('pagehide'));
+    setVisibility('hidden');
+    await vi.advanceTimersByTimeAsync(0);
+    const pages = events().filter((event) => event.k == 'page');
+    expect(pages).toEqual([
+      {
+        k: 'page',
+        vitals: {
+          LCP: { value: 2100.5, rating: 'good' },
+          CLS: { value: 0.12, rating: 'good' },
+          INP: { value: 180, rating: 'good' },
+        },
+        tbt: 0,
+      },
+    ]);
+    // Sent while hiding: by beacon.
+    expect(navigator.sendBeacon).toHaveBeenCalledTimes(1);
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('derives compact attribution from the metric entries', async () => {
+    document.body.innerHTML =
+      '<div id="hero"><img class="banner"></div><button class="buy">Buy</button><p class="note"></p>';
+    const [img, button, note] = ['img', 'button', 'p'].map((tag) => document.querySelector(tag));
+    start();
+    vital('LCP', 900, [{ element: img }]);
+    vital('INP', 240, [{ name: 'pointerdown', target: button, interactionId: 7 }]);
+    vital('CLS', 0.2, [
+      { value: 0.05, sources: [{ node: button }] },
+      { value: 0.15, sources: [{ node: null }, { node: note }] },
+    ]);
+    setVisibility('hidden');
+    await vi.advanceTimersByTimeAsync(0);
+    const page = events().find((event) => event.k == 'page');
+    expect(page).toMatchObject({
+      vitals: {
+        LCP: { target: 'div#hero>img.banner' },
+        INP: { target: 'html>body>button.buy', type: 'pointerdown' },
+        CLS: { target: 'html>body>p.note' },
+      },
+    });
+  });
+
+  it('gives onMetric listeners live vital updates and every recorded event', () => {
+    start();
+    const updates: MetricUpdate[] = [];
+    const unsubscribe = client.onMetric((update) => updates.push(update));
+    vital('LCP', 1000);
+    client.track('checkout', 2);
+    unsubscribe();
+    client.track('checkout');
+    expect(updates).toEqual([
+      { k: 'vital', name: 'LCP', value: 1000, rating: 'good', target: undefined, type: undefined },
+      { k: 'event', name: 'checkout', value: 2 },
+    ]);
+  });
+
+  it('a listener that throws does not stop recording', async () => {
+    start();
+    client.onMetric(() => {
+      throw new Error('listener bug');
+    });
+    expect(() => client.track('signup')).not.toThrow();
+    client.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(kinds()).toEqual(['view', 'event']);
+  });
+
+  it('ends the page view and starts a soft one on an SPA route change', async () => {
+    start();
+    const first = (client.flush(), await vi.advanceTimersByTimeAsync(0), beacons[0]!.page);
+    history.replaceState({ scroll: 1 }, '', '/orders/81723'); // same route: nothing happens
+    history.pushState(null, '', '/orders/99?tab=2');
+    await vi.advanceTimersByTimeAsync(0);
+    history.pushState(null, '', '/products/7');
+    await vi.advanceTimersByTimeAsync(0);
+    client.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(beacons.map(({ route, nav, events }) => [route, nav, events.map((e) => e.k)])).toEqual([
+      ['/orders/:id', 'navigate', ['view']],
+      ['/orders/:id', 'navigate', ['page']],
+      ['/products/:id', 'soft', ['view']],
+    ]);
+    expect(beacons[2]!.page).not.toBe(first);
+  });
+
+  it('follows popstate and, in hash mode, hashchange', async () => {
+    start({ route: 'hash' });
+    location.hash = '#/cart';
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    await vi.advanceTimersByTimeAsync(0);
+    client.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(beacons.at(-1)).toMatchObject({ route: '/cart', nav: 'soft' });
+  });
+
+  it('setRoute reports the template and takes over from the history API', async () => {
+    start();
+    client.setRoute('/orders/:orderId');
+    history.pushState(null, '', '/somewhere/else');
+    await vi.advanceTimersByTimeAsync(0);
+    client.setRoute('/orders/:orderId');
+    client.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(beacons.map(({ route, nav }) => [route, nav])).toEqual([
+      ['/orders/:id', 'navigate'],
+      ['/orders/:orderId', 'soft'],
+    ]);
+  });
+
+  it('starts a back-forward-cache page view on a bfcache restore', async () => {
+    start();
+    setVisibility('hidden');
+    pageTransition('pagehide', true);
+    setVisibility('visible');
+    pageTransition('pageshow', true);
+    vital('TTFB', 0);
+    setVisibility('hidden');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(beacons.map(({ nav, events }) => [nav, events.map((e) => e.k)])).toEqual([
+      ['navigate', ['view', 'page']],
+      ['back-forward-cache', ['view', 'page']],
+    ]);
+    expect(beacons[1]!.events[1]).toMatchObject({ vitals: { TTFB: { value: 0 } } });
+    expect(beacons[0]!.page).not.toBe(beacons[1]!.page);
+  });
+
+  it('counts uncaught errors and rejections by fingerprint, without messages by default', async () => {
+    start();
+    window.dispatchEvent(new ErrorEvent('error', { error: new TypeError('x is undefined') }));
+    const rejection = new Event('unhandledrejection') as PromiseRejectionEvent;
+    Object.defineProperty(rejection, 'reason', { value: new Error('fetch failed') });
+    window.dispatchEvent(rejection);
+    client.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    const errors = events().filter((event) => event.k == 'error');
+    expect(errors.map((error) => error.k == 'error' && error.kind)).toEqual(['error', 'rejection']);
+    expect(errors.every((error) => 'fp' in error && !('msg' in error))).toBe(true);
+  });
+
+  it('sends messages only when configured, and caps a repeating error per page view', async () => {
+    start({ captureErrorMessages: true });
+    for (let n = 0; n < 50; n++)
+      client.record({ k: 'error', kind: 'react', fp: 'abc', msg: 'loop' });
+    client.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    const errors = events().filter((event) => event.k == 'error');
+    expect(errors).toHaveLength(10);
+    expect(errors[0]).toEqual({ k: 'error', kind: 'react', fp: 'abc', msg: 'loop' });
+  });
+
+  it('records custom events and timings, ignoring values the collector would refuse', async () => {
+    start();
+    client.track('checkout');
+    client.track('revenue', 42.5);
+    client.track('bad', NaN);
+    client.track('bad', -1);
+    client.time('search', 120);
+    client.time('bad', Infinity);
+    client.time('bad', -5);
+    client.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(events().slice(1)).toEqual([
+      { k: 'event', name: 'checkout' },
+      { k: 'event', name: 'revenue', value: 42.5 },
+      { k: 'timing', name: 'search', d: 120 },
+    ] satisfies PulseEvent[]);
+  });
+
+  it('stop() ends the page view, sends it, and leaves no timer, listener or wrapper behind', async () => {
+    start();
+    client.track('a');
+    expect(history.pushState).not.toBe(originalPushState);
+    client.stop();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(kinds()).toEqual(['view', 'event', 'page']);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(history.pushState).toBe(originalPushState);
+    const sent = beacons.length;
+    // Nothing after stop is recorded: no listener, no late web-vitals report, no API call.
+    window.dispatchEvent(new ErrorEvent('error', { error: new Error('late') }));
+    setVisibility('hidden');
+    vital('CLS', 0.3);
+    client.track('b');
+    client.flush();
+    await vi.runAllTimersAsync();
+    expect(beacons).toHaveLength(sent);
+  });
+
+  it('an unsampled session gets an inert client that records and sends nothing', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.9);
+    start({ sampleRate: 0.5 });
+    expect(client.sampled).toBe(false);
+    expect(history.pushState).toBe(originalPushState);
+    const listener = vi.fn();
+    client.onMetric(listener);
+    client.track('x');
+    client.emit({ k: 'view' });
+    client.setRoute('/elsewhere');
+    client.flush();
+    setVisibility('hidden');
+    await vi.runAllTimersAsync();
+    expect(beacons).toHaveLength(0);
+    expect(listener).not.toHaveBeenCalled();
+    expect(reporters.size).toBe(0);
+  });
+
+  it('works where PerformanceObserver, sessionStorage and sendBeacon are missing', async () => {
+    vi.stubGlobal('PerformanceObserver', undefined);
+    vi.spyOn(window, 'sessionStorage', 'get').mockImplementation(() => {
+      throw new DOMException('denied', 'SecurityError');
+    });
+    Object.defineProperty(navigator, 'sendBeacon', { configurable: true, value: undefined });
+    expect(() => start()).not.toThrow();
+    expect(client.sampled).toBe(true);
+    setVisibility('hidden');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(kinds()).toEqual(['view', 'page']);
+    expect(vi.mocked(fetch).mock.calls[0]![1]).toMatchObject({ keepalive: true });
+  });
+
+  it('never throws from its methods, whatever they are given', () => {
+    start();
+    expect(() => client.setRoute(undefined as unknown as string)).not.toThrow();
+    const circular: Record<string, unknown> = { k: 'event', name: 'x' };
+    circular.self = circular;
+    expect(() => client.record(circular as unknown as PulseEvent)).not.toThrow();
+  });
+});

@@ -1,0 +1,170 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createRetryQueue } from './retryQueue.js';
+
+type Outcome = number | 'network' | 'beacon';
+
+/** A send function whose outcomes are scripted, recording every body it was given. */
+const scriptedSend = (outcomes: Outcome[], retryAfter?: string) => {
+  const bodies: [body: string, hiding?: boolean][] = [];
+  const send = vi.fn(async (body: string, hiding?: boolean) => {
+    bodies.push([body, hiding]);
+    const outcome = outcomes.shift() ?? 204;
+    if (outcome == 'network') throw new TypeError('Failed to fetch');
+    if (outcome == 'beacon') return;
+    return new Response(null, {
+      status: outcome,
+      headers: retryAfter ? { 'retry-after': retryAfter } : {},
+    });
+  });
+  return { send, bodies };
+};
+
+const body = (n: number) => `{"v":1,"events":[${'{"k":"view"},'.repeat(n - 1)}{"k":"view"}]`;
+const parse = (sent: string) => JSON.parse(sent) as { dropped?: number; events: unknown[] };
+
+describe('createRetryQueue', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('sends bodies right away while the collector answers, closing them as JSON', async () => {
+    const { send, bodies } = scriptedSend([204, 204]);
+    const [push] = createRetryQueue(send, 200);
+    push(body(2), 2);
+    push(body(1), 1);
+    await vi.runAllTimersAsync();
+    expect(bodies.map(([sent]) => parse(sent).events.length)).toEqual([2, 1]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('retries after a network error or 5xx with exponential backoff and full jitter', async () => {
+    const { send, bodies } = scriptedSend(['network', 503, 204]);
+    const [push] = createRetryQueue(send, 200);
+    push(body(1), 1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(bodies).toHaveLength(1);
+    // First wait: random (0.5) × 1 s.
+    await vi.advanceTimersByTimeAsync(499);
+    expect(bodies).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(bodies).toHaveLength(2);
+    // Second wait: random (0.5) × 2 s.
+    await vi.advanceTimersByTimeAsync(999);
+    expect(bodies).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(bodies).toHaveLength(3);
+    expect(bodies.every(([sent]) => sent == bodies[0]![0])).toBe(true);
+    await vi.runAllTimersAsync();
+    expect(bodies).toHaveLength(3);
+  });
+
+  it('caps the backoff at 60 s', async () => {
+    const { send } = scriptedSend(Array(12).fill(500));
+    const times: number[] = [];
+    send.mockImplementation(async () => {
+      times.push(Date.now());
+      return new Response(null, { status: 500 });
+    });
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const [push, stop] = createRetryQueue(send, 200);
+    push(body(1), 1);
+    await vi.advanceTimersByTimeAsync(10 * 60000);
+    stop();
+    const gaps = times.slice(1).map((time, n) => time - times[n]!);
+    expect(gaps.slice(0, 3)).toEqual([999, 1998, 3996]);
+    expect(Math.max(...gaps)).toBe(59940);
+    expect(gaps.slice(-3)).toEqual([59940, 59940, 59940]);
+  });
+
+  it('waits at least the Retry-After of a 429', async () => {
+    const { send, bodies } = scriptedSend([429, 204], '30');
+    const [push] = createRetryQueue(send, 200);
+    push(body(1), 1);
+    await vi.advanceTimersByTimeAsync(29999);
+    expect(bodies).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(bodies).toHaveLength(2);
+  });
+
+  it('holds new bodies while backing off, then sends them all', async () => {
+    const { send, bodies } = scriptedSend(['network']);
+    const [push] = createRetryQueue(send, 200);
+    push(body(1), 1);
+    await vi.advanceTimersByTimeAsync(0);
+    push(body(2), 2);
+    push(body(3), 3);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(bodies).toHaveLength(1);
+    await vi.runAllTimersAsync();
+    expect(bodies.slice(1).map(([sent]) => parse(sent).events.length)).toEqual([1, 2, 3]);
+  });
+
+  it('drops the oldest bodies beyond the bound and reports the count with the next body', async () => {
+    const { send, bodies } = scriptedSend(['network', 204, 204, 204]);
+    const [push] = createRetryQueue(send, 5);
+    push(body(3), 3);
+    await vi.advanceTimersByTimeAsync(0);
+    push(body(2), 2);
+    push(body(2), 2); // 7 held > 5: the failed 3-event body is dropped
+    await vi.advanceTimersByTimeAsync(0);
+    expect(bodies).toHaveLength(1);
+    await vi.runAllTimersAsync();
+    push(body(1), 1);
+    await vi.runAllTimersAsync();
+    const later = bodies.slice(1).map(([sent]) => parse(sent));
+    expect(later.map((beacon) => beacon.events.length)).toEqual([2, 2, 1]);
+    expect(later.map((beacon) => beacon.dropped)).toEqual([undefined, undefined, 3]);
+  });
+
+  it('keeps a dropped count with its body when that body fails, counting it once', async () => {
+    const { send, bodies } = scriptedSend([400, 'network', 204]);
+    const [push] = createRetryQueue(send, 200);
+    push(body(4), 4); // refused for good: 4 dropped
+    await vi.advanceTimersByTimeAsync(0);
+    push(body(1), 1); // carries dropped 4, fails, retried with it
+    await vi.runAllTimersAsync();
+    expect(bodies.map(([sent]) => parse(sent).dropped)).toEqual([undefined, 4, 4]);
+    push(body(1), 1);
+    await vi.runAllTimersAsync();
+    expect(parse(bodies[3]![0]).dropped).toBeUndefined();
+  });
+
+  it('does not retry other 4xx answers', async () => {
+    const { send, bodies } = scriptedSend([413]);
+    const [push] = createRetryQueue(send, 200);
+    push(body(1), 1);
+    await vi.runAllTimersAsync();
+    expect(bodies).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('sends everything held at once, marked hiding, when the page hides', async () => {
+    const { send, bodies } = scriptedSend(['network', 'beacon', 'beacon', 'beacon']);
+    const [push] = createRetryQueue(send, 200);
+    push(body(1), 1);
+    await vi.advanceTimersByTimeAsync(0);
+    push(body(2), 2);
+    push(body(3), 3, true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(bodies.slice(1).map(([sent, hiding]) => [parse(sent).events.length, hiding])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+    ]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('schedules nothing after stop', async () => {
+    const { send } = scriptedSend(['network']);
+    const [push, stop] = createRetryQueue(send, 200);
+    push(body(1), 1, true);
+    stop();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
