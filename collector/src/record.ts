@@ -136,8 +136,11 @@ export function recordBeacon(metrics: PulseMetrics, labels: LabelCaps, beacon: B
   if (beacon.dropped !== undefined && beacon.dropped > 0) {
     metrics.sdkDroppedEventsTotal.inc({ app }, beacon.dropped);
   }
+  // One increment per kind rather than per event: each prom-client update hashes its labels.
+  const kinds = new Map<PulseEvent['k'], number>();
   for (const event of beacon.events) {
-    metrics.eventsTotal.inc({ app, kind: event.k });
+    kinds.set(event.k, (kinds.get(event.k) ?? 0) + 1);
     recordEvent(metrics, labels, context, event);
   }
+  for (const [kind, count] of kinds) metrics.eventsTotal.inc({ app, kind }, count);
 }
