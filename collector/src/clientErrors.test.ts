@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { RejectReason } from './rejection.js';
@@ -15,7 +15,7 @@ afterEach(async () => {
 async function listening(requestTimeout = 10_000) {
   app = await createCollector({ processMetrics: false, rateLimit: false, requestTimeout });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return app.addresses()[0]!.port;
+  return (app.server.address() as AddressInfo).port;
 }
 
 /** Writes raw bytes and collects everything the server sends until it closes the socket. */
