@@ -37,7 +37,17 @@ type Reading = ProbeReading | SocketSummary;
 interface PageState {
   readings: Reading[];
   connects: number;
+  acked: number;
+  lost: number;
 }
+
+/** Resolves once the page's count `key` reaches `n` (see the page script's `until`). */
+const until = (tab: Page, key: 'acked' | 'lost' | 'connects', n: number) =>
+  tab.evaluate(
+    ([k, count]) =>
+      (window as unknown as { until(key: string, n: number): Promise<void> }).until(k, count),
+    [key, n] as const,
+  );
 
 /** A socket.io server with attachPulse that can be stopped and started again on its port. */
 interface RestartableServer {
@@ -76,12 +86,22 @@ const page = (app: string, collector: string, sio: string, proxy: string) => `<!
 <script src="${collector}/pulse.socket.js"></script>
 <script src="${sio}/socket.io/socket.io.js"></script>
 </head><body><script>
-  window.state = { readings: [], connects: 0 };
-  Pulse.onMetric((u) => { if (u.k === 'probe' || u.k === 'socket') state.readings.push(u); });
+  window.state = { readings: [], connects: 0, acked: 0, lost: 0 };
+  // The test waits on these counts through one pending promise instead of polling the page,
+  // so nothing but the probes themselves runs while they are measured.
+  const waiters = new Set();
+  const check = () => waiters.forEach((w) => state[w.key] >= w.n && (waiters.delete(w), w.resolve()));
+  window.until = (key, n) => new Promise((resolve) => { waiters.add({ key, n, resolve }); check(); });
+  Pulse.onMetric((u) => {
+    if (u.k !== 'probe' && u.k !== 'socket') return;
+    state.readings.push(u);
+    if (u.k === 'probe') u.rtt === null ? state.lost++ : state.acked++;
+    check();
+  });
   const socket = io(${JSON.stringify(proxy)}, {
     transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 200, randomizationFactor: 0,
   });
-  socket.on('connect', () => state.connects++);
+  socket.on('connect', () => { state.connects++; check(); });
   window.stopMonitor = Pulse.monitorSocket(socket, {
     interval: ${INTERVAL}, timeout: ${TIMEOUT}, reportEvery: ${REPORT_EVERY},
   });
@@ -123,15 +143,7 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
     return tab;
   }
 
-  const acked = (tab: Page, count: number) =>
-    tab.waitForFunction(
-      (n) =>
-        (window as unknown as { state: PageState }).state.readings.filter(
-          (r) => r.k === 'probe' && r.rtt !== null,
-        ).length >= n,
-      count,
-      { timeout: 60_000, polling: 250 },
-    );
+  const acked = (tab: Page, count: number) => until(tab, 'acked', count);
 
   /** Stops monitoring (which records the last window), flushes, and pairs measured with truth. */
   async function finish(app: string, tab: Page, proxy: ImpairmentProxy): Promise<Outcome> {
@@ -194,6 +206,22 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
     return proxy;
   };
 
+  /** Mean jitter over the summaries, measured and true (truth taken after the same acks). */
+  function meanJitter(o: Outcome) {
+    let acked = 0;
+    const windows = o.summaries
+      .filter((s) => s.probes > s.lost)
+      .map((s) => {
+        acked += s.probes - s.lost;
+        return { measured: s.jitter, truth: rfc3550Jitter(o.truthRtts.slice(0, acked)) };
+      });
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    return {
+      measured: mean(windows.map((w) => w.measured)),
+      truth: mean(windows.map((w) => w.truth)),
+    };
+  }
+
   /** Median RTT against the truth, and the summaries against the page's own readings. */
   function checkRtt(name: string, o: Outcome) {
     const measuredMedian = median(o.measuredRtts);
@@ -237,15 +265,19 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
   it('50 ms each way ±20 ms: median RTT within max(5 ms, 5%), jitter within 25%', async () => {
     const proxy = await startProxy(2, { delayMs: 50, jitterMs: 20 });
     const tab = await open('socket-jitter', proxy);
-    await acked(tab, 60);
+    await acked(tab, 80);
     const o = await finish('socket-jitter', tab, proxy);
     checkRtt('jitter', o);
-    const measuredJitter = o.summaries.at(-1)!.jitter;
-    const truthJitter = rfc3550Jitter(o.truthRtts);
-    expect(Math.abs(measuredJitter - truthJitter)).toBeLessThanOrEqual(0.25 * truthJitter);
-    // Without added jitter the link is calmer (what remains there is scheduling noise of this
-    // shared machine, of the order of the browser's own timer resolution: not held to 25%).
-    expect(outcomes.get('socket-clean')!.summaries.at(-1)!.jitter).toBeLessThan(measuredJitter);
+    // Jitter over the run: the mean of what the summaries reported against the truth's RFC 3550
+    // jitter at the same points (after the same acks). A single reading of the running estimate
+    // mostly reflects its last ~16 probes.
+    const jitter = meanJitter(o);
+    figures.jitter!['jitter over windows measured'] = +jitter.measured.toFixed(2);
+    figures.jitter!['jitter over windows truth'] = +jitter.truth.toFixed(2);
+    expect(Math.abs(jitter.measured - jitter.truth)).toBeLessThanOrEqual(0.25 * jitter.truth);
+    // Without added jitter the link is calmer (what remains there is this machine's scheduling
+    // noise, near the browser's timer resolution: not held to 25%).
+    expect(meanJitter(outcomes.get('socket-clean')!).measured).toBeLessThan(jitter.measured);
     // The truth itself is what the impairment says: ~100 ms RTT with real jitter.
     expect(median(o.truthRtts)).toBeGreaterThan(90);
     expect(rfc3550Jitter(o.truthRtts)).toBeGreaterThan(5);
@@ -289,23 +321,11 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
     await acked(tab, 15);
     const stoppedAt = performance.now();
     await server.stop();
-    await tab.waitForFunction(
-      () =>
-        (window as unknown as { state: PageState }).state.readings.filter(
-          (r) => r.k === 'probe' && r.rtt === null,
-        ).length >= 5,
-      undefined,
-      { timeout: 30_000, polling: 250 },
-    );
+    await until(tab, 'lost', 5);
     await server.start();
-    await tab.waitForFunction(
-      () => (window as unknown as { state: PageState }).state.connects >= 2,
-    );
+    await until(tab, 'connects', 2);
     const ackedBefore = await tab.evaluate(
-      () =>
-        (window as unknown as { state: PageState }).state.readings.filter(
-          (r) => r.k === 'probe' && r.rtt !== null,
-        ).length,
+      () => (window as unknown as { state: PageState }).state.acked,
     );
     await acked(tab, ackedBefore + 15);
     const o = await finish('socket-restart', tab, proxy);
