@@ -23,6 +23,22 @@ export interface LiveChart {
   setData(data: UPlot.AlignedData): void;
 }
 
+/**
+ * Charts waiting to be redrawn. One chart is drawn per animation frame, so a poll that changes
+ * every chart still never makes one long task of all the redraws together.
+ */
+const pendingDraws = new Map<UPlot, UPlot.AlignedData>();
+let drawFrame = 0;
+function drawNext(): void {
+  drawFrame = 0;
+  const next = pendingDraws.entries().next();
+  if (next.done === true) return;
+  const [plot, data] = next.value;
+  pendingDraws.delete(plot);
+  plot.setData(data);
+  if (pendingDraws.size > 0) drawFrame = requestAnimationFrame(drawNext);
+}
+
 /** Creates a uPlot inside `container` and keeps it as wide as the container. */
 function liveChart(container: HTMLElement, options: Omit<UPlot.Options, 'width' | 'height'>) {
   // Height is fixed per screen size; the legend sits below the canvas, outside this height.
@@ -48,7 +64,8 @@ function liveChart(container: HTMLElement, options: Omit<UPlot.Options, 'width' 
       const signature = JSON.stringify(data);
       if (signature === last) return;
       last = signature;
-      plot.setData(data);
+      pendingDraws.set(plot, data);
+      if (drawFrame === 0) drawFrame = requestAnimationFrame(drawNext);
     },
   } satisfies LiveChart;
 }

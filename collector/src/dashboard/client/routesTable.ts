@@ -64,6 +64,7 @@ export function routesTable(tbody: HTMLTableSectionElement, onSelect: (route: st
     ];
     setText(name, route.route);
     setText(views, formatCount(route.pageViews));
+    setAttribute(views, 'data-value', String(route.pageViews));
     setText(score, formatScore(route.score.median));
     setAttribute(score, 'data-value', String(route.score.median ?? ''));
     setBand(score, scoreBand(route.score.median));
@@ -86,6 +87,7 @@ export function routesTable(tbody: HTMLTableSectionElement, onSelect: (route: st
     setText(tbt, formatSeconds(route.tbt.p75));
     setAttribute(tbt, 'data-value', String(route.tbt.p75 ?? ''));
     setText(longTasks, formatCount(route.longTasks.samples));
+    setAttribute(longTasks, 'data-value', String(route.longTasks.samples));
   };
 
   return {
