@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 
 const emitted = (file) => fileURLToPath(new URL(`dist/esm/${file}`, import.meta.url));
@@ -26,11 +27,13 @@ const tscSourceMaps = {
   },
 };
 
-// Size discipline as in web-vitals: several compress passes, and `_`-prefixed internal
+// Size discipline as in web-vitals: several compress passes, `true`/`false` written as 1/0 (no
+// boolean leaves the bundle as a literal: `sampled` is computed), and `_`-prefixed internal
 // properties (web-vitals' own) mangled since nothing outside the bundle can see them.
 const minify = terser({
   ecma: 2020,
-  compress: { passes: 3 },
+  module: true,
+  compress: { passes: 3, booleans_as_integers: true },
   mangle: { properties: { regex: /^_/ } },
   format: { comments: false },
 });
@@ -39,10 +42,38 @@ const esmInputs = { index: emitted('index.js') };
 if (optional('score/index.js')) esmInputs.score = emitted('score/index.js');
 if (optional('socket/index.js')) esmInputs.socket = emitted('socket/index.js');
 
-const iife = (input, file) => ({
+// A script tag is configured by its data attributes alone (SPEC: app, release, collector,
+// sample-rate, route, debug), so pulse.js fixes every other init() option at its default, and
+// `data-route` is never a function: the code reading them is not paid for in every download.
+// pulse.js also leaves out measureUserAgentSpecificMemory(): it exists only in Chromium, where
+// performance.memory gives the heap size too, and its name alone costs ~60 B brotli.
+const SCRIPT_TAG_FIXED_OPTIONS = [
+  'endpoint',
+  'key',
+  'captureErrorMessages',
+  'maxBatchEvents',
+  'maxBatchBytes',
+  'flushInterval',
+  'maxQueuedEvents',
+];
+const scriptTagBuild = replace({
+  include: ['**/dist/esm/init.js', '**/dist/esm/lib/route.js', '**/dist/esm/metrics/memory.js'],
+  preventAssignment: true,
+  values: {
+    ...Object.fromEntries(
+      SCRIPT_TAG_FIXED_OPTIONS.map((option) => [`config.${option}`, 'undefined']),
+    ),
+    "typeof mode == 'function'": 'false',
+    'globalThis.crossOriginIsolated': 'false',
+  },
+});
+
+const iife = (input, file, plugins = []) => ({
   input: emitted(input),
-  plugins: [tscSourceMaps, nodeResolve()],
-  output: { file: `dist/${file}`, format: 'iife', sourcemap: true, plugins: [minify] },
+  plugins: [tscSourceMaps, ...plugins, nodeResolve()],
+  // Hidden: the map ships beside the file without a `//# sourceMappingURL` comment (~20 B brotli
+  // in every download); the collector points devtools at it with a `SourceMap` header.
+  output: { file: `dist/${file}`, format: 'iife', sourcemap: 'hidden', plugins: [minify] },
 });
 
 export default [
@@ -59,6 +90,6 @@ export default [
       sourcemap: true,
     },
   },
-  iife('script.js', 'pulse.js'),
+  iife('script.js', 'pulse.js', [scriptTagBuild]),
   ...(optional('socket/script.js') ? [iife('socket/script.js', 'pulse.socket.js')] : []),
 ];

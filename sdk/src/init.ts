@@ -121,7 +121,7 @@ export const init = (config: PulseConfig): PulseClient => {
 
   const client: Omit<PulseClient, 'sampled'> = {
     track: (name, value) => {
-      if (value === undefined || isAmount(value)) record({ k: 'event', name, value });
+      if (isAmount(value ?? 0)) record({ k: 'event', name, value });
     },
     time: (name, ms) => {
       if (isAmount(ms)) record({ k: 'timing', name, d: ms });

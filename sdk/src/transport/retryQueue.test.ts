@@ -4,17 +4,14 @@ import { createRetryQueue } from './retryQueue.js';
 type Outcome = number | 'network' | 'beacon';
 
 /** A send function whose outcomes are scripted, recording every body it was given. */
-const scriptedSend = (outcomes: Outcome[], retryAfter?: string) => {
+const scriptedSend = (outcomes: Outcome[]) => {
   const bodies: [body: string, hiding?: boolean][] = [];
   const send = vi.fn(async (body: string, hiding?: boolean) => {
     bodies.push([body, hiding]);
     const outcome = outcomes.shift() ?? 204;
     if (outcome == 'network') throw new TypeError('Failed to fetch');
     if (outcome == 'beacon') return;
-    return new Response(null, {
-      status: outcome,
-      headers: retryAfter ? { 'retry-after': retryAfter } : {},
-    });
+    return new Response(null, { status: outcome });
   });
   return { send, bodies };
 };
@@ -81,13 +78,15 @@ describe('createRetryQueue', () => {
     expect(gaps.slice(-3)).toEqual([59940, 59940, 59940]);
   });
 
-  it('waits at least the Retry-After of a 429', async () => {
-    const { send, bodies } = scriptedSend([429, 204], '30');
+  it('retries a 429 like a 5xx, with backoff', async () => {
+    const { send, bodies } = scriptedSend([429, 204]);
     const [push] = createRetryQueue(send, 200);
     push(body(1), 1);
-    await vi.advanceTimersByTimeAsync(29999);
+    await vi.advanceTimersByTimeAsync(499);
     expect(bodies).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
+    expect(bodies).toHaveLength(2);
+    await vi.runAllTimersAsync();
     expect(bodies).toHaveLength(2);
   });
 
