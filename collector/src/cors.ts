@@ -32,6 +32,9 @@ export const corsPlugin = fp(
       origin: (origin, callback) => callback(null, isAllowed(origin)),
       methods: ['GET', 'HEAD', 'POST'],
       allowedHeaders: ['content-type', 'x-pulse-key'],
+      // Not CORS-safelisted, so hidden from pages unless exposed: the SDK backs off for at
+      // least Retry-After after a 429.
+      exposedHeaders: ['retry-after', 'x-pulse-refused-events'],
       // Browsers may cache the preflight for a day: beacons should not pay for it each time.
       maxAge: 86_400,
     });

@@ -22,8 +22,8 @@ export {
   type PulseMetricsDecoration,
 } from './metrics.js';
 export { REJECT_REASONS, type RejectReason, type RejectionBody } from './rejection.js';
-export { BeaconSchema, PulseEventSchema } from './schema.js';
-export { INGEST_PATH, INGEST_KEY_HEADER } from './ingest.js';
+export { BeaconEnvelopeSchema, BeaconSchema, PulseEventSchema } from './schema.js';
+export { INGEST_PATH, INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from './ingest.js';
 export { exampleBeacon, exampleEvents } from './exampleBeacons.js';
 export { PROTOCOL_VERSION } from '@pulse/sdk/protocol';
 export type { Beacon, PulseEvent } from '@pulse/sdk/protocol';

@@ -100,6 +100,65 @@ describe('POST /v1/rum accepts beacons', () => {
   });
 });
 
+describe('POST /v1/rum checks events one by one', () => {
+  const good = [exampleEvents.view, exampleEvents.long, exampleEvents.event];
+  const bad = [
+    { ...exampleEvents.long, d: -5 },
+    { k: 'fid', d: 3 },
+    { ...exampleEvents.event, name: 'x{y="1"}' },
+    null,
+    'view',
+  ];
+
+  it('records the good events of a mixed batch, drops and counts each bad one', async () => {
+    const target = await collector();
+    const response = await post(target, { ...exampleBeacon(), events: [...bad, ...good] });
+    expect(response.statusCode).toBe(204);
+    expect(response.headers['x-pulse-refused-events']).toBe(String(bad.length));
+    const series = await lookupSeries(target.pulse.registry);
+    expect(series.value('pulse_beacons_total', { app: 'shop' })).toBe(1);
+    expect(series.value('pulse_events_total', { app: 'shop' })).toBe(good.length);
+    expect(series.value('pulse_page_views_total', { app: 'shop' })).toBe(1);
+    expect(series.count('pulse_long_task_seconds', { app: 'shop' })).toBe(1);
+    expect(series.value('pulse_custom_events_total', { app: 'shop', name: 'checkout' })).toBe(2);
+    expect(series.value('pulse_rejected_total', { reason: 'event_schema' })).toBe(bad.length);
+    expect(series.value('pulse_rejected_total', { reason: 'schema' })).toBe(0);
+  });
+
+  it('answers a fully valid beacon without the refused-events header', async () => {
+    const target = await collector();
+    const response = await post(target, exampleBeacon());
+    expect(response.headers['x-pulse-refused-events']).toBeUndefined();
+  });
+
+  it('refuses a beacon whose events are all bad with 400 event_schema, one count per event', async () => {
+    const target = await collector();
+    const response = await post(target, { ...exampleBeacon(), events: bad, dropped: 4 });
+    expect(response.statusCode).toBe(400);
+    const body = response.json<{ reason: string; message: string }>();
+    expect(body.reason).toBe('event_schema');
+    expect(body.message).toBe(
+      `body/events/0/d: Expected number to be greater or equal to 0 (${bad.length} of ${bad.length} events refused)`,
+    );
+    const series = await lookupSeries(target.pulse.registry);
+    expect(series.value('pulse_rejected_total', { reason: 'event_schema' })).toBe(bad.length);
+    // The SDK counts a refused beacon's events (and the dropped count it carried) as dropped and
+    // reports them again, so recording its `dropped` here would count them twice.
+    expect(series.value('pulse_sdk_dropped_events_total')).toBe(0);
+    expect(series.value('pulse_beacons_total')).toBe(0);
+  });
+
+  it('still refuses the whole beacon when its envelope is bad, whatever its events', async () => {
+    const target = await collector();
+    const response = await post(target, { ...exampleBeacon(), route: '/a b' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json<{ reason: string }>().reason).toBe('schema');
+    const notAnArray = await post(target, { ...exampleBeacon(), events: { k: 'view' } });
+    expect(notAnArray.json<{ message: string }>().message).toBe('body/events: Expected array');
+    expect((await lookupSeries(target.pulse.registry)).value('pulse_beacons_total')).toBe(0);
+  });
+});
+
 describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () => {
   const valid = exampleBeacon();
   const withEvent = (event: unknown) => ({ ...valid, events: [event] });
@@ -127,7 +186,7 @@ describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () =>
     {
       name: 'a string where a number goes',
       body: withPage({ tbt: '12' }),
-      reason: 'schema',
+      reason: 'event_schema',
       status: 400,
     },
     {
@@ -145,13 +204,13 @@ describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () =>
     {
       name: 'an unknown event field',
       body: withEvent({ ...exampleEvents.long, stack: 'at x' }),
-      reason: 'schema',
+      reason: 'event_schema',
       status: 400,
     },
     {
       name: 'an unknown event kind',
       body: withEvent({ k: 'fid', d: 3 }),
-      reason: 'schema',
+      reason: 'event_schema',
       status: 400,
     },
     {
@@ -163,32 +222,32 @@ describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () =>
     {
       name: 'a negative duration',
       body: withEvent({ ...exampleEvents.long, d: -5 }),
-      reason: 'schema',
+      reason: 'event_schema',
       status: 400,
     },
     {
       name: 'Infinity (1e999)',
       body: JSON.stringify(withPage({ tbt: 1 })).replace('"tbt":1', '"tbt":1e999'),
-      reason: 'schema',
+      reason: 'event_schema',
       status: 400,
     },
-    { name: 'a huge duration', body: withPage({ tbt: 1e12 }), reason: 'schema', status: 400 },
+    { name: 'a huge duration', body: withPage({ tbt: 1e12 }), reason: 'event_schema', status: 400 },
     {
       name: 'a loss ratio above 1',
       body: withEvent({ ...exampleEvents.socket, loss: 1.5 }),
-      reason: 'schema',
+      reason: 'event_schema',
       status: 400,
     },
     {
       name: 'a fractional count',
       body: withEvent({ ...exampleEvents.socket, probes: 2.5 }),
-      reason: 'schema',
+      reason: 'event_schema',
       status: 400,
     },
     {
       name: 'a negative custom value',
       body: withEvent({ ...exampleEvents.event, value: -1 }),
-      reason: 'schema',
+      reason: 'event_schema',
       status: 400,
     },
     {
@@ -230,7 +289,7 @@ describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () =>
     {
       name: 'braces in an event name',
       body: withEvent({ k: 'event', name: 'x{y}' }),
-      reason: 'schema',
+      reason: 'event_schema',
       status: 400,
     },
     {
@@ -329,7 +388,7 @@ describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () =>
     const target = await collector();
     const response = await post(target, withEvent({ ...exampleEvents.long, d: -5 }));
     expect(response.json<{ message: string }>().message).toBe(
-      'body/events/0/d: Expected number to be greater or equal to 0',
+      'body/events/0/d: Expected number to be greater or equal to 0 (1 of 1 events refused)',
     );
     const unknownKind = await post(target, withEvent({ k: 'fid' }));
     expect(unknownKind.json<{ message: string }>().message).toMatch(
@@ -348,6 +407,20 @@ describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () =>
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.json<{ reason: string }>().reason).toBe('rate_limited');
     expect(await rejected(target, 'rate_limited')).toBe(1);
+  });
+
+  it('lets a cross-origin page read Retry-After of a 429 (CORS-exposed)', async () => {
+    const target = await collector({
+      allowOrigins: [SITE],
+      rateLimit: { max: 1, timeWindow: 60_000 },
+    });
+    await post(target, valid, { headers: { origin: SITE } });
+    const limited = await post(target, valid, { headers: { origin: SITE } });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['access-control-allow-origin']).toBe(SITE);
+    const exposed = String(limited.headers['access-control-expose-headers']).split(/,\s*/);
+    expect(exposed).toContain('retry-after');
+    expect(exposed).toContain('x-pulse-refused-events');
   });
 
   it('starts every reason at 0, so the series exist before the first rejection', async () => {

@@ -3,31 +3,38 @@
  *
  * Checks run cheapest first, so hostile traffic costs little: origin (headers only), rate limit,
  * then the body is read under the body limit and parsed, then ingest key, protocol version and
- * event count, then the full schema. Every refusal is a 4xx `{ error, reason, message }` and
- * one increment of `pulse_rejected_total{reason}`; nothing a client sends can produce a 5xx.
+ * event count, then the envelope schema, then each event. Every refusal is a 4xx
+ * `{ error, reason, message }` and an increment of `pulse_rejected_total{reason}`; nothing a
+ * client sends can produce a 5xx. Invalid events in a beacon with valid ones are dropped and
+ * counted (`event_schema`, one per event) while the rest is recorded and answered `204`.
  *
  * The route lives in its own encapsulated context, so its body parsers, validator and error
  * handler apply to the beacon endpoint only and leave other plugins' routes alone.
  */
 import { STATUS_CODES } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Type } from '@sinclair/typebox';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROTOCOL_VERSION, type Beacon } from '@pulse/sdk/protocol';
+import { checkEvents, validateEnvelope, type BeaconEnvelope } from './beaconValidation.js';
 import { originAllowList } from './cors.js';
 import { ingestKeyMatcher } from './ingestKey.js';
 import { createLabelCaps } from './labels.js';
 import type { RateLimitOptions } from './options.js';
 import { recordBeacon } from './record.js';
 import { REJECT_REASONS, Rejection, toRejection, type RejectionBody } from './rejection.js';
-import { BeaconSchema, PulseEventSchema } from './schema.js';
+import { BeaconEnvelopeSchema } from './schema.js';
 
 /** Path of the beacon endpoint. */
 export const INGEST_PATH = '/v1/rum';
 /** Header alternative to the beacon's `key` field, for senders that can set headers. */
 export const INGEST_KEY_HEADER = 'x-pulse-key';
+/**
+ * Response header of a `204` that recorded only part of a beacon: how many of its events were
+ * refused (each counted as `pulse_rejected_total{reason="event_schema"}`).
+ */
+export const REFUSED_EVENTS_HEADER = 'x-pulse-refused-events';
 
 export interface IngestPluginOptions {
   allowOrigins: readonly string[];
@@ -51,35 +58,6 @@ type UncheckedBody = Partial<Record<keyof Beacon, unknown>> | undefined;
 
 const asObject = (body: unknown): UncheckedBody =>
   typeof body === 'object' && body !== null && !Array.isArray(body) ? body : undefined;
-
-/** Validates the beacon with TypeBox's compiled checker; reports the first problem found. */
-const beaconValidator = TypeCompiler.Compile(BeaconSchema);
-/** Per-kind checkers: "expected union value" for a bad event becomes the field at fault. */
-const eventValidators = new Map(
-  PulseEventSchema.anyOf.map((schema) => [schema.properties.k.const, TypeCompiler.Compile(schema)]),
-);
-
-function firstProblem(data: unknown): string {
-  const first = beaconValidator.Errors(data).First();
-  if (first === undefined) return 'body: not a beacon';
-  const eventIndex = /^\/events\/(\d+)$/.exec(first.path)?.[1];
-  if (eventIndex !== undefined) {
-    const event = (data as { events: unknown[] }).events[Number(eventIndex)];
-    const kind = (event as { k?: unknown } | null)?.k;
-    const precise = eventValidators
-      .get(kind as never)
-      ?.Errors(event)
-      .First();
-    if (precise !== undefined) return `body${first.path}${precise.path}: ${precise.message}`;
-    return `body${first.path}/k: expected one of ${[...eventValidators.keys()].join(', ')}`;
-  }
-  return `body${first.path}: ${first.message}`;
-}
-
-function validateBeacon(data: unknown): { value: unknown } | { error: Error } {
-  if (beaconValidator.Check(data)) return { value: data };
-  return { error: new Error(firstProblem(data)) };
-}
 
 export const ingestPlugin = fp(
   async (app: FastifyInstance, options: IngestPluginOptions) => {
@@ -137,7 +115,7 @@ export const ingestPlugin = fp(
       scope.setErrorHandler((error, request, reply: FastifyReply) => {
         const rejection = toRejection(error);
         if (rejection === undefined) throw error;
-        metrics.rejectedTotal.inc({ reason: rejection.reason });
+        metrics.rejectedTotal.inc({ reason: rejection.reason }, rejection.increments);
         request.log.debug({ reason: rejection.reason, err: error }, 'beacon rejected');
         const body: RejectionBody = {
           error: STATUS_CODES[rejection.statusCode] ?? 'Bad Request',
@@ -162,14 +140,25 @@ export const ingestPlugin = fp(
           // Beacons arrive by the thousand; per-request info logs would drown everything else.
           logLevel: 'warn',
           schema: {
-            body: BeaconSchema,
+            body: BeaconEnvelopeSchema,
             response: { '4xx': RejectionBodySchema },
           },
-          validatorCompiler: () => validateBeacon,
+          validatorCompiler: () => validateEnvelope,
           preValidation: [checkIngestKey, checkVersion, checkEventCount],
         },
         async (request, reply) => {
-          recordBeacon(metrics, labels, request.body as Beacon);
+          const envelope = request.body as BeaconEnvelope;
+          const { accepted, refused, firstProblem } = checkEvents(envelope.events);
+          if (refused > 0) {
+            const message = `${firstProblem} (${refused} of ${envelope.events.length} events refused)`;
+            // Nothing worth keeping: refuse the beacon, so a client knows not to send it again.
+            if (accepted.length === 0) throw new Rejection(400, 'event_schema', message, refused);
+            metrics.rejectedTotal.inc({ reason: 'event_schema' }, refused);
+            request.log.debug({ reason: 'event_schema', refused }, message);
+            reply.header(REFUSED_EVENTS_HEADER, refused);
+          }
+          const beacon: Beacon = { ...envelope, events: accepted };
+          recordBeacon(metrics, labels, beacon);
           return reply.code(204).send();
         },
       );

@@ -186,7 +186,7 @@ export function createPulseMetrics(registry: Registry): PulseMetrics {
     ),
     rejectedTotal: counter(
       'pulse_rejected_total',
-      'Requests refused (beacons, and requests Node could not read in time or at all), by reason.',
+      'Requests refused (beacons, and requests Node could not read in time or at all), by reason; for event_schema, events refused.',
       ['reason'],
     ),
     labelOverflowTotal: counter(

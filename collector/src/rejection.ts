@@ -5,8 +5,17 @@
 export const REJECT_REASONS = [
   /** Body is not JSON (or is empty, or tries prototype poisoning). */
   'malformed_json',
-  /** JSON that does not match the beacon schema: wrong types, unknown fields, unsafe strings. */
+  /**
+   * JSON that does not match the beacon schema: wrong types, unknown fields, unsafe strings in
+   * the beacon's own fields (its page-view context), or `events` not an array.
+   */
   'schema',
+  /**
+   * An event that does not match its schema. Counted once per refused event, not per request:
+   * the beacon's valid events are still recorded, and only when none is valid is the whole
+   * request refused with this reason.
+   */
+  'event_schema',
   /** Body larger than `bodyLimit`, headers too large, or a body not matching Content-Length. */
   'too_large',
   /** Neither `text/plain` nor `application/json`. */
@@ -38,10 +47,15 @@ export interface RejectionBody {
 
 /** A refused request: thrown by hooks and mapped to a 4xx reply by the ingest error handler. */
 export class Rejection extends Error {
+  /**
+   * @param increments what the refusal adds to `pulse_rejected_total{reason}`: 1 for a request,
+   *   the number of refused events for `event_schema`.
+   */
   constructor(
     readonly statusCode: number,
     readonly reason: RejectReason,
     message: string,
+    readonly increments = 1,
   ) {
     super(message);
     this.name = 'Rejection';

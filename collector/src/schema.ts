@@ -196,6 +196,16 @@ export const BeaconSchema = Type.Object(
   strict,
 );
 
+/**
+ * The beacon as the ingest route first checks it: every field strict as in `BeaconSchema`, but
+ * events only required to be an array. Events are then checked one by one against
+ * `PulseEventSchema`, so one bad event costs only itself, never the good events beside it.
+ */
+export const BeaconEnvelopeSchema = Type.Object(
+  { ...BeaconSchema.properties, events: Type.Array(Type.Unknown()) },
+  strict,
+);
+
 /*
  * Compile-time proof that schema and wire types agree. Mutual assignability catches a field
  * added, removed, renamed, retyped or made optional on either side alone.
@@ -207,4 +217,7 @@ type _EventSchemaMatchesProtocol = AssertTrue<
 >;
 type _BeaconSchemaMatchesProtocol = AssertTrue<
   MutuallyAssignable<Static<typeof BeaconSchema>, Beacon>
+>;
+type _EnvelopeMatchesProtocol = AssertTrue<
+  MutuallyAssignable<Omit<Static<typeof BeaconEnvelopeSchema>, 'events'>, Omit<Beacon, 'events'>>
 >;
