@@ -178,12 +178,7 @@ export const init = (config: PulseConfig): PulseClient => {
         if (page) page.vitals[name] = value;
       });
 
-      listen(
-        signal,
-        document,
-        'visibilitychange',
-        () => document.visibilityState == 'hidden' && hide(),
-      );
+      listen(signal, document, 'visibilitychange', () => document.hidden && hide());
       // pagehide covers browsers that skip visibilitychange on unload, and bfcache entry. Never
       // `unload`/`beforeunload`: they keep pages out of the back/forward cache.
       listen(signal, window, 'pagehide', hide);

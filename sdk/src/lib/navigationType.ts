@@ -6,7 +6,7 @@ import type { NavigationType } from '../protocol.js';
  * prerendering, or activated after a prerender: activationStart > 0).
  */
 export const navigationType = (): NavigationType => {
-  const entry = performance.getEntriesByType?.('navigation')[0] as
+  const entry = performance.getEntriesByType('navigation')[0] as
     (PerformanceNavigationTiming & { activationStart?: number }) | undefined;
   return (document as { prerendering?: boolean }).prerendering ||
     (entry?.activationStart as number) > 0

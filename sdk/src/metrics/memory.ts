@@ -3,8 +3,6 @@ interface MemoryPerformance extends Performance {
   measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }>;
 }
 
-const perf = globalThis.performance as MemoryPerformance | undefined;
-
 /** Last result of measureUserAgentSpecificMemory(), once one has resolved. */
 let measured: number | undefined;
 
@@ -15,7 +13,7 @@ let measured: number | undefined;
  */
 export const measureMemory = (): void => {
   if (globalThis.crossOriginIsolated)
-    perf?.measureUserAgentSpecificMemory?.().then(
+    (performance as MemoryPerformance).measureUserAgentSpecificMemory?.().then(
       (result) => (measured = result.bytes),
       () => {},
     );
@@ -25,4 +23,5 @@ export const measureMemory = (): void => {
  * JS heap size in bytes: the accurate measurement if one resolved, else `performance.memory`
  * (Chromium). Elsewhere undefined, and the page event leaves the field out.
  */
-export const heapSize = (): number | undefined => measured ?? perf?.memory?.usedJSHeapSize;
+export const heapSize = (): number | undefined =>
+  measured ?? (performance as MemoryPerformance).memory?.usedJSHeapSize;
