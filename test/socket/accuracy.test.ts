@@ -12,14 +12,20 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { attachPulse } from '@pulse/collector/socket.io';
 import type { ProbeUpdate, SocketEvent } from '@pulse/sdk';
 import type { Browser, Page } from 'playwright-core';
 import { Server } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startImpairmentProxy, type ImpairmentProxy } from '../fixtures/impairment-proxy.js';
-import { launchChromium } from '../helpers/browser.js';
+import { epochNow } from '../fixtures/impairment-proxy.js';
+import {
+  startImpairmentProxyThread,
+  type ImpairmentProxyThread as ImpairmentProxy,
+  type ProxyLog,
+} from '../fixtures/impairment-proxy-thread.js';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/browser.js';
 import { startCollector, type RunningCollector } from '../helpers/collector.js';
 import { waitForScrape, type Scrape } from '../helpers/metrics.js';
 import { serveHtml, type StaticServer } from '../helpers/static-server.js';
@@ -115,7 +121,8 @@ interface Outcome {
   measuredRtts: number[];
   truthRtts: number[];
   truthLost: number;
-  proxy: ImpairmentProxy;
+  /** The proxy's log: the ground truth. */
+  log: ProxyLog;
 }
 
 describe('socket.io plugin accuracy through an impairment proxy', () => {
@@ -157,7 +164,8 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
     const probes = state.readings.filter((r): r is ProbeReading => r.k === 'probe');
     const summaries = state.readings.filter((r): r is SocketSummary => r.k === 'socket');
     const measuredRtts = probes.filter((p) => p.rtt !== null).map((p) => p.rtt!);
-    const truth = trueProbes(proxy.frames);
+    const log = await proxy.log();
+    const truth = trueProbes(log.frames);
     // Acks are matched in order; an ack the proxy forwarded while stop() ran is left out.
     const truthRtts = ackedRtts(truth).slice(0, measuredRtts.length);
     const outcome: Outcome = {
@@ -167,13 +175,13 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
       measuredRtts,
       truthRtts,
       truthLost: truth.filter((p) => p.dropped).length,
-      proxy,
+      log,
     };
     outcomes.set(app, outcome);
     return outcome;
   }
 
-  // This process hosts the proxy, so its event-loop delay is time the ground truth cannot see.
+  // Event-loop delay of the test's thread: a figure of how busy this machine is during the run.
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 
   beforeAll(async () => {
@@ -182,7 +190,13 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
     collector = await startCollector({ allowOrigins: [site.url], rateLimit: false });
     server = restartableServer({ registry: collector.app.pulse.registry });
     await server.start();
-    browser = await launchChromium();
+    // The network service in the browser process: one process hop fewer between the page's
+    // socket and the wire, so less of the machine's scheduling noise lands between them.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS, '--enable-features=NetworkServiceInProcess2'],
+      headless: true,
+    });
   });
 
   afterAll(async () => {
@@ -201,7 +215,7 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
   });
 
   const startProxy = async (seed: number, impairment = {}) => {
-    const proxy = await startImpairmentProxy({ target: server.wsUrl, seed, impairment });
+    const proxy = await startImpairmentProxyThread({ target: server.wsUrl, seed, impairment });
     proxies.push(proxy);
     return proxy;
   };
@@ -289,17 +303,17 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
     await acked(tab, 80);
     // Stop dropping, then wait until every dropped probe has timed out and been counted, so the
     // measured and the true set cover the same probes (none left undecided at stop()).
-    proxy.impairment.dropRate = 0;
-    const settled = proxy.frames.length;
+    await proxy.setImpairment({ dropRate: 0 });
+    const settled = (await proxy.log()).frames.length;
     await acked(tab, 80 + Math.ceil((TIMEOUT + 2 * INTERVAL) / INTERVAL));
-    expect(proxy.frames.slice(settled).some((f) => f.dropped)).toBe(false);
     const o = await finish('socket-loss', tab, proxy);
+    expect(o.log.frames.slice(settled).some((f) => f.dropped)).toBe(false);
     const measuredLost = o.probes.filter((p) => p.rtt === null).length;
     const measuredLoss = measuredLost / o.probes.length;
     const truthLoss = o.truthLost / (o.truthLost + o.truthRtts.length);
     const summaryLoss =
       o.summaries.reduce((n, s) => n + s.lost, 0) / o.summaries.reduce((n, s) => n + s.probes, 0);
-    const droppedMessages = proxy.frames.filter((f) => f.dropped).length;
+    const droppedMessages = o.log.frames.filter((f) => f.dropped).length;
     figures.loss = {
       probes: o.probes.length,
       'lost measured': measuredLost,
@@ -319,7 +333,7 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
     const proxy = await startProxy(4);
     const tab = await open('socket-restart', proxy);
     await acked(tab, 15);
-    const stoppedAt = performance.now();
+    const stoppedAt = epochNow();
     await server.stop();
     await until(tab, 'lost', 5);
     await server.start();
@@ -330,18 +344,17 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
     await acked(tab, ackedBefore + 15);
     const o = await finish('socket-restart', tab, proxy);
 
-    const [first, ...later] = proxy.connections;
-    const resumed = later.find((c) =>
-      proxy.frames.some((f) => f.conn === c.conn && f.kind === 'probe'),
-    )!;
+    const { frames, connections, refused } = o.log;
+    const [first, ...later] = connections;
+    const resumed = later.find((c) => frames.some((f) => f.conn === c.conn && f.kind === 'probe'))!;
     expect(first!.closedAt).toBeGreaterThanOrEqual(stoppedAt);
     expect(resumed).toBeDefined();
     // Truth for the gap: probes of the first connection never acked, plus one lost probe per
     // interval from the disconnect until the new connection's socket.io CONNECT reached the page.
-    const connectedAgainAt = proxy.frames.find(
+    const connectedAgainAt = frames.find(
       (f) => f.conn === resumed.conn && f.kind === 'connect' && f.dir === 'down',
     )!.forwardedAt!;
-    const truth = trueProbes(proxy.frames);
+    const truth = trueProbes(frames);
     const inFlight = truth.filter((p) => p.conn === first!.conn && p.ackedAt === undefined).length;
     const gapMs = connectedAgainAt - first!.closedAt!;
     const expectedLost = inFlight + gapMs / INTERVAL;
@@ -355,7 +368,7 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
       'lost measured': measuredLost,
       disconnects: disconnects.join(','),
       'reconnect attempts': reconnects,
-      'refused upgrades at proxy': proxy.refused,
+      'refused upgrades at proxy': refused,
       'connect ms after restart':
         o.summaries.find((s) => s.connectMs !== undefined)?.connectMs ?? '-',
     };
