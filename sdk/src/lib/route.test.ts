@@ -29,6 +29,16 @@ describe('normaliseRoute', () => {
     expect(normaliseRoute('/a/12?x=1#y')).toBe('/a/:id');
   });
 
+  it('replaces characters the collector refuses in a route with _', () => {
+    // Hash routers and app templates are not escaped by the browser as paths are.
+    expect(normaliseRoute('/a b/{slug}/"x"\\y')).toBe('/a_b/_slug_/_x__y');
+    expect(normaliseRoute('/café/<tag>/`t`')).toBe('/caf_/_tag_/_t_');
+    // Every character the collector allows survives (`@` alone would make the segment an id).
+    const allowed = "/ok/:id/~!$&/'()*+/,;=%/[]|^/-_.";
+    expect(normaliseRoute(allowed)).toBe(allowed);
+    expect(normaliseRoute('/line\nbreak\ttab')).toBe('/line_break_tab');
+  });
+
   it('caps the length at 100 characters', () => {
     const long = '/section'.repeat(30);
     expect(normaliseRoute(long)).toHaveLength(100);
@@ -42,6 +52,11 @@ describe('currentRoute', () => {
     history.replaceState(null, '', '/orders/991?coupon=x#top');
     expect(currentRoute(undefined)).toBe('/orders/:id');
     expect(currentRoute('path')).toBe('/orders/:id');
+  });
+
+  it('keeps hash-mode routes within the collector charset', () => {
+    history.replaceState(null, '', '/app/#/tags/{new} "x"\\y');
+    expect(currentRoute('hash')).toMatch(/^[A-Za-z0-9/_.:~@!$&'()*+,;=%[\]|^-]+$/);
   });
 
   it('reads the path inside the fragment in hash mode', () => {

@@ -13,14 +13,24 @@ const ID_SEGMENT = /^\d+$|^(?=\D*\d).{8,}$|^.{32,}$|@/;
 /** Longest route sent; label values beyond this are noise and cost bytes on every beacon. */
 const MAX_ROUTE = 100;
 
-/** Turns a path (or hash path) into a route: no query, no fragment, ids replaced by `:id`. */
+/**
+ * Characters the collector refuses in routes. Browsers escape most of them in paths, but not in
+ * fragments (hash routers) nor in templates an app returns.
+ */
+const ROUTE_INVALID = /[^!-~]|["<>\\`{}]/g;
+
+/**
+ * Turns a path (or hash path) into a route: no query, no fragment, ids replaced by `:id`,
+ * characters outside the collector's route charset replaced by `_`.
+ */
 export const normaliseRoute = (path: string): string =>
   (
     path
       .split(/[?#]/)[0]!
       .split('/')
       .map((segment) => (ID_SEGMENT.test(segment) ? ':id' : segment))
-      .join('/') || '/'
+      .join('/')
+      .replace(ROUTE_INVALID, '_') || '/'
   ).slice(0, MAX_ROUTE);
 
 /**

@@ -4,14 +4,17 @@ import { createRetryQueue } from './retryQueue.js';
 type Outcome = number | 'network' | 'beacon';
 
 /** A send function whose outcomes are scripted, recording every body it was given. */
-const scriptedSend = (outcomes: Outcome[]) => {
+const scriptedSend = (outcomes: Outcome[], retryAfter?: string) => {
   const bodies: [body: string, hiding?: boolean][] = [];
   const send = vi.fn(async (body: string, hiding?: boolean) => {
     bodies.push([body, hiding]);
     const outcome = outcomes.shift() ?? 204;
     if (outcome == 'network') throw new TypeError('Failed to fetch');
     if (outcome == 'beacon') return;
-    return new Response(null, { status: outcome });
+    return new Response(null, {
+      status: outcome,
+      headers: retryAfter ? { 'retry-after': retryAfter } : {},
+    });
   });
   return { send, bodies };
 };
@@ -87,6 +90,26 @@ describe('createRetryQueue', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(bodies).toHaveLength(2);
     await vi.runAllTimersAsync();
+    expect(bodies).toHaveLength(2);
+  });
+
+  it('waits at least the Retry-After of a 429 (the collector exposes it to CORS)', async () => {
+    const { send, bodies } = scriptedSend([429, 204], '30');
+    const [push] = createRetryQueue(send, 200);
+    push(body(1), 1);
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(bodies).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(bodies).toHaveLength(2);
+  });
+
+  it('keeps the jittered backoff when Retry-After is shorter', async () => {
+    const { send, bodies } = scriptedSend([503, 204], '0');
+    const [push] = createRetryQueue(send, 200);
+    push(body(1), 1);
+    await vi.advanceTimersByTimeAsync(499);
+    expect(bodies).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(bodies).toHaveLength(2);
   });
 

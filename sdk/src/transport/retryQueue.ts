@@ -10,9 +10,8 @@ type Item = [body: string, events: number];
  * Sends beacon bodies, holding the ones that failed for a later try. While the collector
  * answers, bodies go out as they come. After a failure (network error, 429, 5xx) the queue holds
  * everything for a random time up to 1 s·2^attempt, capped at 60 s ("full jitter", so a fleet of
- * pages that lost the collector together does not come back in step), then sends what it holds.
- * Retry-After is not read: a cross-origin collector's headers are invisible to the page unless
- * exposed by CORS, and the backoff already spaces retries out to a minute.
+ * pages that lost the collector together does not come back in step), and at least the server's
+ * Retry-After (seconds; the collector exposes the header to CORS), then sends what it holds.
  *
  * The queue holds at most `maxEvents` events: beyond, the oldest bodies are dropped and their
  * events counted, and the count is written into the next body as `dropped` (a body that is
@@ -48,13 +47,16 @@ export const createRetryQueue = (
         if (status > 399) dropped += item[1];
         attempt = 0;
       })
-      .catch(() => {
+      .catch((failure?: Response) => {
         queue.push(item);
         trim();
         if (!timer && !stopped)
           timer = setTimeout(
             sendAll,
-            Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt++),
+            Math.max(
+              Number(failure?.headers?.get('retry-after')) * 1e3 || 0,
+              Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt++),
+            ),
           );
       });
 
