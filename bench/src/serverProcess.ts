@@ -39,6 +39,12 @@ async function createSocketServer(): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   const io = new Server(app.server, { cors: { origin: '*' } });
   attachPulse(io, { registry: new Registry() });
+  // The baseline of a probe: a plain event acked with its own payload, without Pulse.
+  io.on('connection', (socket) =>
+    socket.on('bench:echo', (payload: unknown, ack: unknown) => {
+      if (typeof ack === 'function') ack(payload);
+    }),
+  );
   app.addHook('onClose', async () => void (await io.close()));
   return app;
 }

@@ -2,7 +2,8 @@ import { EVENTS_PER_BEACON, capBeacons } from '../load/capBeacons.js';
 import { assertAllAccepted, fire, type LoadResult } from '../load/fire.js';
 import { timeScrapes } from '../load/scrape.js';
 import { fmt, ratio, table, verdict } from '../markdown.js';
-import { selfTimeByFunction, selfTimeByOwner, type CpuProfile } from '../profile/selfTime.js';
+import { profileTables } from '../profile/profileTables.js';
+import { selfTimeByOwner, type CpuProfile } from '../profile/selfTime.js';
 import type { Goal, Section } from '../section.js';
 import { startChildServer, type ChildServer } from '../server/childServer.js';
 import { median } from '../stats.js';
@@ -45,6 +46,9 @@ export const ingestSection: Section = {
     const pulse = await startChildServer('collector');
     const rounds: Record<'bare' | 'pulse', LoadResult[]> = { bare: [], pulse: [] };
     let profile: CpuProfile | undefined;
+    let bareProfile: CpuProfile | undefined;
+    let profiledBeacons = { bare: 0, pulse: 0 };
+    let scrapeProfile: CpuProfile | undefined;
     let scrape: Awaited<ReturnType<typeof timeScrapes>>;
     try {
       const load = async (name: 'bare' | 'pulse', server: ChildServer, seconds: number) => {
@@ -65,10 +69,20 @@ export const ingestSection: Section = {
         }
       }
       scrape = await timeScrapes(pulse.origin, SCRAPES);
-      // Not counted: one more collector round under the sampling profiler, for the profile below.
       await pulse.profileStart();
-      await load('pulse', pulse, Math.min(ingestSeconds, 5));
-      profile = await pulse.profileStop();
+      await timeScrapes(pulse.origin, 5);
+      scrapeProfile = await pulse.profileStop();
+      // Not counted: one more round of each under the sampling profiler, for the profiles below.
+      const profiled = async (name: 'bare' | 'pulse', server: ChildServer) => {
+        await server.profileStart();
+        const result = await load(name, server, Math.min(ingestSeconds, 5));
+        return { beacons: result.ok, profile: await server.profileStop() };
+      };
+      const bareRun = await profiled('bare', bare);
+      const pulseRun = await profiled('pulse', pulse);
+      bareProfile = bareRun.profile;
+      profile = pulseRun.profile;
+      profiledBeacons = { bare: bareRun.beacons, pulse: pulseRun.beacons };
     } finally {
       await bare.close();
       await pulse.close();
@@ -104,10 +118,6 @@ export const ingestSection: Section = {
         ];
       }),
     );
-    const byOwner = profile ? selfTimeByOwner(profile) : [];
-    const byFunction = profile ? selfTimeByFunction(profile) : [];
-    const busy = byOwner.reduce((sum, s) => sum + s.ms, 0);
-    const share = (ms: number) => `${fmt((100 * ms) / busy, 1)}%`;
     const body = [
       `autocannon (${CONNECTIONS} keep-alive connections, no pipelining) POSTs \`text/plain\` beacons of ${EVENTS_PER_BEACON} events each (the SDK's batch size), cycling through 300 beacons that together cover every series at the default caps (100 routes x 3 device classes, 50 custom event and timing names, every event kind). Each server runs alone in its own Node process on 127.0.0.1; the bare route is fastify with the same body limit and the same JSON parser for the same content type, answering 204 without looking at the body. The collector runs with its defaults except the per-client rate limit, which is off because every request comes from 127.0.0.1. After a 2 s warm-up each, ${ROUNDS} rounds of ${ingestSeconds} s per server, alternating which goes first; medians over rounds. Every request must be answered 2xx or the run fails.`,
       '',
@@ -149,20 +159,49 @@ export const ingestSection: Section = {
       '',
       `### Profile of the collector under load${goals.some((g) => !g.met) ? ' (why the goal is missed)' : ''}`,
       '',
-      `One extra collector round under the V8 sampling profiler (200 µs, node:inspector inside the collector process), not counted above. Self time by owner (${fmt(busy)} ms busy):`,
+      'One extra collector round under the V8 sampling profiler (200 µs, node:inspector inside the collector process), not counted above. V8 builtins are named with the code that called them (`writeLatin1String ← sendTrailer` is the response being written to the socket).',
       '',
-      table(
-        ['owner', ' self ms', ' share'],
-        byOwner.slice(0, 10).map((s) => [s.where, fmt(s.ms), share(s.ms)]),
-      ),
+      profile ? profileTables(profile) : '',
       '',
-      'Top functions:',
+      `CPU per 1,000 beacons by owner, collector beside the bare route (both profiled the same way, ${fmt(profiledBeacons.bare)} and ${fmt(profiledBeacons.pulse)} beacons): what the collector adds on top of receiving and parsing.`,
       '',
-      table(
-        ['function', ' self ms', ' share'],
-        byFunction.slice(0, 12).map((s) => [`\`${s.where}\``, fmt(s.ms), share(s.ms)]),
-      ),
+      profile && bareProfile
+        ? perBeaconTable(bareProfile, profiledBeacons.bare, profile, profiledBeacons.pulse)
+        : '',
+      '',
+      '### Profile of five /metrics scrapes',
+      '',
+      'The same profiler over five more scrapes: a scrape runs on the event loop, so while it lasts no beacon is read (see the event-loop delay in the soak test).',
+      '',
+      scrapeProfile ? profileTables(scrapeProfile, 6, 8) : '',
     ].join('\n');
     return { goals, body, data: { bare: b, pulse: p, scrapeMs: scrape.medianMs } };
   },
 };
+
+/** Self time per 1,000 beacons by owner, bare route beside collector, largest difference first. */
+function perBeaconTable(
+  bare: CpuProfile,
+  bareBeacons: number,
+  pulse: CpuProfile,
+  pulseBeacons: number,
+) {
+  const rate = (profile: CpuProfile, beacons: number) =>
+    new Map(selfTimeByOwner(profile).map((s) => [s.where, (s.ms * 1000) / beacons]));
+  const b = rate(bare, bareBeacons);
+  const p = rate(pulse, pulseBeacons);
+  const owners = [...new Set([...b.keys(), ...p.keys()])]
+    .map((owner) => ({ owner, bare: b.get(owner) ?? 0, pulse: p.get(owner) ?? 0 }))
+    .sort((x, y) => y.pulse - y.bare - (x.pulse - x.bare));
+  const total = (m: Map<string, number>) => [...m.values()].reduce((sum, v) => sum + v, 0);
+  return table(
+    ['owner', ' bare ms / 1k beacons', ' collector ms / 1k beacons', ' added'],
+    [
+      ...owners
+        .filter((o) => Math.max(o.bare, o.pulse) >= 1)
+        .slice(0, 10)
+        .map((o) => [o.owner, fmt(o.bare, 1), fmt(o.pulse, 1), fmt(o.pulse - o.bare, 1)]),
+      ['**all**', fmt(total(b), 1), fmt(total(p), 1), fmt(total(p) - total(b), 1)],
+    ],
+  );
+}

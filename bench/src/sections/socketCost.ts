@@ -1,7 +1,7 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { launchChromium } from '../chromium.js';
-import { fmt, table } from '../markdown.js';
+import { fmt, ratio, table } from '../markdown.js';
 import { startPageServer } from '../page/pageServer.js';
 import { REPO_ROOT, SDK_DIST } from '../paths.js';
 import type { Section } from '../section.js';
@@ -27,6 +27,26 @@ interface ProbedWindow {
   probes: number;
   stopProbe?: () => void;
 }
+
+/**
+ * The baseline of a probe: the same socket emits a plain `bench:echo` event with a probe-sized
+ * payload and an ack, which the server answers with the payload, every `ms`, without Pulse.
+ * Returns the stop function's name on window; `echoes` counts the acks.
+ */
+const startEcho = (ms: number) => {
+  const w = window as unknown as {
+    socket: { emit(event: string, payload: unknown, ack: () => void): void };
+    echoes: number;
+    stopEcho: () => void;
+  };
+  w.echoes = 0;
+  let s = 0;
+  const timer = setInterval(() => {
+    s = (s + 1) % 0x10000;
+    w.socket.emit('bench:echo', { s, t: Date.now() }, () => w.echoes++);
+  }, ms);
+  w.stopEcho = () => clearInterval(timer);
+};
 
 /**
  * A page with socket.io-client connected (websocket only) to `socketOrigin`, and Pulse loaded by
@@ -184,6 +204,24 @@ export const socketCostSection: Section = {
       await probed.evaluate(() => (window as unknown as ProbedWindow).stopProbe?.());
       const clientProbeMs =
         scriptsAfter.probed - scriptsBefore.probed - (scriptsAfter.control - scriptsBefore.control);
+      // The same burst of plain acked events from the control page: what socket.io itself costs.
+      const echoScriptsBefore = await scripts();
+      const echoServerBefore = await cpu();
+      await control.evaluate(startEcho, BURST_INTERVAL_MS);
+      await control.waitForTimeout(BURST_SECONDS * 1000);
+      const echoes = (await control.evaluate(() => {
+        const w = window as unknown as { echoes: number; stopEcho(): void };
+        w.stopEcho();
+        return w.echoes;
+      })) as number;
+      const serverEchoMs = (await cpu()) - echoServerBefore - serverIdleRate * BURST_SECONDS;
+      const echoScriptsAfter = await scripts();
+      const clientEchoMs =
+        echoScriptsAfter.control -
+        echoScriptsBefore.control -
+        (echoScriptsAfter.probed - echoScriptsBefore.probed);
+      const perEcho = { client: clientEchoMs / echoes, server: serverEchoMs / echoes };
+
       const perMinute = (n: number) => (n * 60) / socketSeconds;
       const perProbe = { client: clientProbeMs / burst, server: serverProbeMs / burst };
       const probesPerMinute = 60_000 / INTERVAL_MS;
@@ -220,15 +258,27 @@ export const socketCostSection: Section = {
               fmt(perProbe.server * probesPerMinute, 2),
               fmt(perProbe.server, 3),
             ],
+            [
+              'baseline: client CPU of a plain socket.io emit + ack, ms',
+              fmt(perEcho.client * probesPerMinute, 2),
+              fmt(perEcho.client, 3),
+            ],
+            [
+              'baseline: server CPU of a plain socket.io emit + ack, ms',
+              fmt(perEcho.server * probesPerMinute, 2),
+              fmt(perEcho.server, 3),
+            ],
           ],
         ),
+        '',
+        `A probe costs ${ratio(perProbe.client / perEcho.client)} of a plain acked socket.io event on the client and ${ratio(perProbe.server / perEcho.server)} on the server (same run, same socket, same burst length; the baseline burst runs on the control page with a probe-sized payload and ${fmt(echoes)} acks).`,
         '',
         `CPU per probe comes from a burst: the same monitor with a ${BURST_INTERVAL_MS} ms interval for ${BURST_SECONDS} s (${fmt(burst)} probes answered), so each probe runs the same code as at the default interval but enough of them run to be measured; per minute = per probe x ${probesPerMinute}. The control page's frames over the window: ${fmt(perMinute(controlFrames.otherBytes + controlFrames.probeBytes))} B/min.`,
       ].join('\n');
       return {
         goals: [],
         body,
-        data: { answered, measured, burst, perProbe },
+        data: { answered, measured, burst, perProbe, perEcho },
       };
     } finally {
       await browser.close();
