@@ -225,6 +225,11 @@ export const socketCostSection: Section = {
       const perMinute = (n: number) => (n * 60) / socketSeconds;
       const perProbe = { client: clientProbeMs / burst, server: serverProbeMs / burst };
       const probesPerMinute = 60_000 / INTERVAL_MS;
+      const cpuRow = (label: string, msPerProbe: number) => [
+        label,
+        fmt(msPerProbe * probesPerMinute, 2),
+        fmt(msPerProbe, 3),
+      ];
 
       const body = [
         `Two pages in Chromium, each with socket.io-client (${'websocket'} transport) connected to one socket.io server with \`attachPulse\` (its own Node process on 127.0.0.1) and Pulse loaded by script tag with \`/pulse.socket.js\`. After ${IDLE_SECONDS} s connected and idle (the server's baseline CPU), one page calls \`Pulse.monitorSocket(socket)\` with the defaults (probe every ${INTERVAL_MS / 1000} s, timeout 5 s, summary every 10 s); the other is the control. Measured for ${socketSeconds} s: WebSocket frames from CDP (\`Network.webSocketFrameSent/Received\`), counted as payload plus RFC 6455 framing (TCP/IP headers, about 52 B per segment, not included); client CPU as the probed page's main-thread script time (CDP \`Performance.getMetrics\`, threadTicks) minus the control page's over the same time; server CPU from \`process.cpuUsage()\` in the server process minus its idle rate.`,
@@ -248,26 +253,10 @@ export const socketCostSection: Section = {
               fmt(perMinute(measured.summaryBytes)),
               '',
             ],
-            [
-              'client main-thread CPU (from the burst), ms',
-              fmt(perProbe.client * probesPerMinute, 2),
-              fmt(perProbe.client, 3),
-            ],
-            [
-              'server CPU, socket.io + attachPulse (from the burst), ms',
-              fmt(perProbe.server * probesPerMinute, 2),
-              fmt(perProbe.server, 3),
-            ],
-            [
-              'baseline: client CPU of a plain socket.io emit + ack, ms',
-              fmt(perEcho.client * probesPerMinute, 2),
-              fmt(perEcho.client, 3),
-            ],
-            [
-              'baseline: server CPU of a plain socket.io emit + ack, ms',
-              fmt(perEcho.server * probesPerMinute, 2),
-              fmt(perEcho.server, 3),
-            ],
+            cpuRow('client main-thread CPU (from the burst), ms', perProbe.client),
+            cpuRow('server CPU, socket.io + attachPulse (from the burst), ms', perProbe.server),
+            cpuRow('baseline: client CPU of a plain socket.io emit + ack, ms', perEcho.client),
+            cpuRow('baseline: server CPU of a plain socket.io emit + ack, ms', perEcho.server),
           ],
         ),
         '',
