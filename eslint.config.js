@@ -14,13 +14,17 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
-      // The SDK must never log into the host page; debug output goes through one guarded helper.
-      'no-console': ['error', { allow: ['warn', 'error', 'info'] }],
     },
+  },
+  {
+    // Servers, tools and tests may report through console.info/warn/error.
+    ignores: ['sdk/src/**'],
+    rules: { 'no-console': ['error', { allow: ['warn', 'error', 'info'] }] },
   },
   {
     files: ['sdk/src/**/*.ts'],
     ignores: ['sdk/src/**/*.test.ts'],
+    // The SDK must never log into the host page; debug output goes through one guarded helper.
     rules: { 'no-console': 'error' },
   },
 );

@@ -4,10 +4,11 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM_PATH = process.env.PULSE_CHROMIUM ?? '/usr/bin/chromium';
 
 /**
- * The flags the project's e2e tests use too: a closed network, running as root, and no
- * background traffic to Google's hosts.
+ * Flags for a closed network and running as root: without the background-networking ones,
+ * Chromium keeps trying to reach Google's hosts and fills the run with refused connections.
+ * The e2e tests and benchmarks launch Chromium with these same flags.
  */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -16,7 +17,7 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Headless Chromium for the traffic generator. */
+/** Headless Debian Chromium (playwright cannot download its own browser on these machines). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }

@@ -11,5 +11,6 @@ export const setDebug = (on?: boolean): void => {
 
 /** Logs with a `[pulse]` prefix when debug is on; a no-op otherwise. */
 export const log = (...args: unknown[]): void => {
+  // eslint-disable-next-line no-console -- the one opt-in path to the console (data-debug).
   if (enabled) console.info('[pulse]', ...args);
 };
