@@ -83,7 +83,8 @@ export function scriptSelfTime(
     if (lineNumber === 0 && columnNumber === 0 && !functionName) return '(compile and top level)';
     const entry = map.findEntry(lineNumber, columnNumber);
     if (!('originalSource' in entry) || !entry.originalSource) {
-      return `${scriptUrl}:${lineNumber + 1}:${columnNumber + 1} (unmapped)`;
+      // Code the source map does not cover: the bundle's own wrapper around the modules.
+      return `${scriptUrl} wrapper (line ${lineNumber + 1}, column ${columnNumber + 1})`;
     }
     const file = entry.originalSource.replace(/^(\.\.\/)+/, '').replace(/^node_modules\//, '');
     return `${file.includes('web-vitals') ? `web-vitals/${basename(file)}` : file}:${entry.originalLine + 1}`;
