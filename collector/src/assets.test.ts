@@ -112,6 +112,11 @@ describe('GET /pulse.js.map', () => {
     expect(response.headers.etag).toMatch(/^"/);
   });
 
+  it('is named by the SourceMap header of the script, which carries no comment for it', async () => {
+    const target = await collector({ scripts: { 'pulse.js': scriptPath } });
+    expect((await get(target, '/pulse.js')).headers.sourcemap).toBe('/pulse.js.map');
+  });
+
   it('has no route when there is no map', async () => {
     const target = await collector({ scripts: { 'pulse.js': join(dir, 'missing.js') } });
     expect((await get(target, '/pulse.js.map')).statusCode).toBe(404);

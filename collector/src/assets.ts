@@ -129,6 +129,9 @@ export const assetsPlugin = fp(
             message: notBuilt,
           });
         }
+        // The minified script carries no sourceMappingURL comment (bytes in every page);
+        // devtools find the map through this header instead.
+        if (sourceMap !== undefined) reply.header('sourcemap', `/${name}.map`);
         return sendFile(request, reply, script, SCRIPT_TYPE);
       });
       if (sourceMap !== undefined) {
