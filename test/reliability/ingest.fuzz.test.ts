@@ -92,7 +92,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  console.log(
+  console.info(
     `ingest fuzz (seed ${seed}): ${cases.mixed} mixed beacons, ${cases.malformed} malformed bodies, ${cases.atTheLimits} beacons at the event limit`,
   );
 });
@@ -159,7 +159,7 @@ describe('POST /v1/rum under fuzzing', () => {
       }),
       { numRuns: RUNS.mixed, seed },
     );
-    console.log('mixed-beacon outcomes', outcomes);
+    console.info('mixed-beacon outcomes', outcomes);
     for (const [outcome, seen] of Object.entries(outcomes)) {
       expect(seen, outcome).toBeGreaterThanOrEqual(RUNS.mixed / 500);
     }
