@@ -33,6 +33,18 @@ describe('errorEvent', () => {
     expect(errorEvent('text', 'rejection').msg).toBe('text');
   });
 
+  it('never gives a fingerprint with a minus sign, whatever the stack paths hash to', () => {
+    // Half of all 32-bit hashes are negative when read as signed; the stack's file paths decide
+    // which, so the same error could fingerprint differently per deployment path.
+    const fingerprints = Array.from({ length: 500 }, (_, i) => {
+      const error = new TypeError(`broken ${'x'.repeat(i)}`);
+      error.stack = `TypeError: broken\n    at f (https://shop.example/assets/app-${i}.js:1:${i})`;
+      return errorEvent(error, 'error').fp;
+    });
+    for (const fp of fingerprints) expect(fp).toMatch(/^[0-9a-z]{1,7}$/);
+    expect(new Set(fingerprints).size).toBeGreaterThan(490);
+  });
+
   it('cuts messages at 200 characters', () => {
     expect(errorEvent(new Error('x'.repeat(500)), 'error').msg).toHaveLength(200);
   });

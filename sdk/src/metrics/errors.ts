@@ -5,9 +5,9 @@ import { listen } from '../lib/listen.js';
 /** Messages longer than this are cut; they are only sent when the app opted in. */
 const MAX_MESSAGE = 200;
 
-/** A 32-bit string hash in base 36: a few characters that group equal errors and reveal nothing. */
+/** An unsigned 32-bit string hash in base 36 (never a minus sign): groups equal errors, reveals nothing. */
 const hash = (text: string): string =>
-  [...text].reduce((h, char) => (Math.imul(h, 31) + char.charCodeAt(0)) | 0, 0).toString(36);
+  [...text].reduce((h, char) => (Math.imul(h, 31) + char.charCodeAt(0)) >>> 0, 0).toString(36);
 
 /**
  * The event for one error: kind, fingerprint and message. The fingerprint hashes the error's
