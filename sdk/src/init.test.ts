@@ -122,6 +122,20 @@ describe('init', () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 
+  it('waits for the hide after a pagehide while visible (Chromium order) for the final INP', async () => {
+    start();
+    vital('INP', 180);
+    // Chromium on close or navigation: pagehide while still visible, then visibilitychange,
+    // where web-vitals reports its final INP before Pulse's listener runs.
+    window.dispatchEvent(new Event('pagehide'));
+    vital('INP', 312);
+    setVisibility('hidden');
+    await vi.advanceTimersByTimeAsync(0);
+    const pages = events().filter((event) => event.k == 'page');
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toMatchObject({ vitals: { INP: { value: 312 } } });
+  });
+
   it('derives compact attribution from the metric entries', async () => {
     document.body.innerHTML =
       '<div id="hero"><img class="banner"></div><button class="buy">Buy</button><p class="note"></p>';

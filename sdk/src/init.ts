@@ -114,8 +114,14 @@ export const init = (config: PulseConfig): PulseClient => {
     }
   };
 
+  /**
+   * Sends everything by beacon; ends the page view only once the document is hidden. Chromium
+   * fires `pagehide` while the page is still visible and `visibilitychange` right after it, and
+   * web-vitals finalises INP and CLS only on the latter: ending the view at `pagehide` would send
+   * values from before the last interaction (and lose the final ones).
+   */
   const hide = () => {
-    endView();
+    if (document.hidden) endView();
     flush(true);
   };
 
@@ -179,7 +185,7 @@ export const init = (config: PulseConfig): PulseClient => {
       });
 
       listen(signal, document, 'visibilitychange', () => document.hidden && hide());
-      // pagehide covers browsers that skip visibilitychange on unload, and bfcache entry. Never
+      // pagehide sends what waits as early as possible on unload and bfcache entry. Never
       // `unload`/`beforeunload`: they keep pages out of the back/forward cache.
       listen(signal, window, 'pagehide', hide);
       observeErrors(signal, record);
