@@ -109,6 +109,7 @@ describe('@pulse/react → SDK → collector → /metrics', () => {
     // the page view and send it by beacon, while the page stays there to be read.
     await tab.evaluate(() => {
       Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      Object.defineProperty(document, 'hidden', { value: true, configurable: true });
       document.dispatchEvent(new Event('visibilitychange'));
     });
     await tab.waitForFunction(() => document.getElementById('CLS')?.textContent);
