@@ -30,3 +30,8 @@ export function ratio(value: number, digits = 2): string {
 export function verdict(met: boolean): string {
   return met ? 'met' : '**missed**';
 }
+
+/** A difference with its sign: `+4.2`, `-1.9`. */
+export function signed(value: number, digits = 1): string {
+  return `${value >= 0 ? '+' : ''}${fmt(value, digits)}`;
+}

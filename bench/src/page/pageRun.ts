@@ -1,6 +1,26 @@
 import type { Browser } from 'playwright-core';
 import type { CpuProfile } from '../profile/selfTime.js';
 
+/** A script that ran in a long animation frame, as the LoAF entry reports it (times in ms). */
+export interface FrameScript {
+  url: string;
+  duration: number;
+  /** What ran it: `DOMWindow.onload`, `Response.json.then`, `TimerHandler:setTimeout`... */
+  invoker: string;
+  invokerType: string;
+  sourceFunctionName: string;
+  /** Character offset in the script of the function that ran. */
+  sourceCharPosition: number;
+  forcedStyleAndLayoutDuration: number;
+}
+
+/** A long animation frame (LoAF entry): when it started, how long it took, what ran in it. */
+export interface LongFrame {
+  startTime: number;
+  duration: number;
+  scripts: FrameScript[];
+}
+
 /** What one page load cost the main thread, from CDP and the page's own observers. */
 export interface PageRun {
   /** CDP Performance.getMetrics ScriptDuration, in ms of main-thread CPU time. */
@@ -9,8 +29,15 @@ export interface PageRun {
   taskMs: number;
   /** Durations of the Long Tasks API entries the page observed (ms). */
   longTasks: number[];
-  /** Long animation frames in which a script whose URL contains `blame` ran (ms each). */
-  blamedFrames: number[];
+  /** Long tasks that overlap a frame the `blame` scripts made long: the ones they caused (ms). */
+  blamedLongTasks: number[];
+  /**
+   * Long animation frames (≥ 50 ms) that the scripts whose URL contains `blame` made long: those
+   * that would have stayed under 50 ms without the time those scripts ran in them.
+   */
+  blamedFrames: LongFrame[];
+  /** Most time the `blame` scripts ran within any one long animation frame (ms). */
+  maxBlameInFrame: number;
   /** A sampled CPU profile of the whole visit, when asked for. */
   profile?: CpuProfile;
 }
@@ -18,10 +45,20 @@ export interface PageRun {
 /** Records long tasks and long animation frames from the very start of the page. */
 const OBSERVERS = `
   window.__bench = { longTasks: [], frames: [] };
-  new PerformanceObserver((list) => list.getEntries().forEach((e) => __bench.longTasks.push(e.duration)))
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => __bench.longTasks.push({ startTime: e.startTime, duration: e.duration })))
     .observe({ type: 'longtask', buffered: true });
   new PerformanceObserver((list) => list.getEntries().forEach((e) => __bench.frames.push({
-    duration: e.duration, urls: (e.scripts || []).map((s) => s.sourceURL || s.invoker || '') })))
+    startTime: e.startTime,
+    duration: e.duration,
+    scripts: (e.scripts || []).map((s) => ({
+      url: s.sourceURL || s.invoker || '',
+      duration: s.duration,
+      invoker: s.invoker,
+      invokerType: s.invokerType,
+      sourceFunctionName: s.sourceFunctionName,
+      sourceCharPosition: s.sourceCharPosition,
+      forcedStyleAndLayoutDuration: s.forcedStyleAndLayoutDuration,
+    })) })))
     .observe({ type: 'long-animation-frame', buffered: true });
 `;
 
@@ -36,6 +73,9 @@ const HIDE = () => {
   document.dispatchEvent(new Event('visibilitychange'));
   window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
 };
+
+/** A task or animation frame this long or longer is "long" (Long Tasks API, LoAF). */
+const LONG_MS = 50;
 
 /** How long a visit lasts after load: past Pulse's 5 s flush timer, so its timed batch counts. */
 export const DWELL_MS = 6000;
@@ -77,16 +117,25 @@ export async function pageRun(
     const cpuProfile = profile ? (await cdp.send('Profiler.stop')).profile : undefined;
     const metric = (name: string) => (metrics.find((m) => m.name === name)?.value ?? NaN) * 1000;
     const seen = (await page.evaluate('window.__bench')) as {
-      longTasks: number[];
-      frames: { duration: number; urls: string[] }[];
+      longTasks: { startTime: number; duration: number }[];
+      frames: LongFrame[];
     };
+    const own = (frame: (typeof seen.frames)[number]) =>
+      frame.scripts.filter((s) => s.url.includes(blame)).reduce((sum, s) => sum + s.duration, 0);
+    const blamed = seen.frames.filter((f) => own(f) > 0 && f.duration - own(f) < LONG_MS);
     return {
       scriptMs: metric('ScriptDuration'),
       taskMs: metric('TaskDuration'),
-      longTasks: seen.longTasks,
-      blamedFrames: seen.frames
-        .filter((f) => f.urls.some((u) => u.includes(blame)))
-        .map((f) => f.duration),
+      longTasks: seen.longTasks.map((t) => t.duration),
+      blamedLongTasks: seen.longTasks
+        .filter((t) =>
+          blamed.some(
+            (f) => t.startTime < f.startTime + f.duration && f.startTime < t.startTime + t.duration,
+          ),
+        )
+        .map((t) => t.duration),
+      blamedFrames: seen.frames.filter((f) => own(f) > 0 && f.duration - own(f) < LONG_MS),
+      maxBlameInFrame: Math.max(0, ...seen.frames.map(own)),
       profile: cpuProfile,
     };
   } finally {
