@@ -114,17 +114,6 @@ export const init = (config: PulseConfig): PulseClient => {
     }
   };
 
-  /**
-   * Sends everything by beacon; ends the page view only once the document is hidden. Chromium
-   * fires `pagehide` while the page is still visible and `visibilitychange` right after it, and
-   * web-vitals finalises INP and CLS only on the latter: ending the view at `pagehide` would send
-   * values from before the last interaction (and lose the final ones).
-   */
-  const hide = () => {
-    if (document.hidden) endView();
-    flush(true);
-  };
-
   const client: Omit<PulseClient, 'sampled'> = {
     track: (name, value) => {
       if (isAmount(value ?? 0)) record({ k: 'event', name, value });
@@ -184,10 +173,18 @@ export const init = (config: PulseConfig): PulseClient => {
         if (page) page.vitals[name] = value;
       });
 
-      listen(signal, document, 'visibilitychange', () => document.hidden && hide());
+      // The page view ends at the hide, with final values: web-vitals finalises INP and CLS in
+      // its own (earlier) visibilitychange listener. Not at pagehide: Chromium fires it while the
+      // page is still visible, before that visibilitychange.
+      listen(
+        signal,
+        document,
+        'visibilitychange',
+        () => document.hidden && (endView(), flush(true)),
+      );
       // pagehide sends what waits as early as possible on unload and bfcache entry. Never
       // `unload`/`beforeunload`: they keep pages out of the back/forward cache.
-      listen(signal, window, 'pagehide', hide);
+      listen(signal, window, 'pagehide', () => flush(true));
       observeErrors(signal, record);
       disposers.push(
         watchHistory(signal, () => manualRoutes || softNavigation(routeOf())),

@@ -14,10 +14,12 @@ const ID_SEGMENT = /^\d+$|^(?=\D*\d).{8,}$|^.{32,}$|@/;
 const MAX_ROUTE = 100;
 
 /**
- * Characters the collector refuses in routes. Browsers escape most of them in paths, but not in
- * fragments (hash routers) nor in templates an app returns.
+ * Characters the collector refuses in routes: anything but printable ASCII, and `"`, `<`, `>`,
+ * backslash, backtick, `{`, `}` (`!-z|~` is printable ASCII without those braces; `?` and `#`
+ * never get here). Browsers escape most of them in paths, but not in fragments (hash routers)
+ * nor in templates an app returns.
  */
-const ROUTE_INVALID = /[^!-~]|["<>\\`{}]/g;
+const ROUTE_INVALID = /[^!-z|~]|["<>\\`]/g;
 
 /**
  * Turns a path (or hash path) into a route: no query, no fragment, ids replaced by `:id`,

@@ -156,6 +156,28 @@ describe('createRetryQueue', () => {
     expect(parse(bodies[3]![0]).dropped).toBeUndefined();
   });
 
+  it('delivers again after an outage that dropped more events than the bound', async () => {
+    // Every try fails for a while, then the collector is back.
+    const { send, bodies } = scriptedSend(Array<Outcome>(12).fill('network'));
+    const [push] = createRetryQueue(send, 5);
+    for (let i = 0; i < 10; i += 1) {
+      push(body(2), 2);
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    await vi.runAllTimersAsync();
+    push(body(2), 2);
+    await vi.runAllTimersAsync();
+    const delivered = bodies.slice(12).map(([sent]) => parse(sent));
+    // What the bound kept (at most 5 events) and the body sent after recovery arrive; every
+    // other event of the 22 arrives as a count.
+    const events = delivered.reduce((sum, beacon) => sum + beacon.events.length, 0);
+    const dropped = delivered.reduce((sum, beacon) => sum + (beacon.dropped ?? 0), 0);
+    expect(events).toBeGreaterThan(2);
+    expect(events).toBeLessThanOrEqual(5 + 2);
+    expect(dropped).toBeGreaterThan(0);
+    expect(events + dropped).toBe(22);
+  });
+
   it('does not retry other 4xx answers', async () => {
     const { send, bodies } = scriptedSend([413]);
     const [push] = createRetryQueue(send, 200);

@@ -3,8 +3,11 @@ const BACKOFF_BASE = 1000;
 /** ...up to this cap, so an outage costs at most one request a minute per page. */
 const BACKOFF_CAP = 60000;
 
-/** A beacon body waiting to go, and how many events it accounts for (its own plus dropped). */
-type Item = [body: string, events: number];
+/**
+ * A beacon body waiting to go: its own events (what the bound counts: they are what takes memory)
+ * and the dropped count it carries (a number, counted again if the body is dropped in turn).
+ */
+type Item = [body: string, events: number, carried: number];
 
 /**
  * Sends beacon bodies, holding the ones that failed for a later try. While the collector
@@ -33,8 +36,8 @@ export const createRetryQueue = (
   const trim = () => {
     let held = queue.reduce((sum, item) => sum + item[1], 0);
     while (held > maxEvents) {
-      const [, events] = queue.shift()!;
-      dropped += events;
+      const [, events, carried] = queue.shift()!;
+      dropped += events + carried;
       held -= events;
     }
   };
@@ -43,18 +46,20 @@ export const createRetryQueue = (
     send(item[0], hiding)
       .then((response) => {
         const status = response?.status ?? 200;
-        if (status == 429 || status > 499) throw response;
-        if (status > 399) dropped += item[1];
+        // Retry: the rejection carries the Retry-After header (null when there is none).
+        if (status == 429 || status > 499) throw response!.headers.get('retry-after');
+        if (status > 399) dropped += item[1] + item[2];
         attempt = 0;
       })
-      .catch((failure?: Response) => {
+      // `retryAfter` is the header's text, or the network error (NaN as a number).
+      .catch((retryAfter: string | null | Error) => {
         queue.push(item);
         trim();
         if (!timer && !stopped)
           timer = setTimeout(
             sendAll,
             Math.max(
-              Number(failure?.headers?.get('retry-after')) * 1e3 || 0,
+              +retryAfter! * 1e3 || 0,
               Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt++),
             ),
           );
@@ -72,7 +77,7 @@ export const createRetryQueue = (
    */
   const push = (body: string | undefined, events: number, hiding?: boolean) => {
     if (body) {
-      queue.push([body + (dropped ? `,"dropped":${dropped}}` : '}'), events + dropped]);
+      queue.push([body + (dropped ? `,"dropped":${dropped}}` : '}'), events, dropped]);
       dropped = 0;
       trim();
     }
