@@ -1,0 +1,16 @@
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/browser.js';
+
+/**
+ * `launchChromium()` with the back/forward cache on. Playwright passes
+ * `--disable-back-forward-cache` by default (so that `goBack()` always reloads and can be
+ * intercepted); headless Chromium otherwise restores pages from the cache like a desktop one.
+ */
+export function launchChromiumWithBfcache(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    ignoreDefaultArgs: ['--disable-back-forward-cache'],
+  });
+}
