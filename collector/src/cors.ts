@@ -7,6 +7,7 @@
 import cors from '@fastify/cors';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
+import { INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from './headers.js';
 
 /** Origins compare as scheme://host[:port], lower-case, without a trailing slash. */
 const normaliseOrigin = (origin: string) => origin.trim().replace(/\/+$/, '').toLowerCase();
@@ -31,10 +32,10 @@ export const corsPlugin = fp(
     await app.register(cors, {
       origin: (origin, callback) => callback(null, isAllowed(origin)),
       methods: ['GET', 'HEAD', 'POST'],
-      allowedHeaders: ['content-type', 'x-pulse-key'],
+      allowedHeaders: ['content-type', INGEST_KEY_HEADER],
       // Not CORS-safelisted, so hidden from pages unless exposed: the SDK backs off for at
       // least Retry-After after a 429.
-      exposedHeaders: ['retry-after', 'x-pulse-refused-events'],
+      exposedHeaders: ['retry-after', REFUSED_EVENTS_HEADER],
       // Browsers may cache the preflight for a day: beacons should not pay for it each time.
       maxAge: 86_400,
     });

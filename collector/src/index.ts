@@ -23,7 +23,8 @@ export {
 } from './metrics.js';
 export { REJECT_REASONS, type RejectReason, type RejectionBody } from './rejection.js';
 export { BeaconEnvelopeSchema, BeaconSchema, PulseEventSchema } from './schema.js';
-export { INGEST_PATH, INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from './ingest.js';
+export { INGEST_PATH } from './ingest.js';
+export { INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from './headers.js';
 export { exampleBeacon, exampleEvents } from './exampleBeacons.js';
 export { PROTOCOL_VERSION } from '@pulse/sdk/protocol';
 export type { Beacon, PulseEvent } from '@pulse/sdk/protocol';

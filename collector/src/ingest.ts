@@ -19,6 +19,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROTOCOL_VERSION, type Beacon } from '@pulse/sdk/protocol';
 import { checkEvents, validateEnvelope, type BeaconEnvelope } from './beaconValidation.js';
 import { originAllowList } from './cors.js';
+import { INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from './headers.js';
 import { ingestKeyMatcher } from './ingestKey.js';
 import { createLabelCaps } from './labels.js';
 import type { RateLimitOptions } from './options.js';
@@ -28,13 +29,6 @@ import { BeaconEnvelopeSchema } from './schema.js';
 
 /** Path of the beacon endpoint. */
 export const INGEST_PATH = '/v1/rum';
-/** Header alternative to the beacon's `key` field, for senders that can set headers. */
-export const INGEST_KEY_HEADER = 'x-pulse-key';
-/**
- * Response header of a `204` that recorded only part of a beacon: how many of its events were
- * refused (each counted as `pulse_rejected_total{reason="event_schema"}`).
- */
-export const REFUSED_EVENTS_HEADER = 'x-pulse-refused-events';
 
 export interface IngestPluginOptions {
   allowOrigins: readonly string[];
