@@ -81,35 +81,25 @@ describe('createRetryQueue', () => {
     expect(gaps.slice(-3)).toEqual([59940, 59940, 59940]);
   });
 
-  it('retries a 429 like a 5xx, with backoff', async () => {
-    const { send, bodies } = scriptedSend([429, 204]);
+  // Math.random is 0.5: the first backoff is 500 ms.
+  it.each([
+    {
+      case: 'a 429 without Retry-After, like a 5xx',
+      status: 429,
+      retryAfter: undefined,
+      wait: 500,
+    },
+    { case: 'at least the Retry-After of a 429', status: 429, retryAfter: '30', wait: 30_000 },
+    { case: 'the backoff when Retry-After is shorter', status: 503, retryAfter: '0', wait: 500 },
+  ])('retries after $case', async ({ status, retryAfter, wait }) => {
+    const { send, bodies } = scriptedSend([status, 204], retryAfter);
     const [push] = createRetryQueue(send, 200);
     push(body(1), 1);
-    await vi.advanceTimersByTimeAsync(499);
+    await vi.advanceTimersByTimeAsync(wait - 1);
     expect(bodies).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(bodies).toHaveLength(2);
     await vi.runAllTimersAsync();
-    expect(bodies).toHaveLength(2);
-  });
-
-  it('waits at least the Retry-After of a 429 (the collector exposes it to CORS)', async () => {
-    const { send, bodies } = scriptedSend([429, 204], '30');
-    const [push] = createRetryQueue(send, 200);
-    push(body(1), 1);
-    await vi.advanceTimersByTimeAsync(29_999);
-    expect(bodies).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(bodies).toHaveLength(2);
-  });
-
-  it('keeps the jittered backoff when Retry-After is shorter', async () => {
-    const { send, bodies } = scriptedSend([503, 204], '0');
-    const [push] = createRetryQueue(send, 200);
-    push(body(1), 1);
-    await vi.advanceTimersByTimeAsync(499);
-    expect(bodies).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
     expect(bodies).toHaveLength(2);
   });
 
