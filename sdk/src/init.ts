@@ -189,8 +189,10 @@ export const init = (config: PulseConfig): PulseClient => {
       disposers.push(
         watchHistory(signal, () => manualRoutes || softNavigation(routeOf())),
         observeLongTasks((kind, duration) => {
+          // Rounded once, so the page's TBT is exactly the sum over the tasks it sent.
+          duration = Math.round(duration);
           if (kind == 'longtask' && page) page.tbt += Math.max(0, duration - BLOCKING_THRESHOLD);
-          record({ k: 'long', kind, d: Math.round(duration) });
+          record({ k: 'long', kind, d: duration });
         }),
       );
     } catch (error) {
