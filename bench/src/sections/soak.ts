@@ -43,15 +43,18 @@ export const soakSection: Section = {
         samples.push({ label, stats: await collector.stats() });
         await collector.resetDelay();
       };
+      samples.push({ label: 'before, after GC', stats: await collector.stats(true) });
       await collector.resetDelay();
       await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
       await window(`idle ${IDLE_SECONDS} s, before`);
 
       const started = Date.now();
-      const sampler = setInterval(
-        () => void window(`load, ${Math.round((Date.now() - started) / 1000)} s`),
-        SAMPLE_SECONDS * 1000,
-      );
+      const sampler = setInterval(() => {
+        const elapsed = (Date.now() - started) / 1000;
+        // The reading at the end of the load comes right after it; none just before.
+        if (elapsed < soakSeconds - SAMPLE_SECONDS / 2)
+          void window(`load, ${Math.round(elapsed)} s`);
+      }, SAMPLE_SECONDS * 1000);
       const scraper = setInterval(() => {
         scrapes++;
         fetch(`${collector.origin}/metrics`)
@@ -72,8 +75,10 @@ export const soakSection: Section = {
       await window(`idle ${IDLE_SECONDS} s, after`);
       samples.push({ label: 'after, after GC', stats: await collector.stats(true) });
 
-      const first = samples[0]!.stats;
+      const gcBefore = samples[0]!.stats;
+      const first = samples[1]!.stats;
       const last = samples.at(-2)!.stats;
+      const gcAfter = samples.at(-1)!.stats;
       const body = [
         `A fresh collector process (defaults, rate limit off) under a fixed rate of ${fmt(rate)} beacons/s (${fmt(rate * EVENTS_PER_BEACON)} events/s, half the ingest ceiling section 3 measured${ingest ? '' : ' — not measured yet, so a fixed rate'}) for ${soakSeconds} s from autocannon (10 connections), cycling through the 300 beacons that fill every series at the default caps, with a Prometheus-style \`GET /metrics\` every ${SCRAPE_SECONDS} s. RSS, heap and event-loop delay (\`perf_hooks.monitorEventLoopDelay\` inside the collector, 10 ms sampling; shown as the lateness beyond the sampling interval) are read for ${IDLE_SECONDS} s idle before, every ${SAMPLE_SECONDS} s under load (delay over the preceding window), and ${IDLE_SECONDS} s idle after. Configure the length with \`BENCH_SOAK_SECONDS\`.`,
         '',
@@ -89,7 +94,7 @@ export const soakSection: Section = {
           ]),
         ),
         '',
-        `Delivered: ${fmt(load.ok)} beacons (${fmt(load.ok * EVENTS_PER_BEACON)} events), all 204, at ${fmt(load.requestsPerSecond)} beacons/s; latency p50 ${fmt(load.p50)} ms, p99 ${fmt(load.p99)} ms; ${scrapes} scrapes, ${failedScrapes} failed. RSS before → after: ${fmt(first.rss / MiB, 1)} → ${fmt(last.rss / MiB, 1)} MiB; event-loop delay p99 idle before → idle after: ${fmt(first.delay.p99, 1)} → ${fmt(last.delay.p99, 1)} ms.`,
+        `Delivered: ${fmt(load.ok)} beacons (${fmt(load.ok * EVENTS_PER_BEACON)} events), all 204, at ${fmt(load.requestsPerSecond)} beacons/s; latency p50 ${fmt(load.p50)} ms, p99 ${fmt(load.p99)} ms; ${scrapes} scrapes, ${failedScrapes} failed. RSS before → after: ${fmt(first.rss / MiB, 1)} → ${fmt(last.rss / MiB, 1)} MiB; heap used after a full GC before → after: ${fmt(gcBefore.heapUsed / MiB, 1)} → ${fmt(gcAfter.heapUsed / MiB, 1)} MiB (RSS keeps the pages V8 grew its heap to; what survives a GC is what the collector holds); event-loop delay p99 idle before → idle after: ${fmt(first.delay.p99, 1)} → ${fmt(last.delay.p99, 1)} ms. Under load the delay's maximum is a scrape or a major GC: see the scrape profile in section 3.`,
       ].join('\n');
       if (failedScrapes)
         throw new Error(`${failedScrapes} of ${scrapes} scrapes failed during the soak`);

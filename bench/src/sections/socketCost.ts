@@ -185,6 +185,7 @@ export const socketCostSection: Section = {
       await probed.waitForTimeout(socketSeconds * 1000);
       const answered = (await answeredSoFar()) - answeredBefore;
       const measured = {
+        controlBytes: controlFrames.probeBytes + controlFrames.otherBytes,
         probeBytes: frames.probeBytes - before.frames.probeBytes,
         otherBytes: frames.otherBytes - before.frames.otherBytes,
         summaryBytes: beacons('probed') - before.probed - (beacons('control') - before.control),
@@ -262,7 +263,7 @@ export const socketCostSection: Section = {
         '',
         `A probe costs ${ratio(perProbe.client / perEcho.client)} of a plain acked socket.io event on the client and ${ratio(perProbe.server / perEcho.server)} on the server (same run, same socket, same burst length; the baseline burst runs on the control page with a probe-sized payload and ${fmt(echoes)} acks).`,
         '',
-        `CPU per probe comes from a burst: the same monitor with a ${BURST_INTERVAL_MS} ms interval for ${BURST_SECONDS} s (${fmt(burst)} probes answered), so each probe runs the same code as at the default interval but enough of them run to be measured; per minute = per probe x ${probesPerMinute}. The control page's frames over the window: ${fmt(perMinute(controlFrames.otherBytes + controlFrames.probeBytes))} B/min.`,
+        `CPU per probe comes from a burst: the same monitor with a ${BURST_INTERVAL_MS} ms interval for ${BURST_SECONDS} s (${fmt(burst)} probes answered), so each probe runs the same code as at the default interval but enough of them run to be measured; per minute = per probe x ${probesPerMinute}. The control page's frames over the same window: ${fmt(perMinute(measured.controlBytes))} B/min. \`process.cpuUsage()\` counts in scheduler ticks, so the server figures are good to a few percent.`,
       ].join('\n');
       return {
         goals: [],
