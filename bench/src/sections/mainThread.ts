@@ -6,7 +6,7 @@ import { launchChromium } from '../chromium.js';
 import { fmt, ratio, signed, table, verdict } from '../markdown.js';
 import { startPageServer } from '../page/pageServer.js';
 import { testPage } from '../page/testPage.js';
-import { DWELL_MS, pageRun, type PageRun } from '../page/pageRun.js';
+import { DWELL_MS, pageRun, type LongFrame, type PageRun } from '../page/pageRun.js';
 import { BUNDLES_DIR, SDK_DIST } from '../paths.js';
 import { scriptSelfTime } from '../profile/selfTime.js';
 import type { Goal, Section } from '../section.js';
