@@ -8,6 +8,7 @@ import { launchChromium } from '../helpers/browser.js';
 import { startCollector, type RunningCollector } from '../helpers/collector.js';
 import { waitForScrape, type Scrape } from '../helpers/metrics.js';
 import { serveHtml, type StaticServer } from '../helpers/static-server.js';
+import { BUSY_SCRIPT, lateBannerScript } from '../fixtures/page-scripts.js';
 
 const APP = 'e2e-shop';
 const PRODUCT_PATH = '/products/12345';
@@ -31,15 +32,9 @@ const productPage = (collector: string) =>
 <button id="buy" style="font-size:20px">Add to basket</button>
 <p><a id="next" href="${CHECKOUT_PATH}?step=2&email=a@b.c#summary">Checkout</a></p>
 <script>
-  const busy = (ms) => { const end = performance.now() + ms; while (performance.now() < end) {} };
+  ${BUSY_SCRIPT}
   ${LONG_TASKS_MS.map((ms, i) => `setTimeout(() => busy(${ms}), ${300 + i * 300});`).join('\n  ')}
-  setTimeout(() => {
-    const banner = document.createElement('div');
-    banner.style.height = '240px';
-    banner.textContent = 'Free shipping this week';
-    document.getElementById('slot').append(banner);
-    window.pageDone = true;
-  }, 1000);
+  ${lateBannerScript(1000)}
   document.getElementById('buy').addEventListener('click', () => busy(${SLOW_HANDLER_MS}));
 </script>`,
   );

@@ -27,6 +27,7 @@ import {
   type DashboardQuery,
 } from './assets.js';
 import { startPrometheus, type RunningPrometheus, type Sample } from './prometheusServer.js';
+import { BUSY_SCRIPT, lateBannerScript } from '../fixtures/page-scripts.js';
 
 const APP = 'e2e-scale';
 const PRODUCT_PATH = '/products/12345';
@@ -64,7 +65,7 @@ const productPage = (collector: string, socketServer: string) => `<!doctype html
 <button id="buy" style="font-size:20px">Add to basket</button>
 <p><a id="next" href="${CHECKOUT_PATH}">Checkout</a></p>
 <script>
-  const busy = (ms) => { const end = performance.now() + ms; while (performance.now() < end) {} };
+  ${BUSY_SCRIPT}
   window.socketSummaries = 0;
   Pulse.onMetric((update) => { if (update.k === 'socket') window.socketSummaries++; });
   Pulse.monitorSocket(io(${JSON.stringify(socketServer)}, { transports: ['websocket'] }), {
@@ -75,13 +76,7 @@ const productPage = (collector: string, socketServer: string) => `<!doctype html
   setTimeout(() => busy(120), 200);
   setTimeout(() => { throw new Error('e2e: uncaught'); }, 300);
   Promise.reject(new Error('e2e: unhandled'));
-  setTimeout(() => {
-    const banner = document.createElement('div');
-    banner.style.height = '240px';
-    banner.textContent = 'Free shipping this week';
-    document.getElementById('slot').append(banner);
-    window.pageDone = true;
-  }, 600);
+  ${lateBannerScript(600)}
   new PerformanceObserver((list) => {
     if (list.getEntries().some((entry) => entry.name === 'click')) window.clickTimed = true;
   }).observe({ type: 'event', durationThreshold: 16 });

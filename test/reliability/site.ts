@@ -11,6 +11,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BUSY_SCRIPT } from '../fixtures/page-scripts.js';
 
 export interface Site {
   url: string;
@@ -53,7 +54,7 @@ const TRUTH_SCRIPT = `<script>
     truth = { lcp: 0, cls: 0, inp: 0 };
     session = 0;
   });
-  const busy = (ms) => { const end = performance.now() + ms; while (performance.now() < end) {} };
+  ${BUSY_SCRIPT}
   /**
    * A layout shift that is not caused by input: a late block above the content grows or shrinks
    * (one block, so repeated shifts keep the content in the viewport, where shifts are counted).
