@@ -1,5 +1,6 @@
 import { PulseErrorBoundary } from '@pulse/react';
 import { useEffect, useState } from 'react';
+import { useLocation } from 'react-router';
 import { busy } from '../busy.js';
 
 /** Blocking work the page does after it mounts: [delay, duration] in ms, each a long task. */
@@ -19,6 +20,22 @@ const DEALS = [
   ['Loose-leaf tea sampler', '€24 → €18'],
 ];
 
+/** Share of visits on which the recommendations widget breaks. */
+const BROKEN_SHARE = 0.3;
+
+/**
+ * Whether this visit's widget breaks: decided once per navigation (the router's location key),
+ * not per render. React renders a subtree again after a render error before handing it to the
+ * error boundary; a fresh coin toss there could make the retry succeed, and React would then
+ * report the recovered error as uncaught instead of the boundary catching it.
+ */
+let visit = { key: '', broken: false };
+function useBrokenOnSomeVisits(): boolean {
+  const { key } = useLocation();
+  if (visit.key !== key) visit = { key, broken: Math.random() < BROKEN_SHARE };
+  return visit.broken;
+}
+
 /** Throws while rendering on some visits, like a widget fed unexpected data. */
 function Recommendations({ broken }: { broken: boolean }) {
   if (broken) throw new Error('recommendations: unexpected response shape');
@@ -34,7 +51,7 @@ function Recommendations({ broken }: { broken: boolean }) {
 export function Deals() {
   const [banner, setBanner] = useState(false);
   const [coupon, setCoupon] = useState(false);
-  const [broken] = useState(() => Math.random() < 0.3);
+  const broken = useBrokenOnSomeVisits();
   useEffect(() => {
     const timers = LONG_TASKS.map(([delay, duration]) => setTimeout(() => busy(duration), delay));
     return () => timers.forEach(clearTimeout);
