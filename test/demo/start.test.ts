@@ -38,6 +38,9 @@ const exitOf = (child: ChildProcess) =>
     else child.once('exit', (code) => resolve(code));
   });
 
+/** The message of the demo's deliberately failing widget (demo/src/app/pages/Deals.tsx). */
+const DELIBERATE_WIDGET_ERROR = 'recommendations: unexpected response shape';
+
 describe('npm start', () => {
   let demo: Awaited<ReturnType<typeof startDemoProcess>>;
   let browser: Browser;
@@ -50,7 +53,12 @@ describe('npm start', () => {
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+      // The Deals page's recommendations widget throws on some visits on purpose (it feeds the
+      // dashboard's error figures); its error boundary catches it and React logs the caught
+      // error. That one is expected; any other console error is not.
+      if (message.type() === 'error' && !message.text().includes(DELIBERATE_WIDGET_ERROR)) {
+        pageErrors.push(`console: ${message.text()}`);
+      }
     });
   });
 
