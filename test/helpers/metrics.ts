@@ -24,32 +24,25 @@ export async function scrape(collectorUrl: string): Promise<Scrape> {
   const response = await fetch(`${collectorUrl}/metrics`);
   if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
   const text = await response.text();
-  const families = parsePrometheusTextFormat(text);
-  // The parser folds a histogram's series into one sample without labels, so labelled histograms
-  // lose their _count and _sum; read those as the plain series they are, without the TYPE line
-  // (each label set then starts a family of its own, hence the filter over all families).
-  const plainFamilies = parsePrometheusTextFormat(text.replace(/^# TYPE \S+ histogram$/gm, ''));
-  const samplesIn = (list: MetricFamily[], name: string, labels: Record<string, string>) =>
-    list
+  // The parser folds a typed histogram's series into one sample without labels, so labelled
+  // histograms would lose their _count and _sum. Without their TYPE lines, a histogram's
+  // _bucket, _count and _sum are read as the plain series they are (each label set then starts a
+  // family of its own, hence every lookup goes over all families of a name).
+  const families = parsePrometheusTextFormat(text.replace(/^# TYPE \S+ histogram$/gm, ''));
+  const samples = (name: string, labels: Record<string, string> = {}) =>
+    families
       .filter((family) => family.name === name)
       .flatMap((family) => family.metrics)
       .filter((sample) => matches(sample.labels, labels));
-  const samples = (name: string, labels: Record<string, string>) =>
-    samplesIn(families, name, labels);
-  const plainValues = (name: string, labels: Record<string, string>) =>
-    samplesIn(plainFamilies, name, labels).map((sample) => (sample as PlainSample).value);
-  const total = (values: string[]) => values.reduce((sum, value) => sum + Number(value), 0);
+  const total = (name: string, labels?: Record<string, string>) =>
+    samples(name, labels).reduce((sum, sample) => sum + Number((sample as PlainSample).value), 0);
   return {
     text,
     families,
-    value: (name, labels = {}) =>
-      total(samples(name, labels).map((sample) => (sample as PlainSample).value)),
-    count: (name, labels = {}) => total(plainValues(`${name}_count`, labels)),
-    sum: (name, labels = {}) => total(plainValues(`${name}_sum`, labels)),
-    labelSets: (name) =>
-      (families.find((family) => family.name === name)?.metrics ?? []).map(
-        (sample) => sample.labels ?? {},
-      ),
+    value: total,
+    count: (name, labels) => total(`${name}_count`, labels),
+    sum: (name, labels) => total(`${name}_sum`, labels),
+    labelSets: (name) => samples(name).map((sample) => sample.labels ?? {}),
   };
 }
 
