@@ -1,5 +1,5 @@
-import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/browser.js';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
 
 /**
  * `launchChromium()` with the back/forward cache on. Playwright passes
@@ -7,10 +7,5 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/browser.js';
  * intercepted); headless Chromium otherwise restores pages from the cache like a desktop one.
  */
 export function launchChromiumWithBfcache(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    ignoreDefaultArgs: ['--disable-back-forward-cache'],
-  });
+  return launchChromium({ ignoreDefaultArgs: ['--disable-back-forward-cache'] });
 }

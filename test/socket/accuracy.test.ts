@@ -26,8 +26,7 @@ import {
   type ImpairmentProxyThread as ImpairmentProxy,
   type ProxyLog,
 } from '../fixtures/impairment-proxy-thread.js';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/browser.js';
+import { launchChromium } from '../helpers/browser.js';
 import { startCollector, type RunningCollector } from '../helpers/collector.js';
 import { waitForScrape, type Scrape } from '../helpers/metrics.js';
 import { serveHtml, type StaticServer } from '../helpers/static-server.js';
@@ -194,11 +193,7 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
     await server.start();
     // The network service in the browser process: one process hop fewer between the page's
     // socket and the wire, so less of the machine's scheduling noise lands between them.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [...CHROMIUM_ARGS, '--enable-features=NetworkServiceInProcess2'],
-      headless: true,
-    });
+    browser = await launchChromium({ args: ['--enable-features=NetworkServiceInProcess2'] });
   });
 
   afterAll(async () => {

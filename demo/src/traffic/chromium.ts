@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 
 /** Debian's Chromium by default; PULSE_CHROMIUM points elsewhere (e.g. a Chrome install). */
 export const CHROMIUM_PATH = process.env.PULSE_CHROMIUM ?? '/usr/bin/chromium';
@@ -6,9 +6,9 @@ export const CHROMIUM_PATH = process.env.PULSE_CHROMIUM ?? '/usr/bin/chromium';
 /**
  * Flags for a closed network and running as root: without the background-networking ones,
  * Chromium keeps trying to reach Google's hosts and fills the run with refused connections.
- * The e2e tests and benchmarks launch Chromium with these same flags.
+ * The e2e tests, benchmarks and traffic generator all launch Chromium through launchChromium.
  */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -17,7 +17,15 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Headless Debian Chromium (playwright cannot download its own browser on these machines). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+/**
+ * Headless Debian Chromium (playwright cannot download its own browser on these machines).
+ * `options` adds to the defaults: its `args` come after the project's flags.
+ */
+export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    ...options,
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+  });
 }
