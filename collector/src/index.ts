@@ -21,6 +21,13 @@ export {
   type PulseMetrics,
   type PulseMetricsDecoration,
 } from './metrics.js';
+export {
+  SeriesCounter,
+  SeriesHistogram,
+  type LabelValues,
+  type RenderedMetric,
+  type Sample,
+} from './series.js';
 export { REJECT_REASONS, type RejectReason, type RejectionBody } from './rejection.js';
 export { BeaconEnvelopeSchema, BeaconSchema, PulseEventSchema } from './schema.js';
 export { INGEST_PATH } from './ingest.js';

@@ -9,14 +9,13 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  Counter,
-  Histogram,
   Registry,
   collectDefaultMetrics,
   type Metric,
   type OpenMetricsContentType,
 } from 'prom-client';
 import { REJECT_REASONS } from './rejection.js';
+import { SeriesCounter, SeriesHistogram } from './series.js';
 
 /** `__other__`: the label value every capped label falls back to. */
 export const OTHER = '__other__';
@@ -44,41 +43,47 @@ const CUSTOM_TIMING_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 
 /** Every Pulse series, typed by its label names. */
 export interface PulseMetrics {
-  webVitalSeconds: Histogram<'app' | 'route' | 'metric' | 'device'>;
-  layoutShiftScore: Histogram<'app' | 'route' | 'device'>;
-  webVitalRatingTotal: Counter<'app' | 'route' | 'metric' | 'rating'>;
-  pageScore: Histogram<'app' | 'route' | 'device'>;
-  pageViewsTotal: Counter<'app' | 'route' | 'navigation'>;
-  longTaskSeconds: Histogram<'app' | 'route' | 'kind'>;
-  totalBlockingTimeSeconds: Histogram<'app' | 'route'>;
-  jsHeapUsedBytes: Histogram<'app' | 'device'>;
-  socketRttSeconds: Histogram<'app' | 'transport'>;
-  socketJitterSeconds: Histogram<'app' | 'transport'>;
-  socketLossRatio: Histogram<'app' | 'transport'>;
-  socketScore: Histogram<'app' | 'transport'>;
-  socketReconnectsTotal: Counter<'app'>;
-  socketDisconnectsTotal: Counter<'app' | 'reason'>;
-  customEventsTotal: Counter<'app' | 'name'>;
-  customTimingSeconds: Histogram<'app' | 'name'>;
-  jsErrorsTotal: Counter<'app' | 'route' | 'kind'>;
-  beaconsTotal: Counter<'app'>;
-  eventsTotal: Counter<'app' | 'kind'>;
-  sdkDroppedEventsTotal: Counter<'app'>;
-  rejectedTotal: Counter<'reason'>;
-  labelOverflowTotal: Counter<'label'>;
+  webVitalSeconds: SeriesHistogram<'app' | 'route' | 'metric' | 'device'>;
+  layoutShiftScore: SeriesHistogram<'app' | 'route' | 'device'>;
+  webVitalRatingTotal: SeriesCounter<'app' | 'route' | 'metric' | 'rating'>;
+  pageScore: SeriesHistogram<'app' | 'route' | 'device'>;
+  pageViewsTotal: SeriesCounter<'app' | 'route' | 'navigation'>;
+  longTaskSeconds: SeriesHistogram<'app' | 'route' | 'kind'>;
+  totalBlockingTimeSeconds: SeriesHistogram<'app' | 'route'>;
+  jsHeapUsedBytes: SeriesHistogram<'app' | 'device'>;
+  socketRttSeconds: SeriesHistogram<'app' | 'transport'>;
+  socketJitterSeconds: SeriesHistogram<'app' | 'transport'>;
+  socketLossRatio: SeriesHistogram<'app' | 'transport'>;
+  socketScore: SeriesHistogram<'app' | 'transport'>;
+  socketReconnectsTotal: SeriesCounter<'app'>;
+  socketDisconnectsTotal: SeriesCounter<'app' | 'reason'>;
+  customEventsTotal: SeriesCounter<'app' | 'name'>;
+  customTimingSeconds: SeriesHistogram<'app' | 'name'>;
+  jsErrorsTotal: SeriesCounter<'app' | 'route' | 'kind'>;
+  beaconsTotal: SeriesCounter<'app'>;
+  eventsTotal: SeriesCounter<'app' | 'kind'>;
+  sdkDroppedEventsTotal: SeriesCounter<'app'>;
+  rejectedTotal: SeriesCounter<'reason'>;
+  labelOverflowTotal: SeriesCounter<'label'>;
 }
 
 /** Registers every Pulse series in `registry` and returns them. */
 export function createPulseMetrics(registry: Registry): PulseMetrics {
-  const registers = [registry];
   const histogram = <L extends string>(
     name: string,
     help: string,
     labelNames: readonly L[],
     buckets: number[],
-  ) => new Histogram<L>({ name, help, labelNames, buckets, registers });
-  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
-    new Counter<L>({ name, help, labelNames, registers });
+  ) => {
+    const metric = new SeriesHistogram<L>({ name, help, labelNames, buckets });
+    registry.registerMetric(metric.asRegistryMetric());
+    return metric;
+  };
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => {
+    const metric = new SeriesCounter<L>({ name, help, labelNames });
+    registry.registerMetric(metric.asRegistryMetric());
+    return metric;
+  };
 
   const metrics: PulseMetrics = {
     webVitalSeconds: histogram(

@@ -13,12 +13,12 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { Counter } from 'prom-client';
 import {
   createCollector,
   defaultCollectorOptions,
   REJECT_REASONS,
   type RejectReason,
+  type SeriesCounter,
 } from '@pulse/collector';
 import {
   brokenEnvelopeArb,
@@ -47,14 +47,12 @@ const cases = { mixed: 0, malformed: 0, atTheLimits: 0 };
 const outcomes = { mixed: 0, allInvalid: 0, allValid: 0, tooLarge: 0, empty: 0 };
 
 async function total<L extends string>(
-  counter: Counter<L>,
+  counter: SeriesCounter<L>,
   labels: Partial<Record<L, string>> = {},
 ) {
   const { values } = await counter.get();
   return values
-    .filter((value) =>
-      Object.entries(labels).every(([key, want]) => value.labels[key as L] === want),
-    )
+    .filter((value) => Object.entries(labels).every(([key, want]) => value.labels[key] === want))
     .reduce((sum, value) => sum + value.value, 0);
 }
 

@@ -1,0 +1,233 @@
+/**
+ * Counters and histograms for the ingest hot path, registered in a prom-client Registry beside
+ * prom-client's own metrics and rendered by it.
+ *
+ * Why not prom-client's Counter and Histogram here: every `inc`/`observe` of theirs builds a
+ * string key from the label object, looks it up among thousands of object keys, and (histograms)
+ * converts the bucket bound to a property name. Under load that was about half of the
+ * collector's CPU (BENCHMARKS.md, section 3). These keep one record per label set in nested Maps,
+ * one level per label in declaration order, so an update is a few Map lookups on label values
+ * and an array increment; a scrape produces exactly the values prom-client's own classes would.
+ */
+import type { Metric } from 'prom-client';
+
+/** Label values of one series; a label left out is absent from the series, as in prom-client. */
+export type LabelValues<L extends string> = Partial<Record<L, string>>;
+
+/** One rendered sample, in the shape prom-client's registry reads from `get()`. */
+export interface Sample {
+  labels: Record<string, string | number>;
+  value: number;
+  /** Set on histogram samples: `name_bucket`, `name_sum`, `name_count`. */
+  metricName?: string;
+}
+
+/** What `get()` returns: the metric family with its samples, as prom-client's registry reads it. */
+export interface RenderedMetric<S = Sample> {
+  name: string;
+  help: string;
+  type: 'counter' | 'histogram';
+  /** How prom-client's cluster aggregation merges this metric across workers. */
+  aggregator: 'sum';
+  values: S[];
+}
+
+interface SeriesRecord {
+  /** The series' own labels: only declared names, only those set. */
+  labels: Record<string, string>;
+}
+
+/** A branch of the label tree: label value → next branch, or the series record at the last label. */
+type LabelBranch = Map<string | undefined, unknown>;
+
+export interface SeriesConfig<L extends string> {
+  name: string;
+  help: string;
+  labelNames: readonly L[];
+}
+
+abstract class LabelledSeries<L extends string, R extends SeriesRecord> {
+  readonly name: string;
+  readonly help: string;
+  readonly labelNames: readonly L[];
+  readonly aggregator = 'sum';
+  abstract readonly type: 'counter' | 'histogram';
+  private root: LabelBranch = new Map();
+  /** Every record, in creation order (the order prom-client renders series in). */
+  protected records: R[] = [];
+
+  constructor(config: SeriesConfig<L>) {
+    this.name = config.name;
+    this.help = config.help;
+    this.labelNames = config.labelNames;
+  }
+
+  protected abstract createRecord(labels: Record<string, string>): R;
+
+  /** The record of this label set, created on first use. */
+  protected record(labels: LabelValues<L>): R {
+    const names = this.labelNames;
+    let branch = this.root;
+    for (let i = 0; i < names.length - 1; i++) {
+      const value = labels[names[i]!];
+      let next = branch.get(value) as LabelBranch | undefined;
+      if (next === undefined) {
+        next = new Map();
+        branch.set(value, next);
+      }
+      branch = next;
+    }
+    const leaf = names.length === 0 ? undefined : labels[names[names.length - 1]!];
+    let record = branch.get(leaf) as R | undefined;
+    if (record === undefined) {
+      record = this.createRecord(this.ownLabels(labels));
+      branch.set(leaf, record);
+      this.records.push(record);
+    }
+    return record;
+  }
+
+  /** A copy holding only the declared labels that are set; anything else is a programming error. */
+  private ownLabels(labels: LabelValues<L>): Record<string, string> {
+    const own: Record<string, string> = {};
+    for (const [name, value] of Object.entries(labels) as [L, string | undefined][]) {
+      if (!this.labelNames.includes(name)) {
+        throw new Error(`Added label "${name}" is not included in initial labelset`);
+      }
+      if (value !== undefined) own[name] = value;
+    }
+    return own;
+  }
+
+  /** Forgets every series. */
+  reset(): void {
+    this.root = new Map();
+    this.records = [];
+  }
+
+  /** For `registry.registerMetric`, whose type names only prom-client's own classes. */
+  asRegistryMetric(): Metric {
+    return this as unknown as Metric;
+  }
+
+  abstract get(): Promise<RenderedMetric>;
+
+  protected rendered<S>(values: S[]): RenderedMetric<S> {
+    const { name, help, type, aggregator } = this;
+    return { name, help, type, aggregator, values };
+  }
+}
+
+function assertFinite(value: number): void {
+  if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
+}
+
+interface CounterRecord extends SeriesRecord {
+  value: number;
+}
+
+/** A Prometheus counter: `inc(labels, by)`. */
+export class SeriesCounter<L extends string> extends LabelledSeries<L, CounterRecord> {
+  readonly type = 'counter';
+
+  protected createRecord(labels: Record<string, string>): CounterRecord {
+    return { labels, value: 0 };
+  }
+
+  inc(labels: LabelValues<L>, by = 1): void {
+    assertFinite(by);
+    if (by < 0) throw new Error('It is not possible to decrease a counter');
+    this.record(labels).value += by;
+  }
+
+  async get(): Promise<RenderedMetric> {
+    return this.rendered(this.records.map(({ labels, value }) => ({ labels, value })));
+  }
+}
+
+interface HistogramRecord extends SeriesRecord {
+  /** Observations per bucket, not cumulative; the last slot counts those above every bound. */
+  buckets: number[];
+  sum: number;
+  count: number;
+}
+
+/** A rendered histogram sample before its labels are merged (prom-client's shape). */
+interface HistogramSample {
+  labels: { le?: number | string };
+  sharedLabels: Record<string, string>;
+  value: number;
+  metricName: string;
+}
+
+/** A Prometheus histogram with fixed upper bounds: `observe(labels, value)`. */
+export class SeriesHistogram<L extends string> extends LabelledSeries<L, HistogramRecord> {
+  readonly type = 'histogram';
+  /** Bucket upper bounds, ascending; `+Inf` is implied. */
+  readonly upperBounds: readonly number[];
+
+  constructor(config: SeriesConfig<L> & { buckets: readonly number[] }) {
+    super(config);
+    this.upperBounds = [...config.buckets].sort((a, b) => a - b);
+  }
+
+  protected createRecord(labels: Record<string, string>): HistogramRecord {
+    return {
+      labels,
+      buckets: new Array<number>(this.upperBounds.length + 1).fill(0),
+      sum: 0,
+      count: 0,
+    };
+  }
+
+  observe(labels: LabelValues<L>, value: number): void {
+    assertFinite(value);
+    const record = this.record(labels);
+    const bounds = this.upperBounds;
+    let bucket = 0;
+    while (bucket < bounds.length && value > bounds[bucket]!) bucket++;
+    record.buckets[bucket]!++;
+    record.sum += value;
+    record.count++;
+  }
+
+  /** Creates the series of this label set with every bucket at 0. */
+  zero(labels: LabelValues<L>): void {
+    this.record(labels);
+  }
+
+  /**
+   * The samples with the series labels kept apart from `le`, which is how prom-client's registry
+   * renders histograms: `name_bucket{le="0.1",app="shop"}`.
+   */
+  async getForPromString(): Promise<RenderedMetric<HistogramSample>> {
+    const bucketName = `${this.name}_bucket`;
+    const values: HistogramSample[] = [];
+    for (const { labels, buckets, sum, count } of this.records) {
+      const sharedLabels = labels;
+      let cumulative = 0;
+      this.upperBounds.forEach((le, i) => {
+        cumulative += buckets[i]!;
+        values.push({ labels: { le }, sharedLabels, value: cumulative, metricName: bucketName });
+      });
+      values.push(
+        { labels: { le: '+Inf' }, sharedLabels, value: count, metricName: bucketName },
+        { labels: {}, sharedLabels, value: sum, metricName: `${this.name}_sum` },
+        { labels: {}, sharedLabels, value: count, metricName: `${this.name}_count` },
+      );
+    }
+    return this.rendered(values);
+  }
+
+  /** The samples with `le` and the series labels in one label set, as prom-client's `get()`. */
+  async get(): Promise<RenderedMetric> {
+    const { values } = await this.getForPromString();
+    return this.rendered(
+      values.map(({ labels, sharedLabels, value, metricName }) => ({
+        labels: { ...labels, ...sharedLabels },
+        value,
+        metricName,
+      })),
+    );
+  }
+}
