@@ -2,6 +2,8 @@
  * Turns one validated beacon into observations on the Pulse series. Pure bookkeeping: the
  * beacon is already schema-checked, and every label value passes through the label caps.
  * Units: the wire carries ms; Prometheus convention is base units, so durations become seconds.
+ * Label values go to `labels(...)` in the order each series declares its label names
+ * (metrics.ts): positional lookups keep the per-event cost down (collector/src/series.ts).
  */
 import type {
   Beacon,
@@ -39,40 +41,40 @@ function recordPage(metrics: PulseMetrics, context: BeaconContext, event: PageEv
   for (const metric of VITALS_IN_MS) {
     const vital = event.vitals[metric];
     if (vital === undefined) continue;
-    metrics.webVitalSeconds.observe({ app, route, metric, device }, vital.value / MS);
+    metrics.webVitalSeconds.labels(app, route, metric, device).observe(vital.value / MS);
   }
   const cls = event.vitals.CLS;
-  if (cls !== undefined) metrics.layoutShiftScore.observe({ app, route, device }, cls.value);
-  metrics.totalBlockingTimeSeconds.observe({ app, route }, event.tbt / MS);
-  if (event.heap !== undefined) metrics.jsHeapUsedBytes.observe({ app, device }, event.heap);
+  if (cls !== undefined) metrics.layoutShiftScore.labels(app, route, device).observe(cls.value);
+  metrics.totalBlockingTimeSeconds.labels(app, route).observe(event.tbt / MS);
+  if (event.heap !== undefined) metrics.jsHeapUsedBytes.labels(app, device).observe(event.heap);
 
   const values: PageValues = { TBT: event.tbt };
   for (const metric of ALL_VITALS) {
     const vital = event.vitals[metric];
     if (vital === undefined) continue;
-    metrics.webVitalRatingTotal.inc({ app, route, metric, rating: vital.rating });
+    metrics.webVitalRatingTotal.labels(app, route, metric, vital.rating).inc();
     values[metric] = vital.value;
   }
   const score = pageScore(values);
-  if (score !== undefined) metrics.pageScore.observe({ app, route, device }, score);
+  if (score !== undefined) metrics.pageScore.labels(app, route, device).observe(score);
 }
 
 function recordLongTask(metrics: PulseMetrics, context: BeaconContext, event: LongTaskEvent) {
   const { app, route } = context;
-  metrics.longTaskSeconds.observe({ app, route, kind: event.kind }, event.d / MS);
+  metrics.longTaskSeconds.labels(app, route, event.kind).observe(event.d / MS);
 }
 
 function recordError(metrics: PulseMetrics, context: BeaconContext, event: ErrorEvent) {
   const { app, route } = context;
-  metrics.jsErrorsTotal.inc({ app, route, kind: event.kind });
+  metrics.jsErrorsTotal.labels(app, route, event.kind).inc();
 }
 
 function recordCustomEvent(metrics: PulseMetrics, app: string, name: string, event: CustomEvent) {
-  metrics.customEventsTotal.inc({ app, name }, event.value ?? 1);
+  metrics.customEventsTotal.labels(app, name).inc(event.value ?? 1);
 }
 
 function recordTiming(metrics: PulseMetrics, app: string, name: string, event: TimingEvent) {
-  metrics.customTimingSeconds.observe({ app, name }, event.d / MS);
+  metrics.customTimingSeconds.labels(app, name).observe(event.d / MS);
 }
 
 /**
@@ -83,15 +85,15 @@ function recordSocket(metrics: PulseMetrics, app: string, event: SocketEvent): v
   const { transport } = event;
   if (event.probes > 0) {
     if (event.lost < event.probes) {
-      metrics.socketRttSeconds.observe({ app, transport }, event.p50 / MS);
-      metrics.socketJitterSeconds.observe({ app, transport }, event.jitter / MS);
+      metrics.socketRttSeconds.labels(app, transport).observe(event.p50 / MS);
+      metrics.socketJitterSeconds.labels(app, transport).observe(event.jitter / MS);
     }
-    metrics.socketLossRatio.observe({ app, transport }, event.loss);
+    metrics.socketLossRatio.labels(app, transport).observe(event.loss);
     const { score } = connectionScore({ rtt: event.rtt, jitter: event.jitter, loss: event.loss });
-    metrics.socketScore.observe({ app, transport }, score);
+    metrics.socketScore.labels(app, transport).observe(score);
   }
-  if (event.reconnects > 0) metrics.socketReconnectsTotal.inc({ app }, event.reconnects);
-  for (const reason of event.disconnects) metrics.socketDisconnectsTotal.inc({ app, reason });
+  if (event.reconnects > 0) metrics.socketReconnectsTotal.labels(app).inc(event.reconnects);
+  for (const reason of event.disconnects) metrics.socketDisconnectsTotal.labels(app, reason).inc();
 }
 
 function recordEvent(
@@ -102,11 +104,7 @@ function recordEvent(
 ): void {
   switch (event.k) {
     case 'view':
-      metrics.pageViewsTotal.inc({
-        app: context.app,
-        route: context.route,
-        navigation: context.navigation,
-      });
+      metrics.pageViewsTotal.labels(context.app, context.route, context.navigation).inc();
       return;
     case 'page':
       return recordPage(metrics, context, event);
@@ -132,15 +130,15 @@ export function recordBeacon(metrics: PulseMetrics, labels: LabelCaps, beacon: B
     device: beacon.device,
     navigation: beacon.nav,
   };
-  metrics.beaconsTotal.inc({ app });
+  metrics.beaconsTotal.labels(app).inc();
   if (beacon.dropped !== undefined && beacon.dropped > 0) {
-    metrics.sdkDroppedEventsTotal.inc({ app }, beacon.dropped);
+    metrics.sdkDroppedEventsTotal.labels(app).inc(beacon.dropped);
   }
-  // One increment per kind rather than per event: each prom-client update hashes its labels.
+  // One increment per kind rather than per event: each update walks the label tree.
   const kinds = new Map<PulseEvent['k'], number>();
   for (const event of beacon.events) {
     kinds.set(event.k, (kinds.get(event.k) ?? 0) + 1);
     recordEvent(metrics, labels, context, event);
   }
-  for (const [kind, count] of kinds) metrics.eventsTotal.inc({ app, kind }, count);
+  for (const [kind, count] of kinds) metrics.eventsTotal.labels(app, kind).inc(count);
 }

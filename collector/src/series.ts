@@ -64,39 +64,43 @@ abstract class LabelledSeries<L extends string, R extends SeriesRecord> {
 
   protected abstract createRecord(labels: Record<string, string>): R;
 
-  /** The record of this label set, created on first use. */
-  protected record(labels: LabelValues<L>): R {
-    const names = this.labelNames;
+  /**
+   * The series of these label values, given in `labelNames` order (prom-client's `labels()`),
+   * created on first use. The hot path: positional values make every lookup the same shape.
+   */
+  labels(...values: (string | undefined)[]): R {
+    const last = this.labelNames.length - 1;
     let branch = this.root;
-    for (let i = 0; i < names.length - 1; i++) {
-      const value = labels[names[i]!];
-      let next = branch.get(value) as LabelBranch | undefined;
+    for (let i = 0; i < last; i++) {
+      let next = branch.get(values[i]) as LabelBranch | undefined;
       if (next === undefined) {
         next = new Map();
-        branch.set(value, next);
+        branch.set(values[i], next);
       }
       branch = next;
     }
-    const leaf = names.length === 0 ? undefined : labels[names[names.length - 1]!];
+    const leaf = last < 0 ? undefined : values[last];
     let record = branch.get(leaf) as R | undefined;
     if (record === undefined) {
-      record = this.createRecord(this.ownLabels(labels));
+      const labels: Record<string, string> = {};
+      this.labelNames.forEach((name, i) => {
+        if (values[i] !== undefined) labels[name] = values[i];
+      });
+      record = this.createRecord(labels);
       branch.set(leaf, record);
       this.records.push(record);
     }
     return record;
   }
 
-  /** A copy holding only the declared labels that are set; anything else is a programming error. */
-  private ownLabels(labels: LabelValues<L>): Record<string, string> {
-    const own: Record<string, string> = {};
-    for (const [name, value] of Object.entries(labels) as [L, string | undefined][]) {
-      if (!this.labelNames.includes(name)) {
+  /** The series of a label object; a label not declared is a programming error, as in prom-client. */
+  protected labelled(labels: LabelValues<L>): R {
+    for (const name of Object.keys(labels)) {
+      if (!this.labelNames.includes(name as L)) {
         throw new Error(`Added label "${name}" is not included in initial labelset`);
       }
-      if (value !== undefined) own[name] = value;
     }
-    return own;
+    return this.labels(...this.labelNames.map((name) => labels[name]));
   }
 
   /** Forgets every series. */
@@ -122,22 +126,28 @@ function assertFinite(value: number): void {
   if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
 }
 
-interface CounterRecord extends SeriesRecord {
-  value: number;
+/** One counter series. */
+export class CounterSeries implements SeriesRecord {
+  value = 0;
+  constructor(readonly labels: Record<string, string>) {}
+
+  inc(by = 1): void {
+    assertFinite(by);
+    if (by < 0) throw new Error('It is not possible to decrease a counter');
+    this.value += by;
+  }
 }
 
-/** A Prometheus counter: `inc(labels, by)`. */
-export class SeriesCounter<L extends string> extends LabelledSeries<L, CounterRecord> {
+/** A Prometheus counter: `inc(labels, by)`, or `labels(...values).inc(by)` on the hot path. */
+export class SeriesCounter<L extends string> extends LabelledSeries<L, CounterSeries> {
   readonly type = 'counter';
 
-  protected createRecord(labels: Record<string, string>): CounterRecord {
-    return { labels, value: 0 };
+  protected createRecord(labels: Record<string, string>): CounterSeries {
+    return new CounterSeries(labels);
   }
 
   inc(labels: LabelValues<L>, by = 1): void {
-    assertFinite(by);
-    if (by < 0) throw new Error('It is not possible to decrease a counter');
-    this.record(labels).value += by;
+    this.labelled(labels).inc(by);
   }
 
   async get(): Promise<RenderedMetric> {
@@ -145,11 +155,29 @@ export class SeriesCounter<L extends string> extends LabelledSeries<L, CounterRe
   }
 }
 
-interface HistogramRecord extends SeriesRecord {
+/** One histogram series. */
+export class HistogramSeries implements SeriesRecord {
   /** Observations per bucket, not cumulative; the last slot counts those above every bound. */
-  buckets: number[];
-  sum: number;
-  count: number;
+  readonly buckets: number[];
+  sum = 0;
+  count = 0;
+
+  constructor(
+    readonly labels: Record<string, string>,
+    private readonly upperBounds: readonly number[],
+  ) {
+    this.buckets = new Array<number>(upperBounds.length + 1).fill(0);
+  }
+
+  observe(value: number): void {
+    assertFinite(value);
+    const bounds = this.upperBounds;
+    let bucket = 0;
+    while (bucket < bounds.length && value > bounds[bucket]!) bucket++;
+    this.buckets[bucket]!++;
+    this.sum += value;
+    this.count++;
+  }
 }
 
 /** A rendered histogram sample before its labels are merged (prom-client's shape). */
@@ -160,8 +188,11 @@ interface HistogramSample {
   metricName: string;
 }
 
-/** A Prometheus histogram with fixed upper bounds: `observe(labels, value)`. */
-export class SeriesHistogram<L extends string> extends LabelledSeries<L, HistogramRecord> {
+/**
+ * A Prometheus histogram with fixed upper bounds: `observe(labels, value)`, or
+ * `labels(...values).observe(value)` on the hot path.
+ */
+export class SeriesHistogram<L extends string> extends LabelledSeries<L, HistogramSeries> {
   readonly type = 'histogram';
   /** Bucket upper bounds, ascending; `+Inf` is implied. */
   readonly upperBounds: readonly number[];
@@ -171,29 +202,17 @@ export class SeriesHistogram<L extends string> extends LabelledSeries<L, Histogr
     this.upperBounds = [...config.buckets].sort((a, b) => a - b);
   }
 
-  protected createRecord(labels: Record<string, string>): HistogramRecord {
-    return {
-      labels,
-      buckets: new Array<number>(this.upperBounds.length + 1).fill(0),
-      sum: 0,
-      count: 0,
-    };
+  protected createRecord(labels: Record<string, string>): HistogramSeries {
+    return new HistogramSeries(labels, this.upperBounds);
   }
 
   observe(labels: LabelValues<L>, value: number): void {
-    assertFinite(value);
-    const record = this.record(labels);
-    const bounds = this.upperBounds;
-    let bucket = 0;
-    while (bucket < bounds.length && value > bounds[bucket]!) bucket++;
-    record.buckets[bucket]!++;
-    record.sum += value;
-    record.count++;
+    this.labelled(labels).observe(value);
   }
 
   /** Creates the series of this label set with every bucket at 0. */
   zero(labels: LabelValues<L>): void {
-    this.record(labels);
+    this.labelled(labels);
   }
 
   /**
