@@ -61,39 +61,46 @@ export const ingestPlugin = fp(
     const isKeyValid =
       options.ingestKey === undefined ? undefined : ingestKeyMatcher(options.ingestKey);
 
-    const checkOrigin = async (request: FastifyRequest) => {
-      if (!isOriginAllowed(request.headers.origin)) {
-        throw new Rejection(403, 'origin', 'this origin may not send beacons here');
-      }
-    };
+    // The checks return their refusal rather than throw it: they run as callback-style hooks,
+    // which spare every beacon a promise per hook (measurable at tens of thousands a second).
+    const checkOrigin = (request: FastifyRequest) =>
+      isOriginAllowed(request.headers.origin)
+        ? undefined
+        : new Rejection(403, 'origin', 'this origin may not send beacons here');
 
-    const checkIngestKey = async (request: FastifyRequest) => {
-      if (isKeyValid === undefined) return;
+    const checkIngestKey = (request: FastifyRequest) => {
+      if (isKeyValid === undefined) return undefined;
       const header = request.headers[INGEST_KEY_HEADER];
       const fromHeader = Array.isArray(header) ? header[0] : header;
       const fromBody = asObject(request.body)?.key;
       const key = fromHeader ?? (typeof fromBody === 'string' ? fromBody : undefined);
-      if (key === undefined) throw new Rejection(401, 'ingest_key', 'an ingest key is required');
-      if (!isKeyValid(key)) throw new Rejection(403, 'ingest_key', 'the ingest key is not valid');
+      if (key === undefined) return new Rejection(401, 'ingest_key', 'an ingest key is required');
+      if (!isKeyValid(key)) return new Rejection(403, 'ingest_key', 'the ingest key is not valid');
+      return undefined;
     };
 
     // Checked before the schema so a newer SDK gets a precise answer rather than `schema`.
-    const checkVersion = async (request: FastifyRequest) => {
+    const checkVersion = (request: FastifyRequest) => {
       const body = asObject(request.body);
-      if (body === undefined || !('v' in body) || body.v === PROTOCOL_VERSION) return;
+      if (body === undefined || !('v' in body) || body.v === PROTOCOL_VERSION) return undefined;
       const sent = typeof body.v === 'number' ? `version ${body.v}` : 'this version';
-      throw new Rejection(400, 'version', `${sent} is not supported; expected ${PROTOCOL_VERSION}`);
+      return new Rejection(
+        400,
+        'version',
+        `${sent} is not supported; expected ${PROTOCOL_VERSION}`,
+      );
     };
 
-    const checkEventCount = async (request: FastifyRequest) => {
+    const checkEventCount = (request: FastifyRequest) => {
       const events = asObject(request.body)?.events;
       if (Array.isArray(events) && events.length > options.maxEventsPerBeacon) {
-        throw new Rejection(
+        return new Rejection(
           413,
           'too_many_events',
           `at most ${options.maxEventsPerBeacon} events per beacon`,
         );
       }
+      return undefined;
     };
 
     await app.register(async (scope) => {
@@ -119,7 +126,7 @@ export const ingestPlugin = fp(
         return reply.code(rejection.statusCode).send(body);
       });
 
-      scope.addHook('onRequest', checkOrigin);
+      scope.addHook('onRequest', (request, _reply, done) => done(checkOrigin(request)));
       if (options.rateLimit !== false) {
         await scope.register(rateLimit, {
           max: options.rateLimit.max,
@@ -138,7 +145,8 @@ export const ingestPlugin = fp(
             response: { '4xx': RejectionBodySchema },
           },
           validatorCompiler: () => validateEnvelope,
-          preValidation: [checkIngestKey, checkVersion, checkEventCount],
+          preValidation: (request, _reply, done) =>
+            done(checkIngestKey(request) ?? checkVersion(request) ?? checkEventCount(request)),
         },
         async (request, reply) => {
           const envelope = request.body as BeaconEnvelope;

@@ -76,6 +76,24 @@ describe('SeriesHistogram', () => {
     ]);
   });
 
+  it('labels(...values) takes values in labelNames order and names the same series', async () => {
+    const histogram = new SeriesHistogram({
+      name: 'h',
+      help: 'h',
+      labelNames: ['a', 'b'],
+      buckets: [1],
+    });
+    histogram.labels('x', 'y').observe(0.5);
+    histogram.observe({ b: 'y', a: 'x' }, 0.5);
+    histogram.labels('y', 'x').observe(2);
+    expect(histogram.labels('x', 'y')).toBe(histogram.labels('x', 'y'));
+    const counts = (await histogram.get()).values.filter((v) => v.metricName === 'h_count');
+    expect(counts.map((v) => [v.labels, v.value])).toEqual([
+      [{ a: 'x', b: 'y' }, 2],
+      [{ a: 'y', b: 'x' }, 1],
+    ]);
+  });
+
   it('zero() creates a series with empty buckets, reset() forgets every series', async () => {
     const histogram = new SeriesHistogram({
       name: 'h',
