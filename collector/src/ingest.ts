@@ -23,7 +23,7 @@ import { INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from './headers.js';
 import { ingestKeyMatcher } from './ingestKey.js';
 import { createLabelCaps } from './labels.js';
 import type { RateLimitOptions } from './options.js';
-import { recordBeacon } from './record.js';
+import { createBeaconRecorder } from './record.js';
 import { REJECT_REASONS, Rejection, toRejection, type RejectionBody } from './rejection.js';
 import { BeaconEnvelopeSchema } from './schema.js';
 
@@ -57,6 +57,7 @@ export const ingestPlugin = fp(
   async (app: FastifyInstance, options: IngestPluginOptions) => {
     const { metrics } = app.pulse;
     const labels = createLabelCaps(options, (label) => metrics.labelOverflowTotal.inc({ label }));
+    const recordBeacon = createBeaconRecorder(metrics, labels);
     const isOriginAllowed = originAllowList(options.allowOrigins);
     const isKeyValid =
       options.ingestKey === undefined ? undefined : ingestKeyMatcher(options.ingestKey);
@@ -160,7 +161,7 @@ export const ingestPlugin = fp(
             reply.header(REFUSED_EVENTS_HEADER, refused);
           }
           const beacon: Beacon = { ...envelope, events: accepted };
-          recordBeacon(metrics, labels, beacon);
+          recordBeacon(beacon);
           return reply.code(204).send();
         },
       );

@@ -5,12 +5,13 @@ import type { Beacon, PulseEvent } from '@pulse/sdk/protocol';
 import { exampleBeacon, exampleEvents } from './exampleBeacons.js';
 import { createLabelCaps, type LabelCaps } from './labels.js';
 import { createPulseMetrics, type PulseMetrics } from './metrics.js';
-import { recordBeacon } from './record.js';
+import { createBeaconRecorder } from './record.js';
 import { lookupSeries, type SeriesLookup } from './seriesLookup.js';
 
 let registry: Registry;
 let metrics: PulseMetrics;
 let labels: LabelCaps;
+let recordBeacon: (beacon: Beacon) => void;
 
 beforeEach(() => {
   registry = new Registry();
@@ -18,19 +19,20 @@ beforeEach(() => {
   labels = createLabelCaps({ appCap: 50, routeCap: 100, eventNameCap: 50 }, (label) =>
     metrics.labelOverflowTotal.inc({ label }),
   );
+  recordBeacon = createBeaconRecorder(metrics, labels);
 });
 
 async function record(
   events: PulseEvent[],
   overrides: Partial<Beacon> = {},
 ): Promise<SeriesLookup> {
-  recordBeacon(metrics, labels, exampleBeacon(events, overrides));
+  recordBeacon(exampleBeacon(events, overrides));
   return lookupSeries(registry);
 }
 
 const shop = { app: 'shop', route: '/products/:id' };
 
-describe('recordBeacon', () => {
+describe('createBeaconRecorder', () => {
   it('counts a view as a page view by navigation type', async () => {
     const series = await record([exampleEvents.view], { nav: 'back-forward-cache' });
     expect(

@@ -2,8 +2,8 @@
  * Turns one validated beacon into observations on the Pulse series. Pure bookkeeping: the
  * beacon is already schema-checked, and every label value passes through the label caps.
  * Units: the wire carries ms; Prometheus convention is base units, so durations become seconds.
- * Label values go to `labels(...)` in the order each series declares its label names
- * (metrics.ts): positional lookups keep the per-event cost down (collector/src/series.ts).
+ * Series are reached through handles kept per app and per page context (seriesHandles.ts),
+ * which keeps the per-event cost down at tens of thousands of series.
  */
 import type {
   Beacon,
@@ -19,14 +19,7 @@ import type {
 import { connectionScore, pageScore, type PageValues } from '@pulse/sdk/score';
 import type { LabelCaps } from './labels.js';
 import type { PulseMetrics } from './metrics.js';
-
-/** Labels every event of a beacon shares, already capped. */
-interface BeaconContext {
-  app: string;
-  route: string;
-  device: Beacon['device'];
-  navigation: Beacon['nav'];
-}
+import { SeriesHandles, type AppHandles, type PageHandles } from './seriesHandles.js';
 
 const MS = 1000;
 const VITALS_IN_MS = ['LCP', 'INP', 'FCP', 'TTFB'] as const;
@@ -36,109 +29,100 @@ const ALL_VITALS: readonly VitalName[] = [...VITALS_IN_MS, 'CLS'];
  * The end of a page view with its final values. The SDK sends exactly one `page` event per page
  * view, so the page is scored here, once, and never from partial reports.
  */
-function recordPage(metrics: PulseMetrics, context: BeaconContext, event: PageEvent): void {
-  const { app, route, device } = context;
+function recordPage(page: PageHandles, event: PageEvent): void {
   for (const metric of VITALS_IN_MS) {
     const vital = event.vitals[metric];
     if (vital === undefined) continue;
-    metrics.webVitalSeconds.labels(app, route, metric, device).observe(vital.value / MS);
+    page.vitals.get(metric).observe(vital.value / MS);
   }
   const cls = event.vitals.CLS;
-  if (cls !== undefined) metrics.layoutShiftScore.labels(app, route, device).observe(cls.value);
-  metrics.totalBlockingTimeSeconds.labels(app, route).observe(event.tbt / MS);
-  if (event.heap !== undefined) metrics.jsHeapUsedBytes.labels(app, device).observe(event.heap);
+  if (cls !== undefined) page.layoutShift().observe(cls.value);
+  page.blockingTime().observe(event.tbt / MS);
+  if (event.heap !== undefined) page.app.heap.get(page.device).observe(event.heap);
 
   const values: PageValues = { TBT: event.tbt };
   for (const metric of ALL_VITALS) {
     const vital = event.vitals[metric];
     if (vital === undefined) continue;
-    metrics.webVitalRatingTotal.labels(app, route, metric, vital.rating).inc();
+    page.ratings.get(metric).get(vital.rating).inc();
     values[metric] = vital.value;
   }
   const score = pageScore(values);
-  if (score !== undefined) metrics.pageScore.labels(app, route, device).observe(score);
+  if (score !== undefined) page.score().observe(score);
 }
 
-function recordLongTask(metrics: PulseMetrics, context: BeaconContext, event: LongTaskEvent) {
-  const { app, route } = context;
-  metrics.longTaskSeconds.labels(app, route, event.kind).observe(event.d / MS);
+function recordLongTask(page: PageHandles, event: LongTaskEvent) {
+  page.longTasks.get(event.kind).observe(event.d / MS);
 }
 
-function recordError(metrics: PulseMetrics, context: BeaconContext, event: ErrorEvent) {
-  const { app, route } = context;
-  metrics.jsErrorsTotal.labels(app, route, event.kind).inc();
+function recordError(page: PageHandles, event: ErrorEvent) {
+  page.errors.get(event.kind).inc();
 }
 
-function recordCustomEvent(metrics: PulseMetrics, app: string, name: string, event: CustomEvent) {
-  metrics.customEventsTotal.labels(app, name).inc(event.value ?? 1);
+function recordCustomEvent(app: AppHandles, name: string, event: CustomEvent) {
+  app.customEvents.get(name).inc(event.value ?? 1);
 }
 
-function recordTiming(metrics: PulseMetrics, app: string, name: string, event: TimingEvent) {
-  metrics.customTimingSeconds.labels(app, name).observe(event.d / MS);
+function recordTiming(app: AppHandles, name: string, event: TimingEvent) {
+  app.customTimings.get(name).observe(event.d / MS);
 }
 
 /**
  * One socket's reporting window. Windows without an answered probe carry no RTT or jitter
  * (zeros there would read as a perfect link), but their loss and score still count.
  */
-function recordSocket(metrics: PulseMetrics, app: string, event: SocketEvent): void {
-  const { transport } = event;
+function recordSocket(app: AppHandles, event: SocketEvent): void {
   if (event.probes > 0) {
+    const socket = app.socket.get(event.transport);
     if (event.lost < event.probes) {
-      metrics.socketRttSeconds.labels(app, transport).observe(event.p50 / MS);
-      metrics.socketJitterSeconds.labels(app, transport).observe(event.jitter / MS);
+      socket.rtt.observe(event.p50 / MS);
+      socket.jitter.observe(event.jitter / MS);
     }
-    metrics.socketLossRatio.labels(app, transport).observe(event.loss);
+    socket.loss.observe(event.loss);
     const { score } = connectionScore({ rtt: event.rtt, jitter: event.jitter, loss: event.loss });
-    metrics.socketScore.labels(app, transport).observe(score);
+    socket.score.observe(score);
   }
-  if (event.reconnects > 0) metrics.socketReconnectsTotal.labels(app).inc(event.reconnects);
-  for (const reason of event.disconnects) metrics.socketDisconnectsTotal.labels(app, reason).inc();
+  if (event.reconnects > 0) app.reconnects().inc(event.reconnects);
+  for (const reason of event.disconnects) app.disconnects.get(reason).inc();
 }
 
-function recordEvent(
-  metrics: PulseMetrics,
-  labels: LabelCaps,
-  context: BeaconContext,
-  event: PulseEvent,
-): void {
+function recordEvent(labels: LabelCaps, page: PageHandles, beacon: Beacon, event: PulseEvent) {
+  const { app } = page;
   switch (event.k) {
     case 'view':
-      metrics.pageViewsTotal.labels(context.app, context.route, context.navigation).inc();
-      return;
+      return page.views.get(beacon.nav).inc();
     case 'page':
-      return recordPage(metrics, context, event);
+      return recordPage(page, event);
     case 'long':
-      return recordLongTask(metrics, context, event);
+      return recordLongTask(page, event);
     case 'error':
-      return recordError(metrics, context, event);
+      return recordError(page, event);
     case 'event':
-      return recordCustomEvent(metrics, context.app, labels.name(context.app, event.name), event);
+      return recordCustomEvent(app, labels.name(app.app, event.name), event);
     case 'timing':
-      return recordTiming(metrics, context.app, labels.name(context.app, event.name), event);
+      return recordTiming(app, labels.name(app.app, event.name), event);
     case 'socket':
-      return recordSocket(metrics, context.app, event);
+      return recordSocket(app, event);
   }
 }
 
-/** Records every event of an accepted beacon, and the beacon itself. */
-export function recordBeacon(metrics: PulseMetrics, labels: LabelCaps, beacon: Beacon): void {
-  const app = labels.app(beacon.app);
-  const context: BeaconContext = {
-    app,
-    route: labels.route(app, beacon.route),
-    device: beacon.device,
-    navigation: beacon.nav,
+/** A function that records every event of an accepted beacon, and the beacon itself. */
+export function createBeaconRecorder(
+  metrics: PulseMetrics,
+  labels: LabelCaps,
+): (beacon: Beacon) => void {
+  const handles = new SeriesHandles(metrics);
+  return (beacon) => {
+    const app = labels.app(beacon.app);
+    const page = handles.page(app, labels.route(app, beacon.route), beacon.device);
+    page.app.beacons.inc();
+    if (beacon.dropped !== undefined && beacon.dropped > 0) page.app.dropped().inc(beacon.dropped);
+    // One increment per kind rather than per event.
+    const kinds = new Map<PulseEvent['k'], number>();
+    for (const event of beacon.events) {
+      kinds.set(event.k, (kinds.get(event.k) ?? 0) + 1);
+      recordEvent(labels, page, beacon, event);
+    }
+    for (const [kind, count] of kinds) page.app.events.get(kind).inc(count);
   };
-  metrics.beaconsTotal.labels(app).inc();
-  if (beacon.dropped !== undefined && beacon.dropped > 0) {
-    metrics.sdkDroppedEventsTotal.labels(app).inc(beacon.dropped);
-  }
-  // One increment per kind rather than per event: each update walks the label tree.
-  const kinds = new Map<PulseEvent['k'], number>();
-  for (const event of beacon.events) {
-    kinds.set(event.k, (kinds.get(event.k) ?? 0) + 1);
-    recordEvent(metrics, labels, context, event);
-  }
-  for (const [kind, count] of kinds) metrics.eventsTotal.labels(app, kind).inc(count);
 }
