@@ -35,7 +35,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env): Ru
       .map((s) => s.trim())
       .filter(Boolean),
     soakSeconds: number(values['soak-seconds'], env.BENCH_SOAK_SECONDS, 180),
-    pageRuns: number(values['page-runs'], env.BENCH_PAGE_RUNS, 5),
+    pageRuns: number(values['page-runs'], env.BENCH_PAGE_RUNS, 9),
     ingestSeconds: number(values['ingest-seconds'], env.BENCH_INGEST_SECONDS, 8),
     socketSeconds: number(values['socket-seconds'], env.BENCH_SOCKET_SECONDS, 60),
   };

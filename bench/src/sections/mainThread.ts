@@ -99,6 +99,8 @@ export const mainThreadSection: Section = {
 
     const stat = (v: Variant) => ({
       script: median(runs[v].map((r) => r.scriptMs)),
+      scriptMin: Math.min(...runs[v].map((r) => r.scriptMs)),
+      scriptMax: Math.max(...runs[v].map((r) => r.scriptMs)),
       task: median(runs[v].map((r) => r.taskMs)),
       longTasks: runs[v].reduce((n, r) => n + r.longTasks.length, 0),
       maxLongTask: Math.max(0, ...runs[v].flatMap((r) => r.longTasks)),
@@ -135,6 +137,7 @@ export const mainThreadSection: Section = {
     const rows = ORDER.map((v) => [
       LABEL[v],
       fmt(s[v].script, 1),
+      `${fmt(s[v].scriptMin, 1)}–${fmt(s[v].scriptMax, 1)}`,
       v === 'none' ? '' : signed(added(v, 'script')),
       fmt(s[v].task, 1),
       v === 'none' ? '' : signed(added(v, 'task')),
@@ -145,12 +148,13 @@ export const mainThreadSection: Section = {
       fmt(s[v].beacons),
     ]);
     const body = [
-      `The same page (300 product cards, an SVG hero as LCP element, a sort button) served from 127.0.0.1 in four variants: no RUM, Pulse by script tag, Faro (its IIFE bundle from section 1, default web instrumentations), and web-vitals alone (section 1's bundle) for reference. Each visit runs in a fresh browser context (cold cache): load, three clicks on the sort button, a scroll, ${DWELL_MS / 1000} s dwell (past Pulse's 5 s flush timer), then the page is hidden (visibilityState \`hidden\`, \`visibilitychange\`, \`pagehide\`: headless Chromium never hides a page itself). ${pageRuns} visits per variant, interleaved with the order rotating each round, after one uncounted warm-up visit; medians. CPU time of the renderer main thread from CDP \`Performance.getMetrics\` with \`timeDomain: threadTicks\` (ScriptDuration, TaskDuration); long tasks from a \`longtask\` PerformanceObserver; long animation frames (\`long-animation-frame\`) list every script that ran 5 ms or more in them with its time, and a frame counts as made long by the RUM script when it would have stayed under 50 ms without that script's time; a long task overlapping such a frame counts as caused by it.`,
+      `The same page (300 product cards, an SVG hero as LCP element, a sort button) served from 127.0.0.1 in four variants: no RUM, Pulse by script tag, Faro (its IIFE bundle from section 1, default web instrumentations), and web-vitals alone (section 1's bundle) for reference. Each visit runs in a fresh browser context (cold cache): load, three clicks on the sort button, a scroll, ${DWELL_MS / 1000} s dwell (past Pulse's 5 s flush timer), then the page is hidden (visibilityState \`hidden\`, \`visibilitychange\`, \`pagehide\`: headless Chromium never hides a page itself). ${pageRuns} visits per variant, interleaved with the order rotating each round, after one uncounted warm-up visit; medians (one visit's script time varies by about a millisecond either way, so fewer visits move the median by a good part of the goal's margin; the range over all visits is shown). CPU time of the renderer main thread from CDP \`Performance.getMetrics\` with \`timeDomain: threadTicks\` (ScriptDuration, TaskDuration); long tasks from a \`longtask\` PerformanceObserver; long animation frames (\`long-animation-frame\`) list every script that ran 5 ms or more in them with its time, and a frame counts as made long by the RUM script when it would have stayed under 50 ms without that script's time; a long task overlapping such a frame counts as caused by it.`,
       '',
       table(
         [
           'variant',
           ' script ms',
+          ' script ms, all visits',
           ' added',
           ' all tasks ms',
           ' added',
