@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLabelCaps, normaliseName, normaliseRoute } from './labels.js';
 import type { CappedLabel } from './metrics.js';
@@ -35,6 +36,34 @@ describe('normaliseName', () => {
     ['   ', '_'],
   ])('%j → %j', (name, expected) => {
     expect(normaliseName(name)).toBe(expected);
+  });
+});
+
+// The label caps skip normalising a value already admitted, which is right only if normalising
+// a normalised value changes nothing.
+describe('normalising is idempotent', () => {
+  const segment = fc.oneof(
+    fc.constantFrom('', '123', 'products', ':id', 'a1b2c3d4e5f6a7b8c9', 'ABCDEF0123456789ab'),
+    fc.uuid(),
+    fc.string({ maxLength: 12 }),
+  );
+  it('for routes', () => {
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 6 }), (segments) => {
+        const once = normaliseRoute(segments.join('/'));
+        expect(normaliseRoute(once)).toBe(once);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('for names', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), (name) => {
+        const once = normaliseName(name);
+        expect(normaliseName(once)).toBe(once);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

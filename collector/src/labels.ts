@@ -27,6 +27,11 @@ class CappedSet {
   private readonly values = new Set<string>();
   constructor(private readonly cap: number) {}
 
+  /** True when `value` was admitted before. */
+  has(value: string): boolean {
+    return this.values.has(value);
+  }
+
   /** The value itself if admitted (now or before), else undefined. */
   admit(value: string): string | undefined {
     if (this.values.has(value)) return value;
@@ -89,11 +94,30 @@ export function createLabelCaps(
     return OTHER;
   };
 
+  // Admitted values are normalised, and normalising is idempotent: a value found among them
+  // needs no normalising (the common case, since the SDK sends normalised routes).
+  const normalisedAndCapped = (
+    label: CappedLabel,
+    set: CappedSet,
+    value: string,
+    normalise: (value: string) => string,
+  ) => (set.has(value) ? value : capped(label, set, normalise(value)));
+
   return {
     app: (app) => capped('app', apps, app),
     route: (app, route) =>
-      capped('route', perApp(routesByApp, app, options.routeCap), normaliseRoute(route)),
+      normalisedAndCapped(
+        'route',
+        perApp(routesByApp, app, options.routeCap),
+        route,
+        normaliseRoute,
+      ),
     name: (app, name) =>
-      capped('name', perApp(namesByApp, app, options.eventNameCap), normaliseName(name)),
+      normalisedAndCapped(
+        'name',
+        perApp(namesByApp, app, options.eventNameCap),
+        name,
+        normaliseName,
+      ),
   };
 }
