@@ -199,7 +199,7 @@ async function profileTable(runs: PageRun[], missed: boolean): Promise<string> {
   return [
     `### Profile of a Pulse visit${missed ? ' (why a goal is missed)' : ''}`,
     '',
-    `${runs.length} extra Pulse visits under the CDP sampling profiler (100 µs), not counted above; the profiler itself slows the page, so shares matter more than milliseconds. Self time in pulse.js per visit (mean): ${fmt(total, 1)} ms, by original source line of the function (via pulse.js.map; a function's first call includes its lazy compile), top 12:`,
+    `${runs.length} extra Pulse visits under the CDP sampling profiler (100 µs), not counted above; the profiler itself slows the page, so shares matter more than milliseconds. Samples count wall time, not CPU: a function waiting on a synchronous browser round trip (the first sessionStorage read, the first fetch) shows here with time the CPU figures above do not count. Self time in pulse.js per visit (mean): ${fmt(total, 1)} ms, by original source line of the function (via pulse.js.map; a function lazily compiled at its first call includes that compile), top 12:`,
     '',
     table(
       ['function at', ' self ms'],
