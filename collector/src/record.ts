@@ -14,39 +14,31 @@ import type {
   PulseEvent,
   SocketEvent,
   TimingEvent,
-  VitalName,
 } from '@pulse/sdk/protocol';
 import { connectionScore, pageScore, type PageValues } from '@pulse/sdk/score';
 import type { LabelCaps } from './labels.js';
 import type { PulseMetrics } from './metrics.js';
-import { SeriesHandles, type AppHandles, type PageHandles } from './seriesHandles.js';
+import { SeriesHandles, VITAL_NAMES, type AppHandles, type PageHandles } from './seriesHandles.js';
 
 const MS = 1000;
-const VITALS_IN_MS = ['LCP', 'INP', 'FCP', 'TTFB'] as const;
-const ALL_VITALS: readonly VitalName[] = [...VITALS_IN_MS, 'CLS'];
 
 /**
  * The end of a page view with its final values. The SDK sends exactly one `page` event per page
  * view, so the page is scored here, once, and never from partial reports.
  */
 function recordPage(page: PageHandles, event: PageEvent): void {
-  for (const metric of VITALS_IN_MS) {
+  const values: PageValues = { TBT: event.tbt };
+  VITAL_NAMES.forEach((metric, index) => {
     const vital = event.vitals[metric];
-    if (vital === undefined) continue;
-    page.vitals.get(metric).observe(vital.value / MS);
-  }
-  const cls = event.vitals.CLS;
-  if (cls !== undefined) page.layoutShift().observe(cls.value);
+    if (vital === undefined) return;
+    values[metric] = vital.value;
+    page.rating(index, vital.rating).inc();
+    // CLS is a score, not a duration: its own histogram, no unit conversion.
+    if (metric === 'CLS') page.layoutShift().observe(vital.value);
+    else page.vital(index).observe(vital.value / MS);
+  });
   page.blockingTime().observe(event.tbt / MS);
   if (event.heap !== undefined) page.app.heap.get(page.device).observe(event.heap);
-
-  const values: PageValues = { TBT: event.tbt };
-  for (const metric of ALL_VITALS) {
-    const vital = event.vitals[metric];
-    if (vital === undefined) continue;
-    page.ratings.get(metric).get(vital.rating).inc();
-    values[metric] = vital.value;
-  }
   const score = pageScore(values);
   if (score !== undefined) page.score().observe(score);
 }
