@@ -74,18 +74,6 @@ export function createLabelCaps(
   overflow: (label: CappedLabel) => void,
 ): LabelCaps {
   const apps = new CappedSet(options.appCap);
-  const routesByApp = new Map<string, CappedSet>();
-  const namesByApp = new Map<string, CappedSet>();
-
-  // Only apps already admitted (or `__other__`) get per-app sets, so the maps are bounded too.
-  const perApp = (sets: Map<string, CappedSet>, app: string, cap: number) => {
-    let set = sets.get(app);
-    if (set === undefined) {
-      set = new CappedSet(cap);
-      sets.set(app, set);
-    }
-    return set;
-  };
 
   const capped = (label: CappedLabel, set: CappedSet, value: string) => {
     const admitted = set.admit(value);
@@ -94,30 +82,24 @@ export function createLabelCaps(
     return OTHER;
   };
 
-  // Admitted values are normalised, and normalising is idempotent: a value found among them
-  // needs no normalising (the common case, since the SDK sends normalised routes).
-  const normalisedAndCapped = (
-    label: CappedLabel,
-    set: CappedSet,
-    value: string,
-    normalise: (value: string) => string,
-  ) => (set.has(value) ? value : capped(label, set, normalise(value)));
+  // One capped set per app; only apps already admitted (or `__other__`) get one, so the map is
+  // bounded too. Admitted values are normalised, and normalising is idempotent: a value found
+  // among them needs no normalising (the common case, since the SDK sends normalised routes).
+  const perAppLabel = (label: CappedLabel, cap: number, normalise: (value: string) => string) => {
+    const setsByApp = new Map<string, CappedSet>();
+    return (app: string, value: string) => {
+      let set = setsByApp.get(app);
+      if (set === undefined) {
+        set = new CappedSet(cap);
+        setsByApp.set(app, set);
+      }
+      return set.has(value) ? value : capped(label, set, normalise(value));
+    };
+  };
 
   return {
     app: (app) => capped('app', apps, app),
-    route: (app, route) =>
-      normalisedAndCapped(
-        'route',
-        perApp(routesByApp, app, options.routeCap),
-        route,
-        normaliseRoute,
-      ),
-    name: (app, name) =>
-      normalisedAndCapped(
-        'name',
-        perApp(namesByApp, app, options.eventNameCap),
-        name,
-        normaliseName,
-      ),
+    route: perAppLabel('route', options.routeCap, normaliseRoute),
+    name: perAppLabel('name', options.eventNameCap, normaliseName),
   };
 }
