@@ -49,6 +49,9 @@ const RatingSchema = Type.Union([
   Type.Literal('poor'),
 ]);
 
+/** Every rating a vital may carry, in schema order. */
+export const RATINGS = RatingSchema.anyOf.map((literal) => literal.const);
+
 /** A vital in ms (LCP, INP, FCP, TTFB) or CLS (unitless, at most 100). */
 const vitalValue = (value: TNumber) =>
   Type.Object(

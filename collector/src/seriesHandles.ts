@@ -2,17 +2,19 @@
  * The series a beacon writes to, found once per label context and kept.
  *
  * Why: at the default caps the collector holds tens of thousands of series, far more than the
- * CPU caches keep, and every label-tree walk (a few Map lookups) misses them. Recording a
- * beacon took 7 µs with warm caches and about 28 µs once request handling had evicted them
- * (BENCHMARKS.md, section 3). Every event of a beacon shares its app, route and device, so the
- * walks happen once per context, later beacons of the same context read their handles from
- * small Maps that stay warm together.
+ * CPU caches keep, and every label-tree walk (a few Map lookups) misses them. Recording a bench
+ * beacon with a walk per observation took about 7 µs with warm caches and 28 µs with 4 MiB of
+ * other memory written between beacons; through these handles, about 4 and 17 µs (BENCHMARKS.md,
+ * section 3, times the latter). Every event of a beacon shares its app, route and device, so the
+ * walk happens once per context; later beacons of the same context read their handles from
+ * small arrays and Maps that stay warm together.
  *
  * Handles are made on first use, never ahead: a series exists only once something was recorded
  * in it, exactly as when recording through the metrics directly.
  */
 import type { DeviceClass, Rating, VitalName } from '@pulse/sdk/protocol';
 import type { PulseMetrics } from './metrics.js';
+import { RATINGS } from './schema.js';
 import type { CounterSeries, HistogramSeries } from './series.js';
 
 /** Every vital, in the order `PageHandles.vital(index)` and `rating(index, ...)` number them. */
@@ -82,13 +84,12 @@ export class AppHandles {
   }
 }
 
-const RATINGS: readonly Rating[] = ['good', 'needs-improvement', 'poor'];
-
 /** Everything keyed by app, route and device (or a subset of them and one more label). */
 export class PageHandles {
   /**
-   * A page event writes up to 14 series of its context; vitals and ratings sit in plain arrays
-   * (by position in `vitalNames`, then rating) rather than Maps, one memory access fewer each.
+   * A page event writes up to 13 series of its context; vitals and ratings sit in plain arrays
+   * (by position in `VITAL_NAMES`, then in the schema's `RATINGS`) rather than Maps, one memory
+   * access fewer each. Ratings reach here validated, so a rating's position is never -1.
    */
   private readonly vitalHandles: (HistogramSeries | undefined)[] = [];
   private readonly ratingHandles: (CounterSeries | undefined)[] = [];
