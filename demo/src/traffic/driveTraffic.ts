@@ -87,6 +87,25 @@ const stayInChat: Visit = async (page, url, signal) => {
 
 const VISITS: Visit[] = [browseShop, browseShop, landOnSlowPage, wanderToSlowPage];
 
+/**
+ * The visits in a random order that still plays every one of them each `VISITS.length` rounds,
+ * so even a short run lands on every page the dashboard shows (a plain random pick can miss the
+ * slow page's hard load, the only visit that gives it an LCP, for many rounds).
+ */
+function shuffledVisits(): () => Visit {
+  let deck: Visit[] = [];
+  return () => {
+    if (deck.length === 0) {
+      deck = [...VISITS];
+      for (let i = deck.length - 1; i > 0; i--) {
+        const j = Math.floor(Math.random() * (i + 1));
+        [deck[i], deck[j]] = [deck[j]!, deck[i]!];
+      }
+    }
+    return deck.pop()!;
+  };
+}
+
 interface TabOptions {
   demoUrl: string;
   tabs: number;
@@ -99,11 +118,12 @@ async function browse(browser: Browser, tab: number, options: TabOptions) {
   const context = await browser.newContext(tab % 2 === 1 ? PHONE : DESKTOP);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
+  const nextVisit = shuffledVisits();
   try {
     for (let round = 0; !options.signal.aborted; round++) {
       // The first tab is the chat regular (every other round when it is the only tab).
       const regular = tab === 0 && (options.tabs > 1 || round % 2 === 0);
-      const visit = regular ? stayInChat : VISITS[Math.floor(Math.random() * VISITS.length)]!;
+      const visit = regular ? stayInChat : nextVisit();
       try {
         await visit(page, options.demoUrl, options.signal);
         options.count();
