@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../../demo/dist/esm/server/demoServer.js';
 import { driveTraffic } from '../../demo/dist/esm/traffic/driveTraffic.js';
 import { launchChromium } from '../helpers/browser.js';
-import { scrape } from '../helpers/metrics.js';
+import { settledValue } from '../helpers/metrics.js';
 import { startPrometheus, type RunningPrometheus } from '../prometheus/prometheusServer.js';
 import { parseShown } from './shownFigure.js';
 
@@ -88,18 +88,6 @@ function expectFigure(label: string, shown: Shown | undefined, expected: number 
     Math.abs(parsed!.value - expected),
     `${label} text "${shown!.text}" vs ${expected}`,
   ).toBeLessThanOrEqual(parsed!.tolerance);
-}
-
-/** Scrapes /metrics until two scrapes a second apart agree: the traffic has landed. */
-async function settledEventCount(url: string): Promise<number> {
-  let previous = -1;
-  for (;;) {
-    const metrics = await scrape(url);
-    const events = metrics.value('pulse_events_total') + metrics.value('pulse_beacons_total');
-    if (events === previous) return events;
-    previous = events;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
 }
 
 /** PromQL answers: one number (NaN and "no data" are null), or one per route. */
@@ -181,7 +169,10 @@ describe('built-in dashboard on the demo under traffic', () => {
   });
 
   it('shows the figures Prometheus computes from /metrics, for the app and every route', async () => {
-    const events = await settledEventCount(demo.collectorUrl);
+    const events = await settledValue(
+      demo.collectorUrl,
+      (m) => m.value('pulse_events_total') + m.value('pulse_beacons_total'),
+    );
     const { one, byRoute } = promql(prometheus);
     // Prometheus has scraped the settled registry...
     await expect

@@ -60,3 +60,21 @@ export async function waitForScrape(
   }
   return last;
 }
+
+/**
+ * Scrapes until `read` gives the same value twice, `intervalMs` apart: the figure once the
+ * deliveries in flight have landed (a page drains its retry queue one body after another).
+ */
+export async function settledValue(
+  collectorUrl: string,
+  read: (metrics: Scrape) => number,
+  intervalMs = 1000,
+): Promise<number> {
+  let previous = read(await scrape(collectorUrl));
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    const value = read(await scrape(collectorUrl));
+    if (value === previous) return value;
+    previous = value;
+  }
+}

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { createCollector, type CollectorOptions } from '@pulse/collector';
 import type { PulseClient } from '@pulse/sdk';
 import { launchChromium } from '../helpers/browser.js';
-import { waitForScrape } from '../helpers/metrics.js';
+import { settledValue, waitForScrape } from '../helpers/metrics.js';
 import { serveSite, type Site } from './site.js';
 
 /** pulse.js fixes `maxQueuedEvents` at its default. */
@@ -130,12 +130,9 @@ describe('collector stopped, then restarted', () => {
   it('delivers what it held once the collector is back, and reports the rest as dropped', async () => {
     second = await listen(Number(new URL(collectorUrl).port));
     // The next try comes after the current backoff, at most a minute.
-    const back = await waitForScrape(
-      collectorUrl,
-      (m) => m.value('pulse_events_total', { app }) > 0,
-      90_000,
-    );
-    const held = back.value('pulse_events_total', { app });
+    await waitForScrape(collectorUrl, (m) => m.value('pulse_events_total', { app }) > 0, 90_000);
+    // The queue drains one body after another: read it once the last one has landed.
+    const held = await settledValue(collectorUrl, (m) => m.value('pulse_events_total', { app }));
     expect(held).toBeLessThanOrEqual(QUEUE_BOUND);
     // Bodies dropped by the last push are counted in the body after it, as with any batch.
     await tab.evaluate(() => {
