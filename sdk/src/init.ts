@@ -39,15 +39,16 @@ const isAmount = (value: number) => value >= 0 && value < Infinity;
 export const init = (config: PulseConfig): PulseClient => {
   setDebug(config.debug);
   const [session, sampled] = tabSession(config.sampleRate);
+  // Unset limits take the defaults of the transport's own parameters (documented in PulseConfig).
   const [push, stopQueue] = createRetryQueue(
-    createSender(config.endpoint ?? (config.collector ?? '') + '/v1/rum'),
-    config.maxQueuedEvents ?? 200,
+    createSender(config.endpoint || (config.collector || '') + '/v1/rum'),
+    config.maxQueuedEvents,
   );
   const [add, flush, stopBatcher] = createBatcher(
     push,
-    config.maxBatchEvents ?? 20,
-    config.maxBatchBytes ?? 16384,
-    config.flushInterval ?? 5000,
+    config.maxBatchEvents,
+    config.maxBatchBytes,
+    config.flushInterval,
   );
   const listeners = new Set<(update: MetricUpdate) => void>();
   const routeOf = () => currentRoute(config.route);
@@ -71,7 +72,7 @@ export const init = (config: PulseConfig): PulseClient => {
   const record = (event: PulseEvent) => {
     if (stopped) return;
     if (event.k == 'error') {
-      if ((errorCounts[event.fp] = (errorCounts[event.fp] ?? 0) + 1) > MAX_SAME_ERROR) return;
+      if ((errorCounts[event.fp] = (errorCounts[event.fp] || 0) + 1) > MAX_SAME_ERROR) return;
       if (!config.captureErrorMessages) delete event.msg;
     }
     emit(event);

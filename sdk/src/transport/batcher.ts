@@ -9,9 +9,9 @@
  */
 export const createBatcher = (
   send: (body: string | undefined, count: number, hiding?: boolean) => void,
-  maxEvents: number,
-  maxBytes: number,
-  interval: number,
+  maxEvents = 20,
+  maxBytes = 16384,
+  interval = 5000,
 ) => {
   let header = '';
   let events: string[] = [];
@@ -43,7 +43,7 @@ export const createBatcher = (
     // hard one, counts real bytes).
     bytes += event.length + 1;
     if (events.length >= maxEvents || bytes >= maxBytes) flush();
-    else timer ??= setTimeout(flush, interval);
+    else timer ||= setTimeout(flush, interval);
   };
 
   /** add, flush and stop (clears the timer): a tuple, so the minifier can shorten the names. */

@@ -24,7 +24,7 @@ type Item = [body: string, events: number, carried: number];
  */
 export const createRetryQueue = (
   send: (body: string, hiding?: boolean) => Promise<Response | void>,
-  maxEvents: number,
+  maxEvents = 200,
 ) => {
   const queue: Item[] = [];
   let dropped = 0;
@@ -45,7 +45,7 @@ export const createRetryQueue = (
   const deliver = (item: Item, hiding?: boolean) =>
     send(item[0], hiding)
       .then((response) => {
-        const status = response?.status ?? 200;
+        const status = response ? response.status : 200;
         // Retry: the rejection carries the Retry-After header (null when there is none).
         if (status == 429 || status > 499) throw response!.headers.get('retry-after');
         if (status > 399) dropped += item[1] + item[2];
