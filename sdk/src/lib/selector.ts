@@ -6,7 +6,7 @@ const MAX_SELECTOR = 100;
  * (`button#buy`, `img.hero`). Text content is never read, so no user data leaves the page.
  */
 export const selector = (node: Node | null | undefined): string | undefined => {
-  if (node?.nodeType == 1) {
+  if (node && node.nodeType == 1) {
     const { localName, id, classList } = node as Element;
     return (localName + (id ? '#' + id : classList[0] ? '.' + classList[0] : '')).slice(
       0,

@@ -8,24 +8,27 @@ type AttributedEntry = PerformanceEntry &
   Partial<LargestContentfulPaint & PerformanceEventTiming & LayoutShift>;
 
 /**
- * Compact attribution from the metric's own entries. The web-vitals attribution build would give
- * more, but costs ~2.4 KB brotli, more than the whole Pulse budget allows. One generic rule
- * serves all five metrics: take the entry with the largest `value` (CLS: the largest layout
- * shift; the others have no `value`, so the last entry: LCP's only entry, the INP interaction's
- * last event), then its element (LCP), event target (INP) or first shifted node (CLS). The type
- * is the event name for INP entries (those with an interactionId). FCP and TTFB entries name no
- * element, so they get no attribution.
+ * A reported value with its rating and a compact attribution from the metric's own entries. The
+ * web-vitals attribution build would give more, but costs ~2.4 KB brotli, more than the whole
+ * Pulse budget allows. One generic rule serves all five metrics: take the entry with the largest
+ * `value` (CLS: the largest layout shift; the others have no `value`, so the last entry: LCP's
+ * only entry, the INP interaction's last event), then its element (LCP), event target (INP) or
+ * first shifted node (CLS). The type is the event name for INP entries (those with an
+ * interactionId). FCP and TTFB entries name no element, so they get no attribution.
  */
-const attribute = ({ entries }: MetricType): Pick<VitalValue, 'target' | 'type'> => {
-  const entry = (entries as AttributedEntry[]).reduce<AttributedEntry | undefined>(
-    (largest, next) => ((largest?.value as number) >= next.value! ? largest : next),
-    undefined,
+const vitalValue = ({ value, rating, entries }: MetricType): VitalValue => {
+  // Starts from an empty entry, so a metric without entries reads as one without attribution.
+  const entry = (entries as AttributedEntry[]).reduce(
+    (largest, next) => (largest.value! >= next.value! ? largest : next),
+    {} as AttributedEntry,
   );
   return {
+    value,
+    rating,
     target: selector(
-      entry?.element ?? entry?.target ?? entry?.sources?.find((source) => source.node)?.node,
+      entry.element || entry.target || (entry.sources || []).find((source) => source.node)?.node,
     ),
-    type: entry?.interactionId ? entry.name : undefined,
+    type: entry.interactionId ? entry.name : undefined,
   };
 };
 
@@ -35,12 +38,6 @@ const attribute = ({ entries }: MetricType): Pick<VitalValue, 'target' | 'type'>
  * Values are sent as measured: the collector converts and buckets them.
  */
 export const observeVitals = (report: (name: VitalName, value: VitalValue) => void): void => {
-  const onReport = safe((metric: MetricType) =>
-    report(metric.name, {
-      value: metric.value,
-      rating: metric.rating,
-      ...attribute(metric),
-    }),
-  );
+  const onReport = safe((metric: MetricType) => report(metric.name, vitalValue(metric)));
   for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB]) on(onReport, { reportAllChanges: true });
 };
