@@ -31,14 +31,13 @@ export const errorEvent = (error: unknown, kind: ErrorKind): PulseErrorEvent => 
  * capturing listeners, so this bubbling one sees script errors alone.
  */
 export const observeErrors = (signal: AbortSignal, record: (event: PulseErrorEvent) => void) => {
-  for (const type of ['error', 'unhandledrejection'])
-    listen<ErrorEvent & PromiseRejectionEvent>(signal, window, type, (event) =>
-      record(
-        type == 'error'
-          ? errorEvent(event.error ?? event.message, 'error')
-          : errorEvent(event.reason, 'rejection'),
-      ),
-    );
+  // `error` is null for cross-origin scripts ("Script error."): then the message is all there is.
+  listen<ErrorEvent>(signal, window, 'error', (event) =>
+    record(errorEvent(event.error ?? event.message, 'error')),
+  );
+  listen<PromiseRejectionEvent>(signal, window, 'unhandledrejection', (event) =>
+    record(errorEvent(event.reason, 'rejection')),
+  );
 };
 
 /**
