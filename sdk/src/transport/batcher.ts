@@ -15,6 +15,7 @@ export const createBatcher = (
 ) => {
   let header = '';
   let events: string[] = [];
+  /** Length of the waiting events, with their commas. */
   let bytes = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -25,7 +26,7 @@ export const createBatcher = (
     // `[${events}]` joins with commas: a JSON array of the already-serialised events.
     send(events[0] && `${header},"events":[${events}]`, events.length, hiding);
     events = [];
-    bytes = header.length;
+    bytes = 0;
   };
 
   /**
@@ -36,13 +37,12 @@ export const createBatcher = (
     if (context != header) {
       if (events[0]) flush();
       header = context;
-      bytes = header.length;
     }
     events.push(event);
     // String length is close enough to bytes for this soft limit (the keepalive budget, a
     // hard one, counts real bytes).
     bytes += event.length + 1;
-    if (events.length >= maxEvents || bytes >= maxBytes) flush();
+    if (events.length >= maxEvents || header.length + bytes >= maxBytes) flush();
     else timer ||= setTimeout(flush, interval);
   };
 
