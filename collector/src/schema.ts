@@ -43,21 +43,42 @@ const duration = (description: string) =>
 const count = (maximum: number, description: string) =>
   Type.Integer({ minimum: 0, maximum, description });
 
-const RatingSchema = Type.Union([
-  Type.Literal('good'),
-  Type.Literal('needs-improvement'),
-  Type.Literal('poor'),
-]);
+/** A union of string literals, and the list of its words in schema order. */
+const words = <const W extends readonly string[]>(...values: W) => ({
+  schema: Type.Union(values.map((value) => Type.Literal(value as W[number]))),
+  values,
+});
+
+const Ratings = words('good', 'needs-improvement', 'poor');
+const LongTaskKinds = words('longtask', 'loaf');
+const ErrorKinds = words('error', 'rejection', 'react');
+const NavigationTypes = words(
+  'navigate',
+  'reload',
+  'back-forward',
+  'back-forward-cache',
+  'prerender',
+  'soft',
+);
+const DeviceClasses = words('mobile', 'tablet', 'desktop');
 
 /** Every rating a vital may carry, in schema order. */
-export const RATINGS = RatingSchema.anyOf.map((literal) => literal.const);
+export const RATINGS = Ratings.values;
+/** Every kind of long task event, in schema order. */
+export const LONG_TASK_KINDS = LongTaskKinds.values;
+/** Every kind of error event, in schema order. */
+export const ERROR_KINDS = ErrorKinds.values;
+/** Every navigation type a beacon may carry, in schema order. */
+export const NAVIGATION_TYPES = NavigationTypes.values;
+/** Every device class a beacon may carry, in schema order. */
+export const DEVICE_CLASSES = DeviceClasses.values;
 
 /** A vital in ms (LCP, INP, FCP, TTFB) or CLS (unitless, at most 100). */
 const vitalValue = (value: TNumber) =>
   Type.Object(
     {
       value,
-      rating: RatingSchema,
+      rating: Ratings.schema,
       target: Type.Optional(Type.String({ maxLength: 100 })),
       type: Type.Optional(Type.String({ maxLength: 32, pattern: '^[a-z]+$' })),
     },
@@ -89,7 +110,7 @@ export const PageEventSchema = Type.Object(
 export const LongTaskEventSchema = Type.Object(
   {
     k: Type.Literal('long'),
-    kind: Type.Union([Type.Literal('longtask'), Type.Literal('loaf')]),
+    kind: LongTaskKinds.schema,
     d: duration('duration, ms'),
   },
   strict,
@@ -98,7 +119,7 @@ export const LongTaskEventSchema = Type.Object(
 export const ErrorEventSchema = Type.Object(
   {
     k: Type.Literal('error'),
-    kind: Type.Union([Type.Literal('error'), Type.Literal('rejection'), Type.Literal('react')]),
+    kind: ErrorKinds.schema,
     fp: Type.String({ minLength: 1, maxLength: 32, pattern: ID_PATTERN }),
     msg: Type.Optional(Type.String({ maxLength: 200 })),
   },
@@ -167,6 +188,9 @@ export const PulseEventSchema = Type.Union([
  * One `POST /v1/rum` body. The event count is limited by the ingest route
  * (`maxEventsPerBeacon`, its own rejection reason); the body limit bounds it here too.
  */
+/** Every event kind (`k`), in schema order. */
+export const EVENT_KINDS = PulseEventSchema.anyOf.map((schema) => schema.properties.k.const);
+
 export const BeaconSchema = Type.Object(
   {
     v: Type.Literal(PROTOCOL_VERSION),
@@ -176,15 +200,8 @@ export const BeaconSchema = Type.Object(
     session: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN }),
     page: Type.String({ minLength: 1, maxLength: 64, pattern: ID_PATTERN }),
     route: Type.String({ minLength: 1, maxLength: 200, pattern: ROUTE_PATTERN }),
-    nav: Type.Union([
-      Type.Literal('navigate'),
-      Type.Literal('reload'),
-      Type.Literal('back-forward'),
-      Type.Literal('back-forward-cache'),
-      Type.Literal('prerender'),
-      Type.Literal('soft'),
-    ]),
-    device: Type.Union([Type.Literal('mobile'), Type.Literal('tablet'), Type.Literal('desktop')]),
+    nav: NavigationTypes.schema,
+    device: DeviceClasses.schema,
     ect: Type.Optional(
       Type.Union([
         Type.Literal('slow-2g'),

@@ -1,5 +1,10 @@
-import type { Beacon, NavigationType, PulseEvent } from '@pulse/sdk/protocol';
+import type { Beacon, PulseEvent } from '@pulse/sdk/protocol';
 import { exampleBeacon, exampleEvents } from '../../../collector/src/exampleBeacons.js';
+import {
+  DEVICE_CLASSES as DEVICES,
+  ERROR_KINDS,
+  NAVIGATION_TYPES as NAVIGATIONS,
+} from '../../../collector/src/schema.js';
 
 /** The collector's default label caps (SPEC.md): routes per app, custom event names per app. */
 export const DEFAULT_ROUTE_CAP = 100;
@@ -8,16 +13,6 @@ export const DEFAULT_NAME_CAP = 50;
 /** Events in every generated beacon: the SDK's default batch size. */
 export const EVENTS_PER_BEACON = 20;
 
-const DEVICES = ['mobile', 'tablet', 'desktop'] as const;
-const NAVIGATIONS: NavigationType[] = [
-  'navigate',
-  'reload',
-  'back-forward',
-  'back-forward-cache',
-  'prerender',
-  'soft',
-];
-const ERROR_KINDS = ['error', 'rejection', 'react'] as const;
 const TRANSPORTS = ['websocket', 'polling'] as const;
 const REASONS = [
   'transport close',
