@@ -149,3 +149,47 @@ describe('SeriesCounter', () => {
     expect(() => counter.inc({ reason: 'schema' }, Number.POSITIVE_INFINITY)).toThrow(TypeError);
   });
 });
+
+describe('labelsAt: a series kept in a shared array', () => {
+  it('carries numbers recorded before the move, and renders what is recorded after it', async () => {
+    const registry = new Registry();
+    const histogram = new SeriesHistogram({
+      name: 'h_seconds',
+      help: 'help',
+      labelNames: ['app'],
+      buckets: BUCKETS,
+    });
+    const counter = new SeriesCounter({ name: 'c_total', help: 'help', labelNames: ['app'] });
+    registry.registerMetric(histogram.asRegistryMetric());
+    registry.registerMetric(counter.asRegistryMetric());
+    histogram.observe({ app: 'a' }, 0.2);
+    counter.inc({ app: 'a' }, 2);
+
+    const shared = new Float64Array(1 + histogram.slots + 5);
+    counter.labelsAt(shared, 0, 'a');
+    histogram.labelsAt(shared, 1, 'a');
+    counter.recordAt(shared, 0, 3);
+    histogram.recordAt(shared, 1, 3);
+    // Recording through the series object lands in the same place.
+    histogram.labels('a').observe(0.05);
+
+    const text = await registry.metrics();
+    expect(text).toContain('c_total{app="a"} 5');
+    expect(text).toContain('h_seconds_count{app="a"} 3');
+    expect(text).toContain('h_seconds_sum{app="a"} 3.25');
+    expect(text).toContain('h_seconds_bucket{le="0.05",app="a"} 1');
+    expect(text).toContain('h_seconds_bucket{le="0.25",app="a"} 2');
+    expect(text).toContain('h_seconds_bucket{le="+Inf",app="a"} 3');
+    // The slots past the two series are untouched.
+    expect([...shared.subarray(1 + histogram.slots)]).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('makes a series that did not exist, as labels() does', async () => {
+    const counter = new SeriesCounter({ name: 'c_total', help: 'help', labelNames: ['app'] });
+    const shared = new Float64Array(1);
+    expect((await counter.get()).values).toEqual([]);
+    counter.labelsAt(shared, 0, 'a');
+    counter.recordAt(shared, 0, 1);
+    expect((await counter.get()).values).toEqual([{ labels: { app: 'a' }, value: 1 }]);
+  });
+});
