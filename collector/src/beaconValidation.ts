@@ -46,15 +46,17 @@ export interface CheckedEvents {
 
 /** Checks each event against the schema of its kind. */
 export function checkEvents(events: readonly unknown[]): CheckedEvents {
-  const accepted: PulseEvent[] = [];
+  // Until an event is refused, the accepted events are the array itself: no copy per beacon.
+  let accepted: PulseEvent[] | undefined;
   let refused = 0;
   let firstProblem: string | undefined;
   events.forEach((event, index) => {
     const validator = eventValidators.get(kindOf(event));
     if (validator?.Check(event)) {
-      accepted.push(event as PulseEvent);
+      accepted?.push(event as PulseEvent);
       return;
     }
+    accepted ??= events.slice(0, index) as PulseEvent[];
     refused += 1;
     if (firstProblem !== undefined) return;
     const error = validator?.Errors(event).First();
@@ -63,5 +65,5 @@ export function checkEvents(events: readonly unknown[]): CheckedEvents {
         ? `body/events/${index}/k: expected one of ${KINDS}`
         : `body/events/${index}${error.path}: ${error.message}`;
   });
-  return { accepted, refused, firstProblem };
+  return { accepted: accepted ?? (events as PulseEvent[]), refused, firstProblem };
 }

@@ -18,6 +18,7 @@ import type {
 import { connectionScore, pageScore, type PageValues } from '@pulse/sdk/score';
 import type { LabelCaps } from './labels.js';
 import type { PulseMetrics } from './metrics.js';
+import { EVENT_KINDS } from './schema.js';
 import { SeriesHandles, VITAL_NAMES, type AppHandles, type PageHandles } from './seriesHandles.js';
 
 const MS = 1000;
@@ -27,28 +28,35 @@ const MS = 1000;
  * view, so the page is scored here, once, and never from partial reports.
  */
 function recordPage(page: PageHandles, event: PageEvent): void {
-  const values: PageValues = { TBT: event.tbt };
+  // Every key from the start: one object of one shape per page event, never grown.
+  const { LCP, INP, CLS, FCP, TTFB } = event.vitals;
+  const values: PageValues = {
+    LCP: LCP?.value,
+    INP: INP?.value,
+    CLS: CLS?.value,
+    FCP: FCP?.value,
+    TTFB: TTFB?.value,
+    TBT: event.tbt,
+  };
   VITAL_NAMES.forEach((metric, index) => {
     const vital = event.vitals[metric];
     if (vital === undefined) return;
-    values[metric] = vital.value;
-    page.rating(index, vital.rating).inc();
-    // CLS is a score, not a duration: its own histogram, no unit conversion.
-    if (metric === 'CLS') page.layoutShift().observe(vital.value);
-    else page.vital(index).observe(vital.value / MS);
+    page.countRating(index, vital.rating);
+    // CLS is a score, not a duration: no unit conversion.
+    page.observeVital(index, metric === 'CLS' ? vital.value : vital.value / MS);
   });
-  page.blockingTime().observe(event.tbt / MS);
+  page.observeBlockingTime(event.tbt / MS);
   if (event.heap !== undefined) page.app.heap.get(page.device).observe(event.heap);
   const score = pageScore(values);
-  if (score !== undefined) page.score().observe(score);
+  if (score !== undefined) page.observeScore(score);
 }
 
 function recordLongTask(page: PageHandles, event: LongTaskEvent) {
-  page.longTasks.get(event.kind).observe(event.d / MS);
+  page.observeLongTask(event.kind, event.d / MS);
 }
 
 function recordError(page: PageHandles, event: ErrorEvent) {
-  page.errors.get(event.kind).inc();
+  page.countError(event.kind);
 }
 
 function recordCustomEvent(app: AppHandles, name: string, event: CustomEvent) {
@@ -82,7 +90,7 @@ function recordEvent(labels: LabelCaps, page: PageHandles, beacon: Beacon, event
   const { app } = page;
   switch (event.k) {
     case 'view':
-      return page.views.get(beacon.nav).inc();
+      return page.countView(beacon.nav);
     case 'page':
       return recordPage(page, event);
     case 'long':
@@ -104,17 +112,21 @@ export function createBeaconRecorder(
   labels: LabelCaps,
 ): (beacon: Beacon) => void {
   const handles = new SeriesHandles(metrics);
+  const kindCounts = new Uint32Array(EVENT_KINDS.length);
   return (beacon) => {
     const app = labels.app(beacon.app);
     const page = handles.page(app, labels.route(app, beacon.route), beacon.device);
     page.app.beacons.inc();
     if (beacon.dropped !== undefined && beacon.dropped > 0) page.app.dropped().inc(beacon.dropped);
-    // One increment per kind rather than per event.
-    const kinds = new Map<PulseEvent['k'], number>();
+    // One increment per kind rather than per event, counted in one array kept for every beacon.
+    kindCounts.fill(0);
     for (const event of beacon.events) {
-      kinds.set(event.k, (kinds.get(event.k) ?? 0) + 1);
+      const kind = EVENT_KINDS.indexOf(event.k);
+      kindCounts[kind] = kindCounts[kind]! + 1;
       recordEvent(labels, page, beacon, event);
     }
-    for (const [kind, count] of kinds) page.app.events.get(kind).inc(count);
+    kindCounts.forEach((count, kind) => {
+      if (count > 0) page.app.events.get(EVENT_KINDS[kind]!).inc(count);
+    });
   };
 }

@@ -12,10 +12,26 @@
  * Handles are made on first use, never ahead: a series exists only once something was recorded
  * in it, exactly as when recording through the metrics directly.
  */
-import type { DeviceClass, Rating, VitalName } from '@pulse/sdk/protocol';
+import type {
+  DeviceClass,
+  ErrorEvent,
+  LongTaskEvent,
+  NavigationType,
+  Rating,
+  VitalName,
+} from '@pulse/sdk/protocol';
 import type { PulseMetrics } from './metrics.js';
-import { RATINGS } from './schema.js';
-import type { CounterSeries, HistogramSeries } from './series.js';
+import {
+  DEVICE_CLASSES,
+  ERROR_KINDS,
+  LONG_TASK_KINDS,
+  NAVIGATION_TYPES,
+  RATINGS,
+} from './schema.js';
+import type { CounterSeries, HistogramSeries, SeriesCounter, SeriesHistogram } from './series.js';
+
+type ErrorKind = ErrorEvent['kind'];
+type LongTaskKind = LongTaskEvent['kind'];
 
 /** Every vital, in the order `PageHandles.vital(index)` and `rating(index, ...)` number them. */
 export const VITAL_NAMES: readonly VitalName[] = ['LCP', 'INP', 'FCP', 'TTFB', 'CLS'];
@@ -84,79 +100,153 @@ export class AppHandles {
   }
 }
 
-/** Everything keyed by app, route and device (or a subset of them and one more label). */
-export class PageHandles {
-  /**
-   * A page event writes up to 13 series of its context; vitals and ratings sit in plain arrays
-   * (by position in `VITAL_NAMES`, then in the schema's `RATINGS`) rather than Maps, one memory
-   * access fewer each. Ratings reach here validated, so a rating's position is never -1.
-   */
-  private readonly vitalHandles: (HistogramSeries | undefined)[] = [];
-  private readonly ratingHandles: (CounterSeries | undefined)[] = [];
-  readonly longTasks: HandlesBy<HistogramSeries>;
-  readonly errors: HandlesBy<CounterSeries>;
-  readonly views: HandlesBy<CounterSeries>;
-  private layoutShiftHandle?: HistogramSeries;
-  private scoreHandle?: HistogramSeries;
-  private blockingTimeHandle?: HistogramSeries;
+/** The labels every series of a block shares. */
+interface BlockContext {
+  app: string;
+  route: string;
+  device?: DeviceClass;
+}
+
+/** Where one series sits in a block, and how to make it. */
+interface BlockEntry {
+  at: number;
+  family: SeriesCounter<string> | SeriesHistogram<string>;
+  labelValues: (context: BlockContext) => string[];
+}
+
+/** The series of one kind of block, laid out one after another; the same for every block. */
+class BlockLayout {
+  readonly entries: BlockEntry[] = [];
+  size = 0;
+
+  /** Adds a series; returns its position, which `SeriesBlock.record` takes. */
+  add(family: BlockEntry['family'], labelValues: BlockEntry['labelValues']): number {
+    const position = this.entries.push({ at: this.size, family, labelValues }) - 1;
+    this.size += family.slots;
+    return position;
+  }
+}
+
+/**
+ * The series of one context (a route, or a route on one device class) with their numbers side
+ * by side in one Float64Array: a beacon's page-level updates land in a few neighbouring cache
+ * lines instead of an object, an array and its elements per series (see series.ts). A series
+ * is made on its first use, never ahead, exactly as when recording through the metrics directly.
+ */
+class SeriesBlock {
+  private readonly values: Float64Array;
+  /** 1 where the series at that position exists. */
+  private readonly made: Uint8Array;
 
   constructor(
-    private readonly metrics: PulseMetrics,
-    readonly app: AppHandles,
-    readonly route: string,
-    readonly device: DeviceClass,
+    private readonly layout: BlockLayout,
+    private readonly context: BlockContext,
   ) {
-    const name = app.app;
-    this.longTasks = new HandlesBy((kind) => metrics.longTaskSeconds.labels(name, route, kind));
-    this.errors = new HandlesBy((kind) => metrics.jsErrorsTotal.labels(name, route, kind));
-    this.views = new HandlesBy((navigation) =>
-      metrics.pageViewsTotal.labels(name, route, navigation),
-    );
+    this.values = new Float64Array(layout.size);
+    this.made = new Uint8Array(layout.entries.length);
   }
 
-  /** The vital's histogram; `index` is the vital's position in `VITAL_NAMES`. */
-  vital(index: number): HistogramSeries {
-    return (this.vitalHandles[index] ??= this.metrics.webVitalSeconds.labels(
-      this.app.app,
-      this.route,
-      VITAL_NAMES[index],
-      this.device,
-    ));
+  /** Adds `value` to the counter, or observes it into the histogram, at `position`. */
+  record(position: number, value: number): void {
+    const entry = this.layout.entries[position]!;
+    if (this.made[position] === 0) {
+      entry.family.labelsAt(this.values, entry.at, ...entry.labelValues(this.context));
+      this.made[position] = 1;
+    }
+    entry.family.recordAt(this.values, entry.at, value);
+  }
+}
+
+/** Positions of the series of a route: ratings, views, errors, long tasks, blocking time. */
+function routeLayout(metrics: PulseMetrics) {
+  const layout = new BlockLayout();
+  return {
+    layout,
+    rating: VITAL_NAMES.map((metric) =>
+      RATINGS.map((rating) =>
+        layout.add(metrics.webVitalRatingTotal, ({ app, route }) => [app, route, metric, rating]),
+      ),
+    ),
+    view: NAVIGATION_TYPES.map((navigation) =>
+      layout.add(metrics.pageViewsTotal, ({ app, route }) => [app, route, navigation]),
+    ),
+    error: ERROR_KINDS.map((kind) =>
+      layout.add(metrics.jsErrorsTotal, ({ app, route }) => [app, route, kind]),
+    ),
+    longTask: LONG_TASK_KINDS.map((kind) =>
+      layout.add(metrics.longTaskSeconds, ({ app, route }) => [app, route, kind]),
+    ),
+    blockingTime: layout.add(metrics.totalBlockingTimeSeconds, ({ app, route }) => [app, route]),
+  };
+}
+
+/** Positions of the series of a route on one device class: vitals (CLS its own) and score. */
+function deviceLayout(metrics: PulseMetrics) {
+  const layout = new BlockLayout();
+  const device = ({ device }: BlockContext) => device!;
+  return {
+    layout,
+    vital: VITAL_NAMES.map((metric) =>
+      metric === 'CLS'
+        ? layout.add(metrics.layoutShiftScore, (c) => [c.app, c.route, device(c)])
+        : layout.add(metrics.webVitalSeconds, (c) => [c.app, c.route, metric, device(c)]),
+    ),
+    score: layout.add(metrics.pageScore, (c) => [c.app, c.route, device(c)]),
+  };
+}
+
+type RouteLayout = ReturnType<typeof routeLayout>;
+type DeviceLayout = ReturnType<typeof deviceLayout>;
+
+/** Everything keyed by app, route and device (or a subset of them and one more label). */
+export class PageHandles {
+  constructor(
+    readonly app: AppHandles,
+    readonly device: DeviceClass,
+    private readonly routePositions: RouteLayout,
+    private readonly routeSeries: SeriesBlock,
+    private readonly devicePositions: DeviceLayout,
+    private readonly deviceSeries: SeriesBlock,
+  ) {}
+
+  countView(navigation: NavigationType): void {
+    this.routeSeries.record(this.routePositions.view[NAVIGATION_TYPES.indexOf(navigation)]!, 1);
   }
 
-  /** The rating counter of the vital at `index` of `VITAL_NAMES`. */
-  rating(index: number, rating: Rating): CounterSeries {
-    const slot = index * RATINGS.length + RATINGS.indexOf(rating);
-    return (this.ratingHandles[slot] ??= this.metrics.webVitalRatingTotal.labels(
-      this.app.app,
-      this.route,
-      VITAL_NAMES[index],
-      rating,
-    ));
+  /** Counts a rating of the vital at `index` of `VITAL_NAMES`. */
+  countRating(index: number, rating: Rating): void {
+    this.routeSeries.record(this.routePositions.rating[index]![RATINGS.indexOf(rating)]!, 1);
   }
 
-  layoutShift(): HistogramSeries {
-    return (this.layoutShiftHandle ??= this.metrics.layoutShiftScore.labels(
-      this.app.app,
-      this.route,
-      this.device,
-    ));
+  countError(kind: ErrorKind): void {
+    this.routeSeries.record(this.routePositions.error[ERROR_KINDS.indexOf(kind)]!, 1);
   }
 
-  score(): HistogramSeries {
-    return (this.scoreHandle ??= this.metrics.pageScore.labels(
-      this.app.app,
-      this.route,
-      this.device,
-    ));
+  observeLongTask(kind: LongTaskKind, seconds: number): void {
+    this.routeSeries.record(this.routePositions.longTask[LONG_TASK_KINDS.indexOf(kind)]!, seconds);
   }
 
-  blockingTime(): HistogramSeries {
-    return (this.blockingTimeHandle ??= this.metrics.totalBlockingTimeSeconds.labels(
-      this.app.app,
-      this.route,
-    ));
+  observeBlockingTime(seconds: number): void {
+    this.routeSeries.record(this.routePositions.blockingTime, seconds);
   }
+
+  /**
+   * Observes the vital at `index` of `VITAL_NAMES`, in its series' unit: seconds, or the score
+   * itself for CLS (which has a histogram of its own).
+   */
+  observeVital(index: number, value: number): void {
+    this.deviceSeries.record(this.devicePositions.vital[index]!, value);
+  }
+
+  observeScore(score: number): void {
+    this.deviceSeries.record(this.devicePositions.score, score);
+  }
+}
+
+/** The blocks of one route: its own series, and those of each device class met on it. */
+interface RouteEntry {
+  series: SeriesBlock;
+  pages: (PageHandles | undefined)[];
 }
 
 /**
@@ -167,25 +257,39 @@ export class PageHandles {
 export class SeriesHandles {
   private readonly apps = new Map<
     string,
-    { handles: AppHandles; pages: Map<string, PageHandles> }
+    { handles: AppHandles; routes: Map<string, RouteEntry> }
   >();
+  private readonly routePositions: RouteLayout;
+  private readonly devicePositions: DeviceLayout;
 
-  constructor(private readonly metrics: PulseMetrics) {}
+  constructor(private readonly metrics: PulseMetrics) {
+    this.routePositions = routeLayout(metrics);
+    this.devicePositions = deviceLayout(metrics);
+  }
 
   /** `app` and `route` are capped label values. */
   page(app: string, route: string, device: DeviceClass): PageHandles {
     let entry = this.apps.get(app);
     if (entry === undefined) {
-      entry = { handles: new AppHandles(this.metrics, app), pages: new Map() };
+      entry = { handles: new AppHandles(this.metrics, app), routes: new Map() };
       this.apps.set(app, entry);
     }
-    // One key for route and device: devices are a handful of fixed words without a space.
-    const key = `${device} ${route}`;
-    let page = entry.pages.get(key);
-    if (page === undefined) {
-      page = new PageHandles(this.metrics, entry.handles, route, device);
-      entry.pages.set(key, page);
+    let routeEntry = entry.routes.get(route);
+    if (routeEntry === undefined) {
+      routeEntry = {
+        series: new SeriesBlock(this.routePositions.layout, { app, route }),
+        pages: [],
+      };
+      entry.routes.set(route, routeEntry);
     }
-    return page;
+    const slot = DEVICE_CLASSES.indexOf(device);
+    return (routeEntry.pages[slot] ??= new PageHandles(
+      entry.handles,
+      device,
+      this.routePositions,
+      routeEntry.series,
+      this.devicePositions,
+      new SeriesBlock(this.devicePositions.layout, { app, route, device }),
+    ));
   }
 }

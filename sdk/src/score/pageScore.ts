@@ -1,6 +1,9 @@
 import { DEFAULT_PAGE_WEIGHTS, PAGE_CURVES, type PageMetric } from './curves.js';
 import { logNormalScore } from './logNormalScore.js';
 
+/** Every scored metric, listed once rather than on each call (scores are computed per beacon). */
+const PAGE_METRICS = Object.keys(PAGE_CURVES) as PageMetric[];
+
 /** Metric values of one page view: ms, except CLS (unitless). Absent metrics are left out. */
 export type PageValues = Partial<Record<PageMetric, number>>;
 
@@ -15,7 +18,7 @@ export function pageScore(
 ): number | undefined {
   let weighted = 0;
   let total = 0;
-  for (const metric of Object.keys(PAGE_CURVES) as PageMetric[]) {
+  for (const metric of PAGE_METRICS) {
     const value = values[metric];
     const weight = weights[metric] ?? 0;
     if (value === undefined || Number.isNaN(value) || !(weight > 0)) continue;
