@@ -51,19 +51,26 @@ export const createRetryQueue = (
         if (status > 399) dropped += item[1] + item[2];
         attempt = 0;
       })
-      // `retryAfter` is the header's text, or the network error (NaN as a number).
-      .catch((retryAfter: string | null | Error) => {
-        queue.push(item);
-        trim();
-        if (!timer && !stopped)
-          timer = setTimeout(
-            sendAll,
-            Math.max(
-              +retryAfter! * 1e3 || 0,
-              Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt++),
-            ),
-          );
-      });
+      // `retryAfter` is the header's text, or the network error (NaN as a number). The body is
+      // held again one task later, not at once: Chromium rejects the fetches a page has open when
+      // it unloads, during pagehide, in the one task that fires pagehide and visibilitychange,
+      // although the collector may have counted the request already (a keepalive one goes on
+      // without the page). The hide flushes of that task must not send it a second time; a page
+      // that lives on retries it as before.
+      .catch((retryAfter: string | null | Error) =>
+        setTimeout(() => {
+          queue.push(item);
+          trim();
+          if (!timer && !stopped)
+            timer = setTimeout(
+              sendAll,
+              Math.max(
+                +retryAfter! * 1e3 || 0,
+                Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt++),
+              ),
+            );
+        }),
+      );
 
   const sendAll = (hiding?: boolean) => {
     clearTimeout(timer);
