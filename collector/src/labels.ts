@@ -6,6 +6,7 @@
  * in `pulse_label_overflow_total{label}`. Memory is bounded by
  * `(appCap + 1) * (routeCap + eventNameCap)` short strings, whatever clients send.
  */
+import { LazyMap } from './lazyMap.js';
 import { OTHER, type CappedLabel } from './metrics.js';
 
 export interface LabelCapsOptions {
@@ -86,13 +87,9 @@ export function createLabelCaps(
   // bounded too. Admitted values are normalised, and normalising is idempotent: a value found
   // among them needs no normalising (the common case, since the SDK sends normalised routes).
   const perAppLabel = (label: CappedLabel, cap: number, normalise: (value: string) => string) => {
-    const setsByApp = new Map<string, CappedSet>();
+    const setsByApp = new LazyMap<string, CappedSet>(() => new CappedSet(cap));
     return (app: string, value: string) => {
-      let set = setsByApp.get(app);
-      if (set === undefined) {
-        set = new CappedSet(cap);
-        setsByApp.set(app, set);
-      }
+      const set = setsByApp.get(app);
       return set.has(value) ? value : capped(label, set, normalise(value));
     };
   };

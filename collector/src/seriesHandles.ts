@@ -23,6 +23,7 @@ import type {
   Rating,
   VitalName,
 } from '@pulse/sdk/protocol';
+import { LazyMap } from './lazyMap.js';
 import type { PulseMetrics } from './metrics.js';
 import {
   DEVICE_CLASSES,
@@ -36,23 +37,11 @@ import type { CounterSeries, HistogramSeries, SeriesCounter, SeriesHistogram } f
 type ErrorKind = ErrorEvent['kind'];
 type LongTaskKind = LongTaskEvent['kind'];
 
-/** Every vital, in the order `PageHandles.vital(index)` and `rating(index, ...)` number them. */
+/**
+ * Every vital, in the order `PageHandles.observeVital(index, ...)` and `countRating(index, ...)`
+ * number them.
+ */
 export const VITAL_NAMES: readonly VitalName[] = ['LCP', 'INP', 'FCP', 'TTFB', 'CLS'];
-
-/** Handles of one series family within a context, by the label value that still varies. */
-class HandlesBy<S> {
-  private readonly handles = new Map<string, S>();
-  constructor(private readonly find: (value: string) => S) {}
-
-  get(value: string): S {
-    let handle = this.handles.get(value);
-    if (handle === undefined) {
-      handle = this.find(value);
-      this.handles.set(value, handle);
-    }
-    return handle;
-  }
-}
 
 /** The series of one socket transport within an app. */
 export interface SocketHandles {
@@ -65,12 +54,12 @@ export interface SocketHandles {
 /** Everything keyed by app alone (or app and one more label). */
 export class AppHandles {
   readonly beacons: CounterSeries;
-  readonly events: HandlesBy<CounterSeries>;
-  readonly heap: HandlesBy<HistogramSeries>;
-  readonly customEvents: HandlesBy<CounterSeries>;
-  readonly customTimings: HandlesBy<HistogramSeries>;
-  readonly disconnects: HandlesBy<CounterSeries>;
-  readonly socket: HandlesBy<SocketHandles>;
+  readonly events: LazyMap<string, CounterSeries>;
+  readonly heap: LazyMap<string, HistogramSeries>;
+  readonly customEvents: LazyMap<string, CounterSeries>;
+  readonly customTimings: LazyMap<string, HistogramSeries>;
+  readonly disconnects: LazyMap<string, CounterSeries>;
+  readonly socket: LazyMap<string, SocketHandles>;
   private droppedHandle?: CounterSeries;
   private reconnectsHandle?: CounterSeries;
 
@@ -79,14 +68,12 @@ export class AppHandles {
     readonly app: string,
   ) {
     this.beacons = metrics.beaconsTotal.labels(app);
-    this.events = new HandlesBy((kind) => metrics.eventsTotal.labels(app, kind));
-    this.heap = new HandlesBy((device) => metrics.jsHeapUsedBytes.labels(app, device));
-    this.customEvents = new HandlesBy((name) => metrics.customEventsTotal.labels(app, name));
-    this.customTimings = new HandlesBy((name) => metrics.customTimingSeconds.labels(app, name));
-    this.disconnects = new HandlesBy((reason) =>
-      metrics.socketDisconnectsTotal.labels(app, reason),
-    );
-    this.socket = new HandlesBy((transport) => ({
+    this.events = new LazyMap((kind) => metrics.eventsTotal.labels(app, kind));
+    this.heap = new LazyMap((device) => metrics.jsHeapUsedBytes.labels(app, device));
+    this.customEvents = new LazyMap((name) => metrics.customEventsTotal.labels(app, name));
+    this.customTimings = new LazyMap((name) => metrics.customTimingSeconds.labels(app, name));
+    this.disconnects = new LazyMap((reason) => metrics.socketDisconnectsTotal.labels(app, reason));
+    this.socket = new LazyMap((transport) => ({
       rtt: metrics.socketRttSeconds.labels(app, transport),
       jitter: metrics.socketJitterSeconds.labels(app, transport),
       loss: metrics.socketLossRatio.labels(app, transport),
@@ -258,33 +245,29 @@ interface RouteEntry {
  * page contexts.
  */
 export class SeriesHandles {
-  private readonly apps = new Map<
+  private readonly apps: LazyMap<
     string,
-    { handles: AppHandles; routes: Map<string, RouteEntry> }
-  >();
+    { handles: AppHandles; routes: LazyMap<string, RouteEntry> }
+  >;
   private readonly routePositions: RouteLayout;
   private readonly devicePositions: DeviceLayout;
 
-  constructor(private readonly metrics: PulseMetrics) {
+  constructor(metrics: PulseMetrics) {
     this.routePositions = routeLayout(metrics);
     this.devicePositions = deviceLayout(metrics);
+    this.apps = new LazyMap((app) => ({
+      handles: new AppHandles(metrics, app),
+      routes: new LazyMap((route) => ({
+        series: new SeriesBlock(this.routePositions.layout, { app, route }),
+        pages: [],
+      })),
+    }));
   }
 
   /** `app` and `route` are capped label values. */
   page(app: string, route: string, device: DeviceClass): PageHandles {
-    let entry = this.apps.get(app);
-    if (entry === undefined) {
-      entry = { handles: new AppHandles(this.metrics, app), routes: new Map() };
-      this.apps.set(app, entry);
-    }
-    let routeEntry = entry.routes.get(route);
-    if (routeEntry === undefined) {
-      routeEntry = {
-        series: new SeriesBlock(this.routePositions.layout, { app, route }),
-        pages: [],
-      };
-      entry.routes.set(route, routeEntry);
-    }
+    const entry = this.apps.get(app);
+    const routeEntry = entry.routes.get(route);
     const slot = DEVICE_CLASSES.indexOf(device);
     return (routeEntry.pages[slot] ??= new PageHandles(
       entry.handles,
