@@ -8,7 +8,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { Beacon, PulseEvent } from '@pulse/sdk/protocol';
-import { BeaconEnvelopeSchema, PulseEventSchema } from './schema.js';
+import { BeaconEnvelopeSchema, EVENT_KINDS, PulseEventSchema } from './schema.js';
 
 /** A beacon whose envelope passed, its events not yet checked. */
 export type BeaconEnvelope = Omit<Beacon, 'events'> & { events: unknown[] };
@@ -22,7 +22,7 @@ const envelopeValidator = TypeCompiler.Compile(BeaconEnvelopeSchema);
 const eventValidators = new Map<unknown, TypeCheck<TSchema>>(
   PulseEventSchema.anyOf.map((schema) => [schema.properties.k.const, TypeCompiler.Compile(schema)]),
 );
-const KINDS = [...eventValidators.keys()].join(', ');
+const KINDS = EVENT_KINDS.join(', ');
 
 /** Checks the envelope; the error message names the first field at fault. */
 export function validateEnvelope(data: unknown): { value: unknown } | { error: Error } {

@@ -184,13 +184,13 @@ export const PulseEventSchema = Type.Union([
   SocketEventSchema,
 ]);
 
+/** Every event kind (`k`), in schema order. */
+export const EVENT_KINDS = PulseEventSchema.anyOf.map((schema) => schema.properties.k.const);
+
 /**
  * One `POST /v1/rum` body. The event count is limited by the ingest route
  * (`maxEventsPerBeacon`, its own rejection reason); the body limit bounds it here too.
  */
-/** Every event kind (`k`), in schema order. */
-export const EVENT_KINDS = PulseEventSchema.anyOf.map((schema) => schema.properties.k.const);
-
 export const BeaconSchema = Type.Object(
   {
     v: Type.Literal(PROTOCOL_VERSION),
