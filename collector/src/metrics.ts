@@ -69,21 +69,18 @@ export interface PulseMetrics {
 
 /** Registers every Pulse series in `registry` and returns them. */
 export function createPulseMetrics(registry: Registry): PulseMetrics {
+  const register = <M extends SeriesCounter<string> | SeriesHistogram<string>>(metric: M) => {
+    registry.registerMetric(metric.asRegistryMetric());
+    return metric;
+  };
   const histogram = <L extends string>(
     name: string,
     help: string,
     labelNames: readonly L[],
     buckets: number[],
-  ) => {
-    const metric = new SeriesHistogram<L>({ name, help, labelNames, buckets });
-    registry.registerMetric(metric.asRegistryMetric());
-    return metric;
-  };
-  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => {
-    const metric = new SeriesCounter<L>({ name, help, labelNames });
-    registry.registerMetric(metric.asRegistryMetric());
-    return metric;
-  };
+  ) => register(new SeriesHistogram<L>({ name, help, labelNames, buckets }));
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    register(new SeriesCounter<L>({ name, help, labelNames }));
 
   const metrics: PulseMetrics = {
     webVitalSeconds: histogram(

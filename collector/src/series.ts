@@ -5,9 +5,10 @@
  * Why not prom-client's Counter and Histogram here: every `inc`/`observe` of theirs builds a
  * string key from the label object, looks it up among thousands of object keys, and (histograms)
  * converts the bucket bound to a property name. Under the ingest bench that was 45% of the
- * collector's CPU (section 3 of BENCHMARKS.md before these classes). These keep one record per label set in nested Maps,
- * one level per label in declaration order, so an update is a few Map lookups on label values
- * and an array increment; a scrape produces exactly the values prom-client's own classes would.
+ * collector's CPU (section 3 of BENCHMARKS.md before these classes). These keep one record per
+ * label set in nested Maps, one level per label in declaration order, so an update is a few Map
+ * lookups on label values and an increment; a scrape produces exactly the values prom-client's
+ * own classes would.
  */
 import type { Metric } from 'prom-client';
 
@@ -165,6 +166,9 @@ function addTo(values: Float64Array, at: number, by: number): void {
   values[at] = values[at]! + by;
 }
 
+/** Numbers a histogram series keeps: count, sum, and one per bucket (`+Inf` included). */
+const histogramSlots = (upperBounds: readonly number[]) => upperBounds.length + 3;
+
 function observeInto(
   values: Float64Array,
   at: number,
@@ -242,7 +246,7 @@ export class HistogramSeries implements SeriesRecord {
     readonly labels: Record<string, string>,
     private readonly upperBounds: readonly number[],
   ) {
-    this.values = new Float64Array(upperBounds.length + 3);
+    this.values = new Float64Array(histogramSlots(upperBounds));
   }
 
   get count(): number {
@@ -267,7 +271,7 @@ export class HistogramSeries implements SeriesRecord {
   }
 
   moveTo(values: Float64Array, at: number): void {
-    values.set(this.values.subarray(this.at, this.at + this.upperBounds.length + 3), at);
+    values.set(this.values.subarray(this.at, this.at + histogramSlots(this.upperBounds)), at);
     this.values = values;
     this.at = at;
   }
@@ -296,7 +300,7 @@ export class SeriesHistogram<L extends string> extends LabelledSeries<L, Histogr
   }
 
   get slots(): number {
-    return this.upperBounds.length + 3;
+    return histogramSlots(this.upperBounds);
   }
 
   protected createRecord(labels: Record<string, string>): HistogramSeries {
