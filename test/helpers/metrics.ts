@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import parsePrometheusTextFormat, {
   type MetricFamily,
   type PlainSample,
@@ -55,7 +56,7 @@ export async function waitForScrape(
   const deadline = Date.now() + timeoutMs;
   let last = await scrape(collectorUrl);
   while (!ready(last) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await delay(200);
     last = await scrape(collectorUrl);
   }
   return last;
@@ -72,7 +73,7 @@ export async function settledValue(
 ): Promise<number> {
   let previous = read(await scrape(collectorUrl));
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await delay(intervalMs);
     const value = read(await scrape(collectorUrl));
     if (value === previous) return value;
     previous = value;
