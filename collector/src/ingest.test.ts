@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { exampleBeacon, exampleEvents } from './exampleBeacons.js';
+import { REFUSED_EVENTS_HEADER } from './headers.js';
 import type { CollectorOptions } from './options.js';
 import { REJECT_REASONS, type RejectReason } from './rejection.js';
 import { lookupSeries } from './seriesLookup.js';
@@ -175,10 +176,29 @@ describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () =>
   }[] = [
     { name: 'malformed JSON', body: '{"v":1,', reason: 'malformed_json', status: 400 },
     { name: 'an empty body', body: '', reason: 'malformed_json', status: 400 },
+    // Poisoning keys are plain unknown fields to the closed schema: refused before any copy.
     {
-      name: 'prototype poisoning',
+      name: 'a __proto__ key',
       body: '{"v":1,"__proto__":{"polluted":true}}',
-      reason: 'malformed_json',
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'an escaped __proto__ key in a beacon',
+      body: JSON.stringify(valid).replace('{', '{"\\u005f_proto__":{"polluted":true},'),
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'a constructor key in a beacon',
+      body: JSON.stringify(valid).replace('{', '{"constructor":{"prototype":{"polluted":true}},'),
+      reason: 'schema',
+      status: 400,
+    },
+    {
+      name: 'a __proto__ key in an event',
+      body: JSON.stringify(withEvent(JSON.parse('{"k":"view","__proto__":{"polluted":true}}'))),
+      reason: 'event_schema',
       status: 400,
     },
     { name: 'a JSON array', body: [valid], reason: 'schema', status: 400 },
@@ -382,6 +402,24 @@ describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () =>
     expect(await rejected(target, c.reason)).toBe(before + 1);
     // Nothing of a refused beacon is recorded.
     expect((await lookupSeries(target.pulse.registry)).value('pulse_beacons_total')).toBe(0);
+  });
+
+  it('records the good events beside a poisoned one and pollutes no prototype', async () => {
+    const target = await collector();
+    const poisoned = '{"k":"view","__proto__":{"polluted":true},"constructor":{"polluted":true}}';
+    const body = JSON.stringify(valid).replace('"events":[', `"events":[${poisoned},`);
+    const response = await post(target, body);
+    expect(response.statusCode).toBe(204);
+    expect(response.headers[REFUSED_EVENTS_HEADER]).toBe('1');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const series = await lookupSeries(target.pulse.registry);
+    expect(series.value('pulse_beacons_total')).toBe(1);
+    expect(series.value('pulse_rejected_total', { reason: 'event_schema' })).toBe(1);
+  });
+
+  it('reads a body that starts with a byte-order mark', async () => {
+    const target = await collector();
+    expect((await post(target, `\uFEFF${JSON.stringify(valid)}`)).statusCode).toBe(204);
   });
 
   it('names where a schema problem is', async () => {

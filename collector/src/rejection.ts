@@ -3,11 +3,12 @@
  * `pulse_rejected_total`: unbounded reasons would be a cardinality leak of their own.
  */
 export const REJECT_REASONS = [
-  /** Body is not JSON (or is empty, or tries prototype poisoning). */
+  /** Body is not JSON, or is empty. */
   'malformed_json',
   /**
-   * JSON that does not match the beacon schema: wrong types, unknown fields, unsafe strings in
-   * the beacon's own fields (its page-view context), or `events` not an array.
+   * JSON that does not match the beacon schema: wrong types, unknown fields (`__proto__` and
+   * `constructor` among them), unsafe strings in the beacon's own fields (its page-view
+   * context), or `events` not an array.
    */
   'schema',
   /**
