@@ -23,8 +23,11 @@ export interface ServerStats {
   delay: { mean: number; p50: number; p99: number; max: number };
 }
 
-/** The kinds of server the bench can start: Pulse's collector, a bare fastify route, socket.io. */
-export type ServerKind = 'collector' | 'bare' | 'socket';
+/**
+ * The kinds of server the bench can start: Pulse's collector; a bare fastify route as fastify
+ * comes (`bare`) or as fast as fastify can take a JSON body (`bare-fastest`); socket.io.
+ */
+export type ServerKind = 'collector' | 'bare' | 'bare-fastest' | 'socket';
 
 /** The first message of a child: it listens. */
 export interface Listening {
