@@ -72,6 +72,21 @@ describe('createSender', () => {
     expect(fetchMock.mock.calls.map(([, init]) => init.keepalive)).toEqual([true, false]);
   });
 
+  it('counts ASCII exactly, and other text never under its UTF-8 bytes', async () => {
+    fetchMock.mockImplementation(() => new Promise(() => {}));
+    void createSender(URL)('x'.repeat(65536)); // exactly the budget
+    void createSender(URL)('x'.repeat(65537));
+    const texts = ['é', '€', '😀'].flatMap((char) =>
+      [65528, 65530, 65531, 65532, 65533, 65534].map((n) => 'x'.repeat(n) + char),
+    );
+    for (const text of texts) void createSender(URL)(text);
+    const keepalive = fetchMock.mock.calls.map(([, init]) => init.keepalive);
+    expect(keepalive.slice(0, 2)).toEqual([true, false]);
+    const kept = texts.filter((_, i) => keepalive[i + 2]);
+    expect(kept.length).toBeGreaterThan(0);
+    for (const text of kept) expect(Buffer.byteLength(text)).toBeLessThanOrEqual(65536);
+  });
+
   it('rejects on network failure, so the caller can retry', async () => {
     fetchMock.mockRejectedValue(new TypeError('Failed to fetch'));
     await expect(createSender(URL)('x')).rejects.toThrow('Failed to fetch');

@@ -17,7 +17,11 @@ export const createSender = (url: string) => {
   let inFlight = 0;
   return async (body: string, hiding?: boolean): Promise<Response | void> => {
     if (hiding && navigator.sendBeacon?.(url, body)) return;
-    const size = new Blob([body]).size;
+    // UTF-8 bytes: exact for ASCII, a little over otherwise (a UTF-16 unit past ASCII takes at
+    // most 3 bytes), which only errs on the safe side of the budget. Not `new Blob([body]).size`:
+    // Chromium registers every Blob with the browser process, which cost the page's main thread
+    // about 0.7 ms per visit in the bench's section 2 (medians of 9 and 12 visits).
+    const size = body.length + 2 * (body.match(/[^\0-\x7f]/g)?.length ?? 0);
     const keepalive = inFlight + size <= KEEPALIVE_BUDGET;
     if (keepalive) inFlight += size;
     try {
