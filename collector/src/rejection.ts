@@ -63,22 +63,22 @@ export class Rejection extends Error {
   }
 }
 
-/** The shape of errors fastify and its plugins throw: a code, a status, validation details. */
+/** The shape of errors fastify and its plugins throw: a code and a status. */
 interface FastifyLikeError {
   code?: string;
   statusCode?: number;
-  validation?: unknown;
   message?: string;
 }
 
-/** fastify's own error codes for unreadable requests, by the reason they count as. */
+/**
+ * fastify's own error codes for unreadable requests, by the reason they count as. The body's
+ * parsing and checks are the ingest route's own (beaconJson.ts, ingest.ts) and throw
+ * `Rejection`s, so fastify's JSON and validation errors never reach here.
+ */
 const FASTIFY_CODES: Record<string, RejectReason> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'too_large',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'content_type',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
-  FST_ERR_VALIDATION: 'schema',
 };
 
 /**
@@ -88,8 +88,7 @@ const FASTIFY_CODES: Record<string, RejectReason> = {
 export function toRejection(error: unknown): Rejection | undefined {
   if (error instanceof Rejection) return error;
   if (typeof error !== 'object' || error === null) return undefined;
-  const { code, statusCode, validation, message = '' } = error as FastifyLikeError;
-  if (validation !== undefined) return new Rejection(400, 'schema', message);
+  const { code, statusCode, message = '' } = error as FastifyLikeError;
   const known = code === undefined ? undefined : FASTIFY_CODES[code];
   if (known !== undefined) return new Rejection(statusCode ?? 400, known, message);
   // @fastify/rate-limit throws a plain error with statusCode 429.
