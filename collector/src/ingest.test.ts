@@ -438,11 +438,17 @@ describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () =>
 
   it('rate-limits a client with 429 and Retry-After, counted as rate_limited', async () => {
     const target = await collector({ rateLimit: { max: 2, timeWindow: 60_000 } });
-    expect((await post(target, valid)).statusCode).toBe(204);
+    const accepted = await post(target, valid);
+    expect(accepted.statusCode).toBe(204);
+    // Accepted beacons carry no rate-limit headers: no page could read them (not CORS-exposed).
+    expect(Object.keys(accepted.headers).filter((name) => name.startsWith('x-ratelimit'))).toEqual(
+      [],
+    );
     expect((await post(target, valid)).statusCode).toBe(204);
     const limited = await post(target, valid);
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['x-ratelimit-limit'])).toBe(2);
     expect(limited.json<{ reason: string }>().reason).toBe('rate_limited');
     expect(await rejected(target, 'rate_limited')).toBe(1);
   });

@@ -137,6 +137,13 @@ export const ingestPlugin = fp(
         await scope.register(rateLimit, {
           max: options.rateLimit.max,
           timeWindow: options.rateLimit.timeWindow,
+          // No x-ratelimit-* headers on accepted beacons: CORS does not expose them, so no page
+          // can read them, and they would ride on every 204. A 429 keeps them and Retry-After.
+          addHeadersOnExceeding: {
+            'x-ratelimit-limit': false,
+            'x-ratelimit-remaining': false,
+            'x-ratelimit-reset': false,
+          },
         });
       }
 
