@@ -8,13 +8,9 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  Registry,
-  collectDefaultMetrics,
-  type Metric,
-  type OpenMetricsContentType,
-} from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { REJECT_REASONS } from './rejection.js';
+import { renderOpenMetrics, renderPrometheus } from './renderMetrics.js';
 import { SeriesCounter, SeriesHistogram } from './series.js';
 
 /** `__other__`: the label value every capped label falls back to. */
@@ -204,22 +200,6 @@ export function createPulseMetrics(registry: Registry): PulseMetrics {
   return metrics;
 }
 
-/**
- * Renders the registry as OpenMetrics. prom-client ties one content type to a registry and,
- * when rendering OpenMetrics, renames counters in place (drops `_total`), which would corrupt
- * the next Prometheus-format scrape of the same metric objects. So each OpenMetrics scrape
- * renders throw-away views: `Object.create(metric)` shares the metric's values through the
- * prototype, while the rename lands on the view.
- */
-async function renderOpenMetrics(registry: Registry): Promise<string> {
-  const openMetrics = new Registry<OpenMetricsContentType>();
-  openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-  for (const metric of registry.getMetricsAsArray()) {
-    openMetrics.registerMetric(Object.create(metric) as Metric);
-  }
-  return openMetrics.metrics();
-}
-
 /** True when the scraper prefers OpenMetrics (Prometheus sends it first in its Accept). */
 const wantsOpenMetrics = (accept: string | undefined) =>
   accept !== undefined && accept.includes('application/openmetrics-text');
@@ -275,7 +255,7 @@ export const metricsPlugin = fp(
           const text = await renderOpenMetrics(registry);
           return reply.type(Registry.OPENMETRICS_CONTENT_TYPE).send(text);
         }
-        const text = await registry.metrics();
+        const text = await renderPrometheus(registry);
         return reply.type(Registry.PROMETHEUS_CONTENT_TYPE).send(text);
       },
     );

@@ -234,7 +234,7 @@ export const ingestSection: Section = {
       '',
       '### Profile of five /metrics scrapes',
       '',
-      'The same profiler over five more scrapes: a scrape runs on the event loop, so while it lasts no beacon is read (see the event-loop delay in the soak test).',
+      'The same profiler over five more scrapes. A scrape runs on the event loop one metric family per turn, so beacons are read between families; while the largest family (`pulse_web_vital_seconds`) renders, none is (see the event-loop delay in the soak test).',
       '',
       scrapeProfile ? profileTables(scrapeProfile, 6, 8) : '',
     ].join('\n');

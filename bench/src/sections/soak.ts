@@ -94,7 +94,7 @@ export const soakSection: Section = {
           ]),
         ),
         '',
-        `Delivered: ${fmt(load.ok)} beacons (${fmt(load.ok * EVENTS_PER_BEACON)} events), all 204, at ${fmt(load.requestsPerSecond)} beacons/s; latency p50 ${fmt(load.p50)} ms, p99 ${fmt(load.p99)} ms; ${scrapes} scrapes, ${failedScrapes} failed. RSS before → after: ${fmt(first.rss / MiB, 1)} → ${fmt(last.rss / MiB, 1)} MiB; heap used after a full GC before → after: ${fmt(gcBefore.heapUsed / MiB, 1)} → ${fmt(gcAfter.heapUsed / MiB, 1)} MiB (RSS keeps the pages V8 grew its heap to; what survives a GC is what the collector holds); event-loop delay p99 idle before → idle after: ${fmt(first.delay.p99, 1)} → ${fmt(last.delay.p99, 1)} ms. Under load the delay's maximum is a scrape or a major GC: see the scrape profile in section 3.`,
+        `Delivered: ${fmt(load.ok)} beacons (${fmt(load.ok * EVENTS_PER_BEACON)} events), all 204, at ${fmt(load.requestsPerSecond)} beacons/s; latency p50 ${fmt(load.p50)} ms, p99 ${fmt(load.p99)} ms; ${scrapes} scrapes, ${failedScrapes} failed. RSS before → after: ${fmt(first.rss / MiB, 1)} → ${fmt(last.rss / MiB, 1)} MiB; heap used after a full GC before → after: ${fmt(gcBefore.heapUsed / MiB, 1)} → ${fmt(gcAfter.heapUsed / MiB, 1)} MiB (RSS keeps the pages V8 grew its heap to; what survives a GC is what the collector holds); event-loop delay p99 idle before → idle after: ${fmt(first.delay.p99, 1)} → ${fmt(last.delay.p99, 1)} ms. Under load the delay's maximum is a scrape's largest metric family or a major GC: see the scrape profile in section 3.`,
       ].join('\n');
       if (failedScrapes)
         throw new Error(`${failedScrapes} of ${scrapes} scrapes failed during the soak`);
