@@ -58,6 +58,45 @@ describe('SeriesHistogram', () => {
     expect(await ours.getMetricsAsJSON()).toEqual(withoutExemplars);
   });
 
+  it('reads as numbers (cumulativeSeries) what prom-client renders as samples', async () => {
+    const reference = new Histogram({
+      name: 'h_seconds',
+      help: 'help',
+      labelNames: LABELS,
+      buckets: BUCKETS,
+      registers: [],
+    });
+    const histogram = new SeriesHistogram({
+      name: 'h_seconds',
+      help: 'help',
+      labelNames: LABELS,
+      buckets: BUCKETS,
+    });
+    for (const [labels, value] of observations(2000)) {
+      reference.observe(labels, value);
+      histogram.observe(labels, value);
+    }
+    // prom-client's samples regrouped per series: `_bucket` by `le`, then `_sum` and `_count`.
+    const expected = new Map<string, { buckets: { le: number; count: number }[]; sum?: number }>();
+    for (const { labels, value, metricName } of (await reference.get()).values) {
+      const { le, ...own } = labels as Record<string, string | number>;
+      const key = JSON.stringify(LABELS.map((name) => own[name]));
+      const series = expected.get(key) ?? { buckets: [] };
+      expected.set(key, series);
+      if (metricName === 'h_seconds_bucket')
+        series.buckets.push({ le: le === '+Inf' ? Infinity : Number(le), count: value });
+      if (metricName === 'h_seconds_sum') series.sum = value;
+    }
+    const read = histogram.cumulativeSeries();
+    expect(read).toHaveLength(30);
+    for (const series of read) {
+      const theirs = expected.get(JSON.stringify(LABELS.map((name) => series.labels[name])));
+      expect(series.buckets).toEqual(theirs?.buckets);
+      expect(series.count).toBe(series.buckets.at(-1)!.count);
+      expect(series.sum).toBeCloseTo(theirs!.sum!, 9);
+    }
+  });
+
   it('keeps a series per label set, whatever the key order of the labels object', async () => {
     const histogram = new SeriesHistogram({
       name: 'h',

@@ -277,6 +277,14 @@ export class HistogramSeries implements SeriesRecord {
   }
 }
 
+/** One histogram series as numbers: cumulative buckets, count and sum. */
+export interface CumulativeHistogram {
+  labels: Record<string, string>;
+  buckets: { le: number; count: number }[];
+  count: number;
+  sum: number;
+}
+
 /** A rendered histogram sample before its labels are merged (prom-client's shape). */
 interface HistogramSample {
   labels: { le?: number | string };
@@ -342,6 +350,23 @@ export class SeriesHistogram<L extends string> extends LabelledSeries<L, Histogr
       );
     }
     return this.rendered(values);
+  }
+
+  /**
+   * Every series with its cumulative buckets (ascending `le`, ending in `Infinity`), count and
+   * sum: the figures `get()` renders as samples, without rendering and regrouping them (the
+   * dashboard reads tens of thousands of series this way).
+   */
+  cumulativeSeries(): CumulativeHistogram[] {
+    return this.records.map((series) => {
+      let cumulative = 0;
+      const buckets = this.upperBounds.map((le, i) => ({
+        le,
+        count: (cumulative += series.bucket(i)),
+      }));
+      buckets.push({ le: Infinity, count: series.count });
+      return { labels: series.labels, buckets, count: series.count, sum: series.sum };
+    });
   }
 
   /** The samples with `le` and the series labels in one label set, as prom-client's `get()`. */

@@ -4,10 +4,11 @@ import type { Registry } from 'prom-client';
 import { loadAssets } from './assets.js';
 import { renderPage } from './page.js';
 import { readRegistry } from './registryReading.js';
+import { SERIES } from './seriesNames.js';
 import { SnapshotRing } from './snapshotRing.js';
 import { summarize } from './summarize.js';
 import { SummarySchema } from './summarySchema.js';
-import { timelinePoint, type TimelinePoint } from './timeline.js';
+import { TIMELINE_SERIES, timelinePoint, type TimelinePoint } from './timeline.js';
 
 /** Path of the JSON endpoint the page reads; documented in docs/DASHBOARD.md. */
 export const SUMMARY_PATH = '/api/v1/summary';
@@ -38,7 +39,8 @@ const dashboard: FastifyPluginAsync<DashboardOptions> = async (app, options) => 
   const page = renderPage(pollIntervalMs);
 
   const history = new SnapshotRing<TimelinePoint>(historySize);
-  const snapshot = async () => history.push(timelinePoint(await readRegistry(registry)));
+  const snapshot = async () =>
+    history.push(timelinePoint(await readRegistry(registry, TIMELINE_SERIES)));
   await snapshot();
   const timer = setInterval(() => {
     snapshot().catch((error: unknown) => app.log.warn({ err: error }, 'dashboard snapshot failed'));
@@ -59,7 +61,11 @@ const dashboard: FastifyPluginAsync<DashboardOptions> = async (app, options) => 
     { schema: { response: { 200: SummarySchema } } },
     async (_request, reply) => {
       reply.header('cache-control', 'no-store');
-      return summarize(await readRegistry(registry), history.toArray(), timing);
+      return summarize(
+        await readRegistry(registry, Object.values(SERIES)),
+        history.toArray(),
+        timing,
+      );
     },
   );
 

@@ -21,6 +21,15 @@ const CHARTED = {
 } as const;
 type Charted = keyof typeof CHARTED;
 
+/** The families a snapshot reads: never the per-route ones, the bulk of the registry. */
+export const TIMELINE_SERIES: readonly string[] = [
+  SERIES.beacons,
+  SERIES.events,
+  SERIES.rejected,
+  SERIES.pageViews,
+  ...Object.values(CHARTED),
+];
+
 /**
  * What one periodic snapshot keeps: counter totals and per-app merged histograms, a few hundred
  * numbers however many routes and devices the registry holds.
