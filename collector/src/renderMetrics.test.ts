@@ -1,27 +1,27 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
 import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
-import { exampleBeacon } from './exampleBeacons.js';
 import { renderOpenMetrics, renderPrometheus } from './renderMetrics.js';
-import { createCollector } from './server.js';
+import { SeriesCounter, SeriesHistogram } from './series.js';
 
-let app: FastifyInstance | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
-
-/** A collector's registry holding the example beacon, beside prom-client's own metric types. */
-async function populatedRegistry(): Promise<Registry> {
-  app = await createCollector({ processMetrics: false, rateLimit: false });
-  await app.inject({
-    method: 'POST',
-    url: '/v1/rum',
-    headers: { 'content-type': 'text/plain' },
-    payload: JSON.stringify(exampleBeacon()),
-  });
-  const registry = app.pulse.registry;
+/** Pulse's own series types beside prom-client's, each with a value, in one registry. */
+function populatedRegistry(): Registry {
+  const registry = new Registry();
   const registers = [registry];
+  const beacons = new SeriesCounter({
+    name: 'pulse_beacons_total',
+    help: 'Beacons',
+    labelNames: ['app'],
+  });
+  registry.registerMetric(beacons.asRegistryMetric());
+  beacons.inc({ app: 'shop' });
+  const vitals = new SeriesHistogram({
+    name: 'pulse_web_vital_seconds',
+    help: 'Vitals',
+    labelNames: ['app', 'metric'],
+    buckets: [0.1, 1],
+  });
+  registry.registerMetric(vitals.asRegistryMetric());
+  vitals.observe({ app: 'shop', metric: 'LCP' }, 0.5);
   new Counter({
     name: 'app_orders_total',
     help: 'Orders "placed"\\n',
@@ -39,7 +39,7 @@ async function populatedRegistry(): Promise<Registry> {
 
 describe('renderPrometheus', () => {
   it('renders byte for byte what registry.metrics() renders', async () => {
-    const registry = await populatedRegistry();
+    const registry = populatedRegistry();
     const text = await renderPrometheus(registry);
     expect(text).toContain('pulse_beacons_total{app="shop"} 1');
     expect(text).toContain('app_orders_total{shop="a\\\\b \\"c\\"\\nd"} 3');
@@ -47,7 +47,7 @@ describe('renderPrometheus', () => {
   });
 
   it('lets other work run between metric families', async () => {
-    const registry = await populatedRegistry();
+    const registry = populatedRegistry();
     let finished = false;
     const render = renderPrometheus(registry).then(() => (finished = true));
     // registry.metrics() renders everything within one turn: this would run after it finished.
@@ -59,7 +59,7 @@ describe('renderPrometheus', () => {
   });
 
   it('leaves out a family removed while the render is under way', async () => {
-    const registry = await populatedRegistry();
+    const registry = populatedRegistry();
     const render = renderPrometheus(registry);
     registry.removeSingleMetric('app_wait_seconds');
     const text = await render;
@@ -79,7 +79,7 @@ describe('renderOpenMetrics', () => {
   }
 
   it('renders byte for byte what prom-client renders for OpenMetrics', async () => {
-    const registry = await populatedRegistry();
+    const registry = populatedRegistry();
     const text = await renderOpenMetrics(registry);
     expect(text).toContain('# TYPE pulse_beacons counter');
     expect(text).toContain('pulse_beacons_total{app="shop"} 1');
@@ -88,7 +88,7 @@ describe('renderOpenMetrics', () => {
   });
 
   it('leaves the counters of the registry named as they were', async () => {
-    const registry = await populatedRegistry();
+    const registry = populatedRegistry();
     const before = await registry.metrics();
     await renderOpenMetrics(registry);
     expect(registry.getSingleMetric('app_orders_total')).toBeDefined();
