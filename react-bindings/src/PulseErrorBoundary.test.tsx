@@ -6,6 +6,7 @@ import type { ErrorEvent as PulseErrorEvent } from '@pulse/sdk';
 import { createFakeClient, type FakeClient } from '../../test/react/fakeClient.js';
 import { PulseErrorBoundary, type PulseErrorFallbackProps } from './PulseErrorBoundary.js';
 import { PulseProvider } from './PulseProvider.js';
+import { usePulseRoute } from './usePulseRoute.js';
 
 let failing = true;
 function Product({ id }: { id: number }): ReactNode {
@@ -20,8 +21,11 @@ const Fallback = ({ reset }: PulseErrorFallbackProps) => (
   </button>
 );
 
-const errors = (client: FakeClient) =>
-  client.recorded.filter((event): event is PulseErrorEvent => event.k === 'error');
+/** The errors the client recorded, once the boundary's microtask (see componentDidCatch) ran. */
+const errors = async (client: FakeClient) => {
+  await Promise.resolve();
+  return client.recorded.filter((event): event is PulseErrorEvent => event.k === 'error');
+};
 
 beforeEach(() => {
   failing = true;
@@ -34,7 +38,7 @@ afterEach(() => {
 });
 
 describe('PulseErrorBoundary', () => {
-  it('counts a render error once under StrictMode, as kind react with a fingerprint', () => {
+  it('counts a render error once under StrictMode, as kind react with a fingerprint', async () => {
     const client = createFakeClient();
     const onError = vi.fn();
     render(
@@ -47,7 +51,7 @@ describe('PulseErrorBoundary', () => {
       </StrictMode>,
     );
     expect(screen.getByText('Something went wrong')).toBeTruthy();
-    const [event, ...more] = errors(client);
+    const [event, ...more] = await errors(client);
     expect(more).toHaveLength(0);
     expect(event).toMatchObject({ k: 'error', kind: 'react' });
     expect(event?.fp).toMatch(/^[0-9a-z]+$/);
@@ -55,7 +59,7 @@ describe('PulseErrorBoundary', () => {
     expect(onError).toHaveBeenCalledTimes(1);
   });
 
-  it('groups the same error from another id under one fingerprint', () => {
+  it('groups the same error from another id under one fingerprint', async () => {
     const client = createFakeClient();
     const boundary = (id: number) => (
       <PulseErrorBoundary key={id}>
@@ -68,12 +72,12 @@ describe('PulseErrorBoundary', () => {
         {boundary(42)}
       </PulseProvider>,
     );
-    const [first, second] = errors(client);
-    expect(errors(client)).toHaveLength(2);
+    const [first, second] = await errors(client);
+    expect(await errors(client)).toHaveLength(2);
     expect(first?.fp).toBe(second?.fp);
   });
 
-  it('renders the children again after reset, and counts the next error again', () => {
+  it('renders the children again after reset, and counts the next error again', async () => {
     const client = createFakeClient();
     function Page(): ReactNode {
       const [id] = useState(7);
@@ -91,7 +95,42 @@ describe('PulseErrorBoundary', () => {
     failing = false;
     act(() => screen.getByText('retry').click());
     expect(screen.getByText('product 7')).toBeTruthy();
-    expect(errors(client)).toHaveLength(1);
+    expect(await errors(client)).toHaveLength(1);
+  });
+
+  it('counts an error of a route change under the new route, reported above the boundary', async () => {
+    const client = createFakeClient();
+    const calls: string[] = [];
+    const { setRoute, record } = client;
+    client.setRoute = (route) => (calls.push(`route ${route}`), setRoute(route));
+    client.record = (event) => (calls.push(event.k), record(event));
+    failing = false;
+    function Broken({ route }: { route: string }): ReactNode {
+      if (route === '/broken') throw new Error('no such page');
+      return <p>{route}</p>;
+    }
+    function Layout({ route }: { route: string }): ReactNode {
+      usePulseRoute(route);
+      return (
+        <PulseErrorBoundary fallback={<p>failed</p>}>
+          <Broken route={route} />
+        </PulseErrorBoundary>
+      );
+    }
+    const view = render(
+      <PulseProvider client={client}>
+        <Layout route="/fine" />
+      </PulseProvider>,
+    );
+    view.rerender(
+      <PulseProvider client={client}>
+        <Layout route="/broken" />
+      </PulseProvider>,
+    );
+    await errors(client);
+    expect(screen.getByText('failed')).toBeTruthy();
+    // The route hook above the boundary runs in the same commit, after the boundary caught.
+    expect(calls).toEqual(['route /fine', 'route /broken', 'error']);
   });
 
   it('renders nothing by default and does not throw without any Pulse client', () => {

@@ -14,7 +14,7 @@ export interface PulseErrorFallbackProps {
 export interface PulseErrorBoundaryProps {
   /** Shown instead of the children after they threw; nothing when absent. */
   fallback?: ReactNode | ((props: PulseErrorFallbackProps) => ReactNode);
-  /** Called once per caught error, after Pulse counted it. */
+  /** Called once per caught error (Pulse counts it a microtask later, once the commit is done). */
   onError?: (error: unknown, info: ErrorInfo) => void;
   /** The subtree whose render errors are caught and counted. */
   children?: ReactNode;
@@ -42,9 +42,13 @@ export class PulseErrorBoundary extends Component<
     return { failed: true, error };
   }
 
-  // Called once per caught error, in the commit; render-phase retries do not reach it.
+  // Called once per caught error, in the commit; render-phase retries do not reach it. The error
+  // is counted a microtask later, once the commit is done: a route hook above the boundary
+  // (usePulseRoute) reports the new route in this same commit, after the boundary caught, and the
+  // error belongs to the page view of the route that failed to render.
   override componentDidCatch(error: unknown, info: ErrorInfo): void {
-    captureError(clientOrFallback(this.context), error, 'react');
+    const client = clientOrFallback(this.context);
+    queueMicrotask(() => captureError(client, error, 'react'));
     this.props.onError?.(error, info);
   }
 
