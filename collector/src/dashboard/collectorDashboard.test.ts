@@ -40,4 +40,21 @@ describe('dashboard on a collector', () => {
     expect(summary.collector.beacons).toBe(3);
     expect(summary.collector.eventsByKind.page).toBe(3);
   });
+
+  it('files long tasks by kind under the route that had them', async () => {
+    const loaf = { ...exampleEvents.long, kind: 'loaf' as const };
+    for (const [route, events] of [
+      ['/search', [loaf, loaf]],
+      ['/cart', [exampleEvents.long, loaf]],
+    ] as const) {
+      const payload = exampleBeacon(events, { route });
+      expect((await app.inject({ method: 'POST', url: '/v1/rum', payload })).statusCode).toBe(204);
+    }
+    const summary = (await app.inject({ method: 'GET', url: SUMMARY_PATH })).json<Summary>();
+    const routes = summary.apps.find((one) => one.app === 'shop')!.routes;
+    const byKind = (name: string) => routes.find((route) => route.route === name)?.longTasks.byKind;
+    expect(byKind('/search')).toEqual({ loaf: 2 });
+    expect(byKind('/cart')).toEqual({ longtask: 1, loaf: 1 });
+    expect(byKind('/checkout')).toEqual({ longtask: 1 });
+  });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { exampleBeacon } from '../exampleBeacons.js';
 import { createCollector } from '../server.js';
-import { readRegistry } from './registryReading.js';
+import { readRegistry, seriesKey, sumHistograms, type RegistryReading } from './registryReading.js';
 import { SERIES } from './seriesNames.js';
 
 let app: FastifyInstance | undefined;
@@ -44,5 +44,62 @@ describe('readRegistry', () => {
     const ranDuringRead = new Promise<boolean>((resolve) => setImmediate(() => resolve(!finished)));
     await read;
     expect(await ranDuringRead).toBe(true);
+  });
+});
+
+describe('sumHistograms', () => {
+  it('merges buckets by bound, also where series have different bounds', () => {
+    const series = (app: string, buckets: [number, number][], count: number) => ({
+      labels: { app },
+      buckets: buckets.map(([le, n]) => ({ le, count: n })),
+      count,
+      sum: count,
+    });
+    const reading: RegistryReading = {
+      at: 0,
+      scalars: new Map(),
+      histograms: new Map([
+        [
+          'h',
+          [
+            series(
+              'a',
+              [
+                [1, 1],
+                [2, 2],
+                [Infinity, 3],
+              ],
+              3,
+            ),
+            series(
+              'a',
+              [
+                [1, 1],
+                [2, 1],
+                [Infinity, 1],
+              ],
+              1,
+            ),
+            series(
+              'b',
+              [
+                [2, 1],
+                [5, 2],
+                [Infinity, 2],
+              ],
+              2,
+            ),
+          ],
+        ],
+      ]),
+    };
+    const total = sumHistograms(reading, 'h', []).get(seriesKey({}, []))!;
+    expect(total.count).toBe(6);
+    expect(total.buckets).toEqual([
+      { le: 1, count: 2 },
+      { le: 2, count: 4 },
+      { le: 5, count: 2 },
+      { le: Infinity, count: 6 },
+    ]);
   });
 });

@@ -160,12 +160,18 @@ export function sumHistograms(
     }
     group.count += series.count;
     group.sum += series.sum;
-    for (const bucket of series.buckets) {
-      const same = group.buckets.find((mine) => mine.le === bucket.le);
-      if (same === undefined) group.buckets.push({ ...bucket });
-      else same.count += bucket.count;
-    }
-    group.buckets.sort((a, b) => a.le - b.le);
+    let added = false;
+    series.buckets.forEach((bucket, i) => {
+      // Series of one family share their bounds, so the bucket at the same index is the one.
+      const mine = group.buckets[i];
+      const same = mine?.le === bucket.le ? mine : group.buckets.find((b) => b.le === bucket.le);
+      if (same !== undefined) same.count += bucket.count;
+      else {
+        group.buckets.push({ ...bucket });
+        added = true;
+      }
+    });
+    if (added) group.buckets.sort((a, b) => a.le - b.le);
   }
   return groups;
 }

@@ -160,11 +160,15 @@ interface RouteFigures {
   ratings: Map<string, ScalarSeries>;
   longTasks: Map<string, HistogramSeries>;
   longTaskKinds: Map<string, HistogramSeries>;
+  /** The `kind` values among `longTaskKinds`, looked up per route rather than scanned. */
+  longTaskKindNames: string[];
   tbt: Map<string, HistogramSeries>;
   errors: Map<string, ScalarSeries>;
 }
 
 function routeFigures(reading: RegistryReading, match: Labels, by: string[]): RouteFigures {
+  const longTaskKinds = sumHistograms(reading, SERIES.longTask, [...by, 'kind'], match);
+  const kindNames = [...longTaskKinds.values()].map((series) => series.labels.kind ?? '');
   return {
     views: sumScalars(reading, SERIES.pageViews, by, match),
     scores: sumHistograms(reading, SERIES.pageScore, by, match),
@@ -172,7 +176,8 @@ function routeFigures(reading: RegistryReading, match: Labels, by: string[]): Ro
     cls: sumHistograms(reading, SERIES.layoutShift, by, match),
     ratings: sumScalars(reading, SERIES.vitalRating, [...by, 'metric', 'rating'], match),
     longTasks: sumHistograms(reading, SERIES.longTask, by, match),
-    longTaskKinds: sumHistograms(reading, SERIES.longTask, [...by, 'kind'], match),
+    longTaskKinds,
+    longTaskKindNames: [...new Set(kindNames)],
     tbt: sumHistograms(reading, SERIES.totalBlockingTime, by, match),
     errors: sumScalars(reading, SERIES.jsErrors, by, match),
   };
@@ -201,10 +206,9 @@ function routeSummary(figures: RouteFigures, route: string, key: string[]): Rout
     TIMED_VITALS.map((metric) => [metric, vital(metric, figures.timed.get(at(metric)))]),
   ) as Record<(typeof TIMED_VITALS)[number], VitalSummary>;
   const byKind: Record<string, number> = {};
-  for (const series of figures.longTaskKinds.values()) {
-    const kind = series.labels.kind ?? '';
-    // A series belongs to this route when it is the one filed under this route's key.
-    if (figures.longTaskKinds.get(at(kind)) === series) byKind[kind] = series.count;
+  for (const kind of figures.longTaskKindNames) {
+    const series = figures.longTaskKinds.get(at(kind));
+    if (series !== undefined) byKind[kind] = series.count;
   }
   return {
     route,
