@@ -1,7 +1,8 @@
 // A server under test, alone in its own process so its memory, CPU and event loop are its own:
-// `node serverProcess.js collector` (Pulse's collector, rate limit off), `... bare` and
-// `... bare-fastest` (fastify routes that only parse the same body) or `... socket` (socket.io
-// with attachPulse). It listens on 127.0.0.1, port 0, and answers the bench's questions over IPC.
+// `node serverProcess.js collector` (Pulse's collector, rate limit off), `... collector-rate-limited`
+// (rate limiting on), `... bare` and `... bare-fastest` (fastify routes that only parse the same
+// body) or `... socket` (socket.io with attachPulse). It listens on 127.0.0.1, port 0, and
+// answers the bench's questions over IPC.
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -78,8 +79,11 @@ const app =
     ? await createBareRoute(kind === 'bare' ? 'fastify' : 'fastest')
     : kind === 'socket'
       ? await createSocketServer()
-      : // The rate limit is meant for one browser per address; all bench traffic is from 127.0.0.1.
-        await createCollector({ rateLimit: false });
+      : kind === 'collector-rate-limited'
+        ? // The limiter's bookkeeping on every beacon, with a limit the load never reaches.
+          await createCollector({ rateLimit: { max: Number.MAX_SAFE_INTEGER, timeWindow: 60_000 } })
+        : // The rate limit is meant for one browser per address; all bench traffic is from 127.0.0.1.
+          await createCollector({ rateLimit: false });
 /** monitorEventLoopDelay records whole sampling intervals; the interval is taken off again. */
 const DELAY_RESOLUTION_MS = 10;
 const delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });

@@ -40,13 +40,17 @@ const SPEC_SERIES = [
   'pulse_events_total',
 ];
 
-/** The servers loaded side by side: two bare fastify routes, and the collector. */
-const SERVERS = ['bare', 'fastest', 'pulse'] as const;
+/**
+ * The servers loaded side by side: two bare fastify routes, the collector as measured for the
+ * goals (rate limit off), and the collector with rate limiting on, for what the limiter costs.
+ */
+const SERVERS = ['bare', 'fastest', 'pulse', 'limited'] as const;
 type ServerName = (typeof SERVERS)[number];
 const SERVER_LABELS: Record<ServerName, string> = {
   bare: "bare fastify route (fastify's JSON parsing)",
   fastest: 'fastest bare route (`JSON.parse`, synchronous handler)',
   pulse: 'Pulse collector',
+  limited: 'Pulse collector, rate limiting on (limit above the load)',
 };
 
 /** Events per second and p99 latency of the collector beside bare fastify routes, then /metrics. */
@@ -60,11 +64,12 @@ export const ingestSection: Section = {
       bare: await startChildServer('bare'),
       fastest: await startChildServer('bare-fastest'),
       pulse: await startChildServer('collector'),
+      limited: await startChildServer('collector-rate-limited'),
     };
     const { bare, pulse } = servers;
     /** A load run, and how busy the server process was during it (CPU time / wall time). */
     type Round = LoadResult & { serverBusy: number };
-    const rounds: Record<ServerName, Round[]> = { bare: [], fastest: [], pulse: [] };
+    const rounds: Record<ServerName, Round[]> = { bare: [], fastest: [], pulse: [], limited: [] };
     let profile: CpuProfile | undefined;
     let bareProfile: CpuProfile | undefined;
     let profiledBeacons = { bare: 0, pulse: 0 };
@@ -159,7 +164,7 @@ export const ingestSection: Section = {
       }),
     );
     const body = [
-      `autocannon (${CONNECTIONS} keep-alive connections, no pipelining) POSTs \`text/plain\` beacons of ${EVENTS_PER_BEACON} events each (the SDK's batch size), cycling through 300 beacons that together cover every series at the default caps (100 routes x 3 device classes, 50 custom event and timing names, every event kind). Each server runs alone in its own Node process on 127.0.0.1. Two bare routes answer 204 without looking at the body, both fastify with the collector's body limit taking the same content types: one as a fastify app is usually written (fastify's default JSON parser, secure-json-parse, which also scans the text for \`__proto__\` and \`constructor\` keys; an async handler), and the fastest one fastify allows (plain \`JSON.parse\`, as the collector parses beacons, relying on its closed schema to refuse those keys; a synchronous handler). The collector runs with its defaults except the per-client rate limit, which is off because every request comes from 127.0.0.1. After a 2 s warm-up each, ${ROUNDS} rounds of ${ingestSeconds} s per server, the order turning each round; medians over rounds. Every request must be answered 2xx or the run fails.`,
+      `autocannon (${CONNECTIONS} keep-alive connections, no pipelining) POSTs \`text/plain\` beacons of ${EVENTS_PER_BEACON} events each (the SDK's batch size), cycling through 300 beacons that together cover every series at the default caps (100 routes x 3 device classes, 50 custom event and timing names, every event kind). Each server runs alone in its own Node process on 127.0.0.1. Two bare routes answer 204 without looking at the body, both fastify with the collector's body limit taking the same content types: one as a fastify app is usually written (fastify's default JSON parser, secure-json-parse, which also scans the text for \`__proto__\` and \`constructor\` keys; an async handler), and the fastest one fastify allows (plain \`JSON.parse\`, as the collector parses beacons, relying on its closed schema to refuse those keys; a synchronous handler). The collector runs with its defaults except the per-client rate limit, which is off because every request comes from 127.0.0.1; a fourth server, not part of the goals, runs it with rate limiting on and the limit raised above the load, so the limiter's own cost shows. After a 2 s warm-up each, ${ROUNDS} rounds of ${ingestSeconds} s per server, the order turning each round; medians over rounds. Every request must be answered 2xx or the run fails.`,
       '',
       table(
         ['server', ' events/s (median)', ' p99 ms (median)', ' vs bare', ' vs fastest bare'],

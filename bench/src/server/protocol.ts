@@ -27,7 +27,8 @@ export interface ServerStats {
  * The kinds of server the bench can start: Pulse's collector; a bare fastify route as fastify
  * comes (`bare`) or as fast as fastify can take a JSON body (`bare-fastest`); socket.io.
  */
-export type ServerKind = 'collector' | 'bare' | 'bare-fastest' | 'socket';
+export type ServerKind =
+  'collector' | 'collector-rate-limited' | 'bare' | 'bare-fastest' | 'socket';
 
 /** The first message of a child: it listens. */
 export interface Listening {
