@@ -69,11 +69,11 @@ export const ingestPlugin = fp(
         ? undefined
         : new Rejection(403, 'origin', 'this origin may not send beacons here');
 
-    const checkIngestKey = (request: FastifyRequest) => {
+    const checkIngestKey = (request: FastifyRequest, body: UncheckedBody) => {
       if (isKeyValid === undefined) return undefined;
       const header = request.headers[INGEST_KEY_HEADER];
       const fromHeader = Array.isArray(header) ? header[0] : header;
-      const fromBody = asObject(request.body)?.key;
+      const fromBody = body?.key;
       const key = fromHeader ?? (typeof fromBody === 'string' ? fromBody : undefined);
       if (key === undefined) return new Rejection(401, 'ingest_key', 'an ingest key is required');
       if (!isKeyValid(key)) return new Rejection(403, 'ingest_key', 'the ingest key is not valid');
@@ -81,8 +81,7 @@ export const ingestPlugin = fp(
     };
 
     // Checked before the schema so a newer SDK gets a precise answer rather than `schema`.
-    const checkVersion = (request: FastifyRequest) => {
-      const body = asObject(request.body);
+    const checkVersion = (body: UncheckedBody) => {
       if (body === undefined || !('v' in body) || body.v === PROTOCOL_VERSION) return undefined;
       const sent = typeof body.v === 'number' ? `version ${body.v}` : 'this version';
       return new Rejection(
@@ -97,8 +96,8 @@ export const ingestPlugin = fp(
       return problem === undefined ? undefined : new Rejection(400, 'schema', problem);
     };
 
-    const checkEventCount = (request: FastifyRequest) => {
-      const events = asObject(request.body)?.events;
+    const checkEventCount = (body: UncheckedBody) => {
+      const events = body?.events;
       if (Array.isArray(events) && events.length > options.maxEventsPerBeacon) {
         return new Rejection(
           413,
@@ -159,10 +158,11 @@ export const ingestPlugin = fp(
           schema: { response: { '4xx': RejectionBodySchema } },
         },
         (request, reply) => {
+          const body = asObject(request.body);
           const refusal =
-            checkIngestKey(request) ??
-            checkVersion(request) ??
-            checkEventCount(request) ??
+            checkIngestKey(request, body) ??
+            checkVersion(body) ??
+            checkEventCount(body) ??
             checkBeaconEnvelope(request.body);
           if (refusal !== undefined) throw refusal;
           const envelope = request.body as BeaconEnvelope;
