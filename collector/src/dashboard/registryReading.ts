@@ -1,7 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Metric, Registry } from 'prom-client';
-import { SeriesHistogram } from '../series.js';
-import type { CumulativeBucket } from './histogramQuantile.js';
+import { SeriesHistogram, type CumulativeHistogram } from '../series.js';
 
 /** Label values of one series, as prom-client reports them. */
 export type Labels = Record<string, string>;
@@ -12,13 +11,11 @@ export interface ScalarSeries {
   value: number;
 }
 
-/** One histogram series: its cumulative buckets (ascending `le`, ending in `+Inf`), count and sum. */
-export interface HistogramSeries {
-  labels: Labels;
-  buckets: CumulativeBucket[];
-  count: number;
-  sum: number;
-}
+/**
+ * One histogram series: its cumulative buckets (ascending `le`, ending in `+Inf`), count and sum.
+ * The shape `SeriesHistogram.cumulativeSeries()` gives, so Pulse's own histograms need no copy.
+ */
+export type HistogramSeries = CumulativeHistogram;
 
 /** Everything the registry held at one instant, by series family name. */
 export interface RegistryReading {
