@@ -3,7 +3,8 @@
  * traffic from headless Chromium, the dashboard open in another Chromium, and a real Prometheus
  * scraping the collector's /metrics. Every figure the page shows must be the one PromQL computes
  * from that scrape (histogram_quantile over the same buckets, the same counters), and the page
- * must stay quiet: no errors, and no update that costs its main thread a long task's worth of CPU.
+ * must stay quiet: no error while it updates. What an update costs the page's main thread is
+ * measured in the bench (`BENCH_ONLY=dashboard npm run bench`), not asserted here.
  */
 import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
@@ -11,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../../demo/dist/esm/server/demoServer.js';
 import { driveTraffic } from '../../demo/dist/esm/traffic/driveTraffic.js';
 import { launchChromium } from '../helpers/browser.js';
-import { startTaskTrace, stopTaskTrace, type MainThreadTask } from '../helpers/mainThreadTasks.js';
 import { settledValue } from '../helpers/metrics.js';
 import { startPrometheus, type RunningPrometheus } from '../prometheus/prometheusServer.js';
 import { parseShown } from './shownFigure.js';
@@ -21,8 +21,6 @@ const TRAFFIC_MS = 30_000;
 /** Polls the dashboard must live through, after its first render, while traffic flows. */
 const OBSERVED_UPDATES = 5;
 const SCREENSHOT = 'test-results/dashboard.png';
-/** The long-task threshold of the Long Tasks API, here applied to CPU time. */
-const LONG_TASK_MS = 50;
 
 interface Shown {
   value: string;
@@ -110,7 +108,6 @@ describe('built-in dashboard on the demo under traffic', () => {
   let browser: Browser;
   let dashboard: Page;
   const pageErrors: string[] = [];
-  let tasks: MainThreadTask[] = [];
   let visits = 0;
 
   beforeAll(async () => {
@@ -129,10 +126,6 @@ describe('built-in dashboard on the demo under traffic', () => {
     });
     await dashboard.goto(`${demo.collectorUrl}/`);
     await waitForUpdates(dashboard, 1);
-    // From the first render on, every task of the page's main thread, with its CPU time. The
-    // Long Tasks API would measure wall time, which the two traffic tabs, the demo and Prometheus
-    // sharing two cores can stretch past 50 ms for a task of a few ms.
-    await startTaskTrace(browser, dashboard);
 
     // Traffic and live updates at once: the dashboard redraws while figures change.
     const traffic = driveTraffic({
@@ -143,7 +136,6 @@ describe('built-in dashboard on the demo under traffic', () => {
     });
     await waitForUpdates(dashboard, OBSERVED_UPDATES);
     ({ visits } = await traffic);
-    tasks = await stopTaskTrace(browser, demo.collectorUrl);
   }, 150_000);
 
   afterAll(async () => {
@@ -152,16 +144,9 @@ describe('built-in dashboard on the demo under traffic', () => {
     await demo?.close();
   });
 
-  it('updated live without a page error or a task of 50 ms CPU', async () => {
+  it('updated live without a page error', async () => {
     expect(visits).toBeGreaterThan(2);
     expect(pageErrors).toEqual([]);
-    const longest = (key: 'wallMs' | 'cpuMs') => Math.max(...tasks.map((task) => task[key]));
-    console.info(
-      `dashboard main thread: ${tasks.length} tasks while updating, longest ${longest('cpuMs').toFixed(1)} ms CPU, ${longest('wallMs').toFixed(1)} ms wall`,
-    );
-    // The trace saw the page work: one task per poll at least, each costing some CPU.
-    expect(tasks.filter((task) => task.cpuMs > 0).length).toBeGreaterThan(OBSERVED_UPDATES);
-    expect(tasks.filter((task) => task.cpuMs >= LONG_TASK_MS)).toEqual([]);
   });
 
   it('shows the figures Prometheus computes from /metrics, for the app and every route', async () => {

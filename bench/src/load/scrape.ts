@@ -11,17 +11,26 @@ export interface ScrapeResult {
   families: Set<string>;
 }
 
-/** Scrapes `origin/metrics` `times` times in a row, as Prometheus would, timing each to the last byte. */
-export async function timeScrapes(origin: string, times: number): Promise<ScrapeResult> {
+/** GETs `url` `times` times in a row, timing each to the last byte; returns the last body. */
+export async function timeGets(
+  url: string,
+  times: number,
+): Promise<{ took: number[]; text: string }> {
   const took: number[] = [];
   let text = '';
   for (let i = 0; i < times; i++) {
     const started = performance.now();
-    const response = await fetch(`${origin}/metrics`);
+    const response = await fetch(url);
     text = await response.text();
     took.push(performance.now() - started);
-    if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+    if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
   }
+  return { took, text };
+}
+
+/** Scrapes `origin/metrics` `times` times in a row, as Prometheus would, timing each to the last byte. */
+export async function timeScrapes(origin: string, times: number): Promise<ScrapeResult> {
+  const { took, text } = await timeGets(`${origin}/metrics`, times);
   const lines = text.split('\n').filter((line) => line && !line.startsWith('#'));
   const families = new Set(
     lines.map((line) => line.replace(/[{ ].*$/, '').replace(/_(bucket|sum|count)$/, '')),

@@ -1,4 +1,5 @@
 import type { Section } from '../section.js';
+import { dashboardSection } from './dashboard.js';
 import { ingestSection } from './ingest.js';
 import { mainThreadSection } from './mainThread.js';
 import { memorySection } from './memory.js';
@@ -14,4 +15,5 @@ export const SECTIONS: Section[] = [
   memorySection,
   socketCostSection,
   soakSection,
+  dashboardSection,
 ];
