@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
+import { scriptTagOptions, withoutSoftNavigations } from './scriptTagBuild.js';
 
 const emitted = (file) => fileURLToPath(new URL(`dist/esm/${file}`, import.meta.url));
 
@@ -53,44 +54,9 @@ const esmInputs = { index: emitted('index.js') };
 if (optional('score/index.js')) esmInputs.score = emitted('score/index.js');
 if (optional('socket/index.js')) esmInputs.socket = emitted('socket/index.js');
 
-// A script tag is configured by its data attributes alone (SPEC: app, release, collector,
-// sample-rate, route, debug), so pulse.js fixes every other init() option at its default, and
-// `data-route` is never a function: the code reading them is not paid for in every download.
-// pulse.js also leaves out measureUserAgentSpecificMemory(): it exists only in Chromium, where
-// performance.memory gives the heap size too, and its name alone costs ~60 B brotli.
-const SCRIPT_TAG_FIXED_OPTIONS = [
-  'endpoint',
-  'key',
-  'captureErrorMessages',
-  'maxBatchEvents',
-  'maxBatchBytes',
-  'flushInterval',
-  'maxQueuedEvents',
-];
-const scriptTagBuild = replace({
-  include: ['**/dist/esm/init.js', '**/dist/esm/lib/route.js', '**/dist/esm/metrics/memory.js'],
-  preventAssignment: true,
-  values: {
-    ...Object.fromEntries(
-      SCRIPT_TAG_FIXED_OPTIONS.map((option) => [`config.${option}`, 'undefined']),
-    ),
-    "typeof mode == 'function'": 'false',
-    'globalThis.crossOriginIsolated': 'false',
-  },
-});
-
-// web-vitals reports soft navigations only when asked (`reportSoftNavs`), which Pulse never does:
-// it follows SPA routes itself (lib/watchHistory.ts). web-vitals' check for that option starts
-// with this browser-support test; made `false` here, the whole check is constant, and the
-// minifier drops every soft-navigation branch of the five metrics (~180 B brotli). Should a
-// web-vitals release spell it differently, nothing is replaced and size-limit notices the growth.
-const withoutSoftNavigations = replace({
-  include: ['**/node_modules/web-vitals/dist/web-vitals.js'],
-  delimiters: ['', ''],
-  values: {
-    'globalThis.PerformanceObserver?.supportedEntryTypes?.includes("soft-navigation")': 'false',
-  },
-});
+// The settings of the script-tag build live in scriptTagBuild.js, where the bench reads them too.
+const scriptTagBuild = replace(scriptTagOptions);
+const softNavigationsDropped = replace(withoutSoftNavigations);
 
 const iife = (input, file, plugins = [], minifier = minify) => ({
   input: emitted(input),
@@ -114,6 +80,6 @@ export default [
       sourcemap: true,
     },
   },
-  iife('script.js', 'pulse.js', [scriptTagBuild, withoutSoftNavigations], minifyWithCompileHint),
+  iife('script.js', 'pulse.js', [scriptTagBuild, softNavigationsDropped], minifyWithCompileHint),
   ...(optional('socket/script.js') ? [iife('socket/script.js', 'pulse.socket.js')] : []),
 ];
