@@ -8,6 +8,7 @@ import { BUNDLE_COMMAND, bundleEntry } from '../size/bundleEntry.js';
 import { compressedSizes, type Sizes } from '../size/compressedSizes.js';
 import { composition } from '../size/composition.js';
 import { packageVersion } from '../size/packageVersion.js';
+import { scriptTagGap } from '../size/scriptTagGap.js';
 
 /** A product users would pick instead, bundled from `bench/entries/<entry>.ts`. */
 interface Anchor {
@@ -138,6 +139,10 @@ export const sizeSection: Section = {
     }
 
     const profile = await sizeProfile(goals.some((g) => !g.met));
+    const esmMissed = goals.some((g) => g.name.startsWith('ESM') && !g.met);
+    const gap = pulse.has('pulse.js')
+      ? await esmGap(pulse.get('pulse.js')!, base, faro, esmMissed)
+      : '';
     const headers = [
       'what',
       'version',
@@ -157,6 +162,7 @@ export const sizeSection: Section = {
         goals.map((g) => [g.name, verdict(g.met), g.detail]),
       ),
       profile,
+      gap,
     ].join('\n');
     return {
       goals,
@@ -191,5 +197,45 @@ async function sizeProfile(missed: boolean): Promise<string> {
       ['source', ' minified B', ' share'],
       shares.map((s) => [s.source, fmt(s.bytes), `${fmt((100 * s.bytes) / total, 1)}%`]),
     ),
+  ].join('\n');
+}
+
+/**
+ * Why an app's bundle of init() is larger than /pulse.js: the same code with the script-tag
+ * build's settings added one by one (see size/scriptTagGap.ts), against the goals' thresholds.
+ */
+async function esmGap(pulseJs: Sizes, base: Sizes, faro: Sizes, missed: boolean): Promise<string> {
+  const steps = await scriptTagGap();
+  const line = (label: string, sizes: Sizes) => [
+    label,
+    fmt(sizes.brotli),
+    ratio(sizes.brotli / base.brotli),
+    ratio(sizes.brotli / faro.brotli, 3),
+  ];
+  return [
+    '',
+    `### The ESM init() bundle beside /pulse.js${missed ? ' (why its goals are missed)' : ''}`,
+    '',
+    "An app's bundle of `init()` and `/pulse.js` hold the same code. /pulse.js settles at build time what a script tag can never change (`sdk/scriptTagBuild.js`); the ESM entry cannot, because an app may set every `init()` option and its bundler resolves web-vitals itself. The app's entry rebuilt with those settings added one by one, each bundled with the same esbuild command:",
+    '',
+    table(
+      ['build', ' brotli B', ' vs web-vitals', ' vs Faro'],
+      [
+        ...steps.map(({ step, sizes }) => line(step, sizes)),
+        line(
+          '`/pulse.js` as shipped (terser, 3 passes, internal properties mangled, ES2020 syntax kept)',
+          pulseJs,
+        ),
+        ['goal: 1/7 of Faro', fmt(faro.brotli / 7), ratio(faro.brotli / 7 / base.brotli), '0.143x'],
+        [
+          'goal: 1.5x web-vitals alone',
+          fmt(base.brotli * 1.5),
+          '1.50x',
+          ratio((base.brotli * 1.5) / faro.brotli, 3),
+        ],
+      ],
+    ),
+    '',
+    'What remains between the last rebuild and /pulse.js is the minifier and the syntax target. Dropping the options from the ESM entry would take them from apps; bundling a stripped web-vitals into it would make an app that also uses web-vitals ship it twice.',
   ].join('\n');
 }
