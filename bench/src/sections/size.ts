@@ -138,7 +138,7 @@ export const sizeSection: Section = {
       });
     }
 
-    const profile = await sizeProfile(goals.some((g) => !g.met));
+    const profile = await sizeProfile();
     const esmMissed = goals.some((g) => g.name.startsWith('ESM') && !g.met);
     const gap = pulse.has('pulse.js')
       ? await esmGap(pulse.get('pulse.js')!, base, faro, esmMissed)
@@ -179,7 +179,7 @@ export const sizeSection: Section = {
  * Where /pulse.js's bytes come from: sdk/src/script.ts bundled from source by esbuild (the same
  * code rollup builds /pulse.js from), minified bytes per input, largest first.
  */
-async function sizeProfile(missed: boolean): Promise<string> {
+async function sizeProfile(): Promise<string> {
   // The entry point itself: as an import it would be dropped, since the SDK is `sideEffects: false`.
   const { bytes, metafile } = await bundleEntry(
     'pulse-source',
@@ -189,7 +189,7 @@ async function sizeProfile(missed: boolean): Promise<string> {
   const total = shares.reduce((sum, s) => sum + s.bytes, 0);
   return [
     '',
-    `### Size profile of /pulse.js${missed ? ' (why a size goal is missed)' : ''}`,
+    '### Size profile of /pulse.js',
     '',
     `\`sdk/src/script.ts\` bundled from source with the same esbuild command (${fmt(bytes.byteLength)} B minified, ${fmt(compressedSizes(bytes).brotli)} B brotli); minified bytes each source contributes:`,
     '',
