@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { VitalName } from '@pulse/sdk/protocol';
 import { rateMetric } from '@pulse/sdk/score';
 import { quantiles, scoreSummary } from './histogramFigures.js';
@@ -26,6 +27,8 @@ import { appTimeline, collectorTimeline, type TimelinePoint } from './timeline.j
 const TIMED_VITALS = ['LCP', 'INP', 'FCP', 'TTFB'] as const;
 /** How many routes `worstRoutes` lists. */
 const WORST_ROUTES = 5;
+/** Route summaries computed per event-loop turn (a tenth of the default route cap). */
+const ROUTES_PER_TURN = 10;
 
 export interface SummaryTiming {
   /** How often the page polls, in ms (echoed for the page). */
@@ -40,13 +43,21 @@ export interface SummaryTiming {
  * The dashboard's whole view of the registry: all-time figures from the current reading
  * (identical to what a scrape of /metrics yields right now) and time series from the stored
  * snapshots.
+ *
+ * At the default caps this is ~3,000 series to group and ~100 routes to summarise, 12–18 ms of
+ * work for every poll of every open dashboard. It is done a family or a few routes per
+ * event-loop turn, like `readRegistry`, so beacons and scrapes are served in between.
  */
-export function summarize(
+export async function summarize(
   reading: RegistryReading,
   history: readonly TimelinePoint[],
   timing: SummaryTiming,
-): Summary {
+): Promise<Summary> {
   const collector = collectorHealth(reading, history, timing.rateWindowMs);
+  const apps: AppSummary[] = [];
+  for (const app of appNames(reading)) {
+    apps.push(await appSummary(reading, history, app, timing.rateWindowMs));
+  }
   return {
     generatedAt: reading.at,
     pollIntervalMs: timing.pollIntervalMs,
@@ -56,7 +67,7 @@ export function summarize(
       rateWindowSeconds: timing.rateWindowMs / 1000,
     },
     collector,
-    apps: appNames(reading).map((app) => appSummary(reading, history, app, timing.rateWindowMs)),
+    apps,
   };
 }
 
@@ -97,14 +108,14 @@ function appNames(reading: RegistryReading): string[] {
   return [...names].sort();
 }
 
-function appSummary(
+async function appSummary(
   reading: RegistryReading,
   history: readonly TimelinePoint[],
   app: string,
   windowMs: number,
-): AppSummary {
-  const routes = routeFigures(reading, { app }, ['route']);
-  const overall = routeFigures(reading, { app }, []);
+): Promise<AppSummary> {
+  const routes = await routeFigures(reading, { app }, ['route']);
+  const overall = await routeFigures(reading, { app }, []);
   const routeNames = new Set<string>();
   for (const family of [
     routes.views,
@@ -119,9 +130,12 @@ function appSummary(
     for (const series of family.values()) routeNames.add(series.labels.route ?? '');
   }
   routeNames.delete('');
-  const routeSummaries = [...routeNames]
-    .map((route) => routeSummary(routes, route, [route]))
-    .sort((a, b) => b.pageViews - a.pageViews || a.route.localeCompare(b.route));
+  const routeSummaries: RouteSummary[] = [];
+  for (const route of routeNames) {
+    routeSummaries.push(routeSummary(routes, route, [route]));
+    if (routeSummaries.length % ROUTES_PER_TURN === 0) await nextTurn();
+  }
+  routeSummaries.sort((a, b) => b.pageViews - a.pageViews || a.route.localeCompare(b.route));
 
   const socket = (name: string) => sumHistograms(reading, name, [], { app }).get(seriesKey({}, []));
   const disconnects = sumScalars(reading, SERIES.socketDisconnects, ['reason'], { app });
@@ -166,20 +180,35 @@ interface RouteFigures {
   errors: Map<string, ScalarSeries>;
 }
 
-function routeFigures(reading: RegistryReading, match: Labels, by: string[]): RouteFigures {
-  const longTaskKinds = sumHistograms(reading, SERIES.longTask, [...by, 'kind'], match);
+/** Groups one family, then hands the event loop back before the next one. */
+async function grouped<T>(group: () => T): Promise<T> {
+  const result = group();
+  await nextTurn();
+  return result;
+}
+
+async function routeFigures(
+  reading: RegistryReading,
+  match: Labels,
+  by: string[],
+): Promise<RouteFigures> {
+  const histograms = (name: string, labels: string[]) =>
+    grouped(() => sumHistograms(reading, name, labels, match));
+  const scalars = (name: string, labels: string[]) =>
+    grouped(() => sumScalars(reading, name, labels, match));
+  const longTaskKinds = await histograms(SERIES.longTask, [...by, 'kind']);
   const kindNames = [...longTaskKinds.values()].map((series) => series.labels.kind ?? '');
   return {
-    views: sumScalars(reading, SERIES.pageViews, by, match),
-    scores: sumHistograms(reading, SERIES.pageScore, by, match),
-    timed: sumHistograms(reading, SERIES.webVital, [...by, 'metric'], match),
-    cls: sumHistograms(reading, SERIES.layoutShift, by, match),
-    ratings: sumScalars(reading, SERIES.vitalRating, [...by, 'metric', 'rating'], match),
-    longTasks: sumHistograms(reading, SERIES.longTask, by, match),
+    views: await scalars(SERIES.pageViews, by),
+    scores: await histograms(SERIES.pageScore, by),
+    timed: await histograms(SERIES.webVital, [...by, 'metric']),
+    cls: await histograms(SERIES.layoutShift, by),
+    ratings: await scalars(SERIES.vitalRating, [...by, 'metric', 'rating']),
+    longTasks: await histograms(SERIES.longTask, by),
     longTaskKinds,
     longTaskKindNames: [...new Set(kindNames)],
-    tbt: sumHistograms(reading, SERIES.totalBlockingTime, by, match),
-    errors: sumScalars(reading, SERIES.jsErrors, by, match),
+    tbt: await histograms(SERIES.totalBlockingTime, by),
+    errors: await scalars(SERIES.jsErrors, by),
   };
 }
 
