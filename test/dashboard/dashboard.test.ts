@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../../demo/dist/esm/server/demoServer.js';
 import { driveTraffic } from '../../demo/dist/esm/traffic/driveTraffic.js';
 import { launchChromium } from '../helpers/browser.js';
+import { waitForPolls } from '../helpers/dashboardPolls.js';
 import { settledValue } from '../helpers/metrics.js';
 import { startPrometheus, type RunningPrometheus } from '../prometheus/prometheusServer.js';
 import { parseShown } from './shownFigure.js';
@@ -61,16 +62,6 @@ const readDashboard = (page: Page): Promise<Rendered> =>
     }
     return { cards, vitals, routes };
   });
-
-const updatesOf = (page: Page) => page.evaluate(() => Number(document.body.dataset.updates ?? 0));
-
-/** Waits for the page to finish `count` more polls. */
-async function waitForUpdates(page: Page, count: number): Promise<void> {
-  const target = (await updatesOf(page)) + count;
-  await page.waitForFunction((n) => Number(document.body.dataset.updates ?? 0) >= n, target, {
-    timeout: 60_000,
-  });
-}
 
 /**
  * The figure as shown equals `expected`: `data-value` to floating-point precision, and the text
@@ -125,7 +116,7 @@ describe('built-in dashboard on the demo under traffic', () => {
       if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
     });
     await dashboard.goto(`${demo.collectorUrl}/`);
-    await waitForUpdates(dashboard, 1);
+    await waitForPolls(dashboard, 1);
 
     // Traffic and live updates at once: the dashboard redraws while figures change.
     const traffic = driveTraffic({
@@ -134,7 +125,7 @@ describe('built-in dashboard on the demo under traffic', () => {
       durationMs: TRAFFIC_MS,
       networkStepMs: TRAFFIC_MS / 3,
     });
-    await waitForUpdates(dashboard, OBSERVED_UPDATES);
+    await waitForPolls(dashboard, OBSERVED_UPDATES);
     ({ visits } = await traffic);
   }, 150_000);
 
@@ -160,7 +151,7 @@ describe('built-in dashboard on the demo under traffic', () => {
       .poll(() => one('sum(pulse_events_total) + sum(pulse_beacons_total)'), { timeout: 30_000 })
       .toBe(events);
     // ...and the second poll from now started after the registry stopped changing.
-    await waitForUpdates(dashboard, 2);
+    await waitForPolls(dashboard, 2);
     const shown = await readDashboard(dashboard);
     const app = `app="${APP}"`;
     const quantile = (q: number, series: string, selector: string, by = '') =>

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import { waitForPolls } from '../../../test/helpers/dashboardPolls.js';
 import { launchChromium } from '../chromium.js';
 import { capBeacons } from '../load/capBeacons.js';
 import { assertAllAccepted, fire } from '../load/fire.js';
@@ -17,8 +17,6 @@ const TRAFFIC_RATE = 20;
 const SUMMARY_GETS = 20;
 /** The Long Tasks API's threshold. */
 const LONG_TASK_MS = 50;
-
-const updatesOf = (page: Page) => page.evaluate(() => Number(document.body.dataset.updates ?? 0));
 
 /**
  * The built-in dashboard at its worst case: a collector holding every series at the default caps,
@@ -39,7 +37,7 @@ export const dashboardSection: Section = {
       );
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(`${collector.origin}/`);
-      await page.waitForFunction(() => Number(document.body.dataset.updates ?? 0) >= 1);
+      await waitForPolls(page, 1);
 
       const trafficSeconds = (POLLS + 2) * 2;
       const traffic = fire(collector.origin, '/v1/rum', bodies, {
@@ -49,15 +47,9 @@ export const dashboardSection: Section = {
       });
       await startTaskTrace(browser, page);
       await collector.resetDelay();
-      const first = await updatesOf(page);
-      // Checked once a second: Playwright's default polls on every animation frame, which would
+      // Checked once a second: Playwright's default checks on every animation frame, which would
       // keep the page drawing frames and add their cost to the figures.
-      await page.waitForFunction(
-        (n) => Number(document.body.dataset.updates ?? 0) >= n,
-        first + POLLS,
-        { timeout: POLLS * 10_000, polling: 1000 },
-      );
-      const polls = (await updatesOf(page)) - first;
+      const polls = await waitForPolls(page, POLLS, { timeout: POLLS * 10_000, polling: 1000 });
       const tasks = await stopTaskTrace(browser, collector.origin);
       const loopDelay = (await collector.stats()).delay;
       assertAllAccepted('collector', await traffic);
