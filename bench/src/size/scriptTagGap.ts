@@ -27,16 +27,17 @@ const sdkFromTscOutput: Plugin = {
   resolveId: (id) => (id === '@pulse/sdk' ? join(SDK_DIST, 'esm/index.js') : null),
 };
 
+/** The script-tag build's settings in the order they are added; a step keeps those before it. */
+const SETTINGS = [
+  { step: "+ web-vitals' soft-navigation branches dropped", plugin: withoutSoftNavigations },
+  { step: '+ options a script tag cannot set fixed at their defaults', plugin: scriptTagOptions },
+];
 const STEPS = [
-  { step: 'as an app bundles it (same code, rebuilt here)', plugins: [] },
-  {
-    step: "+ web-vitals' soft-navigation branches dropped",
-    plugins: [replace(withoutSoftNavigations)],
-  },
-  {
-    step: '+ options a script tag cannot set fixed at their defaults',
-    plugins: [replace(withoutSoftNavigations), replace(scriptTagOptions)],
-  },
+  { step: 'as an app bundles it (same code, rebuilt here)', plugins: [] as Plugin[] },
+  ...SETTINGS.map(({ step }, i) => ({
+    step,
+    plugins: SETTINGS.slice(0, i + 1).map(({ plugin }) => replace(plugin)),
+  })),
 ];
 
 /**
