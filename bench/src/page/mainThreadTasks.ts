@@ -8,19 +8,15 @@
 import type { Browser, Page } from 'playwright-core';
 
 export interface MainThreadTask {
-  /** Trace clock, ms. Only differences between tasks mean anything. */
-  startMs: number;
   wallMs: number;
   cpuMs: number;
 }
 
 interface TraceEvent {
   name: string;
-  cat: string;
   ph: string;
   pid: number;
   tid: number;
-  ts: number;
   dur?: number;
   tdur?: number;
   args?: {
@@ -61,7 +57,6 @@ export async function stopTaskTrace(browser: Browser, url: string): Promise<Main
         event.ph === 'X',
     )
     .map((event) => ({
-      startMs: event.ts / 1000,
       wallMs: (event.dur ?? 0) / 1000,
       cpuMs: (event.tdur ?? 0) / 1000,
     }));
