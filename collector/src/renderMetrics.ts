@@ -4,9 +4,9 @@
  * prom-client's `registry.metrics()` renders every family in one go. At the default caps that is
  * about 3.5 MB of text and 40–75 ms in which the collector reads no beacon. Rendered a family at
  * a time, beacons that arrived meanwhile are taken between families, and the longest stall is the
- * largest family (`pulse_web_vital_seconds`, about 2 MB: 20–27 ms). Each family is still read at one instant, as a
- * Prometheus client library's collector reads it, so a histogram's buckets, sum and count agree.
- * The text is byte for byte what `registry.metrics()` gives.
+ * largest family (`pulse_web_vital_seconds`, about 2 MB: 20–27 ms). Each family is still read at
+ * one instant, as a Prometheus client library's collector reads it, so a histogram's buckets, sum
+ * and count agree. The text is byte for byte what `registry.metrics()` gives.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Registry, type Metric, type MetricObject, type OpenMetricsContentType } from 'prom-client';
@@ -42,8 +42,9 @@ export async function renderPrometheus(registry: Registry): Promise<string> {
  * OpenMetrics (1.0.0), as `registry.metrics()` of an OpenMetrics registry renders it.
  * prom-client ties one content type to a registry and, when rendering OpenMetrics, renames
  * counters in place (drops `_total`), which would corrupt the next Prometheus-format scrape of the
- * same metric objects. So each family is rendered through a throw-away view: `Object.create(metric)`
- * shares the metric's values through the prototype, while the rename lands on the view.
+ * same metric objects. So each family is rendered through a throw-away view:
+ * `Object.create(metric)` shares the metric's values through the prototype, while the rename
+ * lands on the view.
  */
 export async function renderOpenMetrics(registry: Registry): Promise<string> {
   const openMetrics = new Registry<OpenMetricsContentType>();
