@@ -22,7 +22,7 @@ export default defineConfig({
         resolve: { alias: sourceAliases },
         test: {
           name: 'unit',
-          include: ['{sdk,collector,react-bindings,demo}/src/**/*.test.{ts,tsx}'],
+          include: ['{sdk,collector,react-bindings,demo,bench}/src/**/*.test.{ts,tsx}'],
           environment: 'node',
         },
       },

@@ -1,25 +1,6 @@
 import type { Browser } from 'playwright-core';
 import type { CpuProfile } from '../profile/selfTime.js';
-
-/** A script that ran in a long animation frame, as the LoAF entry reports it (times in ms). */
-export interface FrameScript {
-  url: string;
-  duration: number;
-  /** What ran it: `DOMWindow.onload`, `Response.json.then`, `TimerHandler:setTimeout`... */
-  invoker: string;
-  invokerType: string;
-  sourceFunctionName: string;
-  /** Character offset in the script of the function that ran. */
-  sourceCharPosition: number;
-  forcedStyleAndLayoutDuration: number;
-}
-
-/** A long animation frame (LoAF entry): when it started, how long it took, what ran in it. */
-export interface LongFrame {
-  startTime: number;
-  duration: number;
-  scripts: FrameScript[];
-}
+import { blameOf, type LongFrame, type LongTask } from './frameBlame.js';
 
 /** What one page load cost the main thread, from CDP and the page's own observers. */
 export interface PageRun {
@@ -74,9 +55,6 @@ const HIDE = () => {
   window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
 };
 
-/** A task or animation frame this long or longer is "long" (Long Tasks API, LoAF). */
-const LONG_MS = 50;
-
 /** How long a visit lasts after load: past Pulse's 5 s flush timer, so its timed batch counts. */
 export const DWELL_MS = 6000;
 
@@ -117,25 +95,17 @@ export async function pageRun(
     const cpuProfile = profile ? (await cdp.send('Profiler.stop')).profile : undefined;
     const metric = (name: string) => (metrics.find((m) => m.name === name)?.value ?? NaN) * 1000;
     const seen = (await page.evaluate('window.__bench')) as {
-      longTasks: { startTime: number; duration: number }[];
+      longTasks: LongTask[];
       frames: LongFrame[];
     };
-    const own = (frame: (typeof seen.frames)[number]) =>
-      frame.scripts.filter((s) => s.url.includes(blame)).reduce((sum, s) => sum + s.duration, 0);
-    const blamed = seen.frames.filter((f) => own(f) > 0 && f.duration - own(f) < LONG_MS);
+    const blamed = blameOf(seen.frames, seen.longTasks, blame);
     return {
       scriptMs: metric('ScriptDuration'),
       taskMs: metric('TaskDuration'),
       longTasks: seen.longTasks.map((t) => t.duration),
-      blamedLongTasks: seen.longTasks
-        .filter((t) =>
-          blamed.some(
-            (f) => t.startTime < f.startTime + f.duration && f.startTime < t.startTime + t.duration,
-          ),
-        )
-        .map((t) => t.duration),
-      blamedFrames: seen.frames.filter((f) => own(f) > 0 && f.duration - own(f) < LONG_MS),
-      maxBlameInFrame: Math.max(0, ...seen.frames.map(own)),
+      blamedLongTasks: blamed.longTasks,
+      blamedFrames: blamed.frames,
+      maxBlameInFrame: blamed.maxInFrame,
       profile: cpuProfile,
     };
   } finally {
