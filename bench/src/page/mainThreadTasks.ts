@@ -12,7 +12,7 @@ export interface MainThreadTask {
   cpuMs: number;
 }
 
-interface TraceEvent {
+export interface TraceEvent {
   name: string;
   ph: string;
   pid: number;
@@ -34,9 +34,20 @@ export async function startTaskTrace(browser: Browser, page: Page): Promise<void
 
 /** Stops the trace and returns the tasks of the main thread of the renderer showing `url`. */
 export async function stopTaskTrace(browser: Browser, url: string): Promise<MainThreadTask[]> {
-  const trace = JSON.parse((await browser.stopTracing()).toString()) as {
-    traceEvents: TraceEvent[];
-  };
+  return mainThreadTasksOf(JSON.parse((await browser.stopTracing()).toString()) as Trace, url);
+}
+
+/** A Chromium trace, as `browser.stopTracing()` returns it. */
+export interface Trace {
+  traceEvents: TraceEvent[];
+}
+
+/**
+ * The tasks of the main thread of the renderer showing `url`: the process comes from the
+ * frame-to-process map, the thread from its name, and each task is a complete (`X`) `RunTask`
+ * event, its `dur` and `tdur` in microseconds.
+ */
+export function mainThreadTasksOf(trace: Trace, url: string): MainThreadTask[] {
   const events = trace.traceEvents;
   const frames = events.flatMap((event) =>
     event.name === 'TracingStartedInBrowser' ? (event.args?.data?.frames ?? []) : [],
