@@ -24,7 +24,11 @@ const matches = (have: Record<string, string> | undefined, want: Record<string, 
 export async function scrape(collectorUrl: string): Promise<Scrape> {
   const response = await fetch(`${collectorUrl}/metrics`);
   if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
-  const text = await response.text();
+  return parseScrape(await response.text());
+}
+
+/** Parses a /metrics page (Prometheus text format) however it was fetched. */
+export function parseScrape(text: string): Scrape {
   // The parser folds a typed histogram's series into one sample without labels, so labelled
   // histograms would lose their _count and _sum. Without their TYPE lines, a histogram's
   // _bucket, _count and _sum are read as the plain series they are (each label set then starts a

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollector } from '@pulse/collector';
 import { DEVICE_CLASSES, ERROR_KINDS, NAVIGATION_TYPES } from '../../../collector/src/schema.js';
 import { REFUSED_EVENTS_HEADER } from '../../../collector/src/headers.js';
+import { parseScrape, type Scrape } from '../../../test/helpers/metrics.js';
 import {
   capBeacons,
   DEFAULT_NAME_CAP,
@@ -14,32 +15,10 @@ import {
 
 type Collector = Awaited<ReturnType<typeof createCollector>>;
 
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** The samples of a Prometheus text exposition (label values here hold no `"` or `,`). */
-const samplesOf = (text: string): Sample[] =>
-  text
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const [, name, labels = '', value] = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line)!;
-      return {
-        name: name!,
-        labels: Object.fromEntries(
-          [...labels.matchAll(/(\w+)="([^"]*)"/g)].map(([, key, val]) => [key!, val!]),
-        ),
-        value: Number(value),
-      };
-    });
-
 describe('capBeacons', () => {
   const beacons = capBeacons();
   let collector: Collector;
-  let samples: Sample[];
+  let metrics: Scrape;
   const answers: { statusCode: number; refused?: unknown }[] = [];
 
   beforeAll(async () => {
@@ -56,24 +35,21 @@ describe('capBeacons', () => {
         refused: response.headers[REFUSED_EVENTS_HEADER],
       });
     }
-    samples = samplesOf((await collector.inject({ url: '/metrics' })).body);
+    metrics = parseScrape((await collector.inject({ url: '/metrics' })).body);
   });
   afterAll(() => collector.close());
 
+  /** The distinct combinations of `keys` among the series of `name`. */
   const labelSets = (name: string, ...keys: string[]) =>
-    new Set(
-      samples.filter((s) => s.name === name).map((s) => keys.map((k) => s.labels[k]).join(' ')),
-    );
-  const total = (name: string) =>
-    samples.filter((s) => s.name === name).reduce((sum, s) => sum + s.value, 0);
+    new Set(metrics.labelSets(name).map((labels) => keys.map((k) => labels[k]).join(' ')));
 
   it('is one beacon of 20 events per route and device class, every one accepted whole', () => {
     expect(beacons).toHaveLength(DEFAULT_ROUTE_CAP * DEVICE_CLASSES.length);
     expect(beacons.every((b) => b.events.length === EVENTS_PER_BEACON)).toBe(true);
     expect(answers.filter((a) => a.statusCode !== 204 || a.refused !== undefined)).toEqual([]);
-    expect(total('pulse_beacons_total')).toBe(beacons.length);
-    expect(total('pulse_events_total')).toBe(beacons.length * EVENTS_PER_BEACON);
-    expect(total('pulse_rejected_total')).toBe(0);
+    expect(metrics.value('pulse_beacons_total')).toBe(beacons.length);
+    expect(metrics.value('pulse_events_total')).toBe(beacons.length * EVENTS_PER_BEACON);
+    expect(metrics.value('pulse_rejected_total')).toBe(0);
   });
 
   it('fills every route on every device class, and every name, exactly to the default caps', () => {
@@ -92,7 +68,7 @@ describe('capBeacons', () => {
       DEFAULT_NAME_CAP,
     );
     // At the caps, not past them: nothing was folded into an overflow value.
-    expect(total('pulse_label_overflow_total')).toBe(0);
+    expect(metrics.value('pulse_label_overflow_total')).toBe(0);
   });
 
   it('covers every navigation type, error kind, socket transport and disconnect reason', () => {
