@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import type { CpuProfile } from '../profile/selfTime.js';
-import { blameOf, type LongFrame, type LongTask } from './frameBlame.js';
+import { blameOf, type Blame, type LongFrame, type LongTask } from './frameBlame.js';
 
 /** What one page load cost the main thread, from CDP and the page's own observers. */
 export interface PageRun {
@@ -10,15 +10,8 @@ export interface PageRun {
   taskMs: number;
   /** Durations of the Long Tasks API entries the page observed (ms). */
   longTasks: number[];
-  /** Long tasks that overlap a frame the `blame` scripts made long: the ones they caused (ms). */
-  blamedLongTasks: number[];
-  /**
-   * Long animation frames (≥ 50 ms) that the scripts whose URL contains `blame` made long: those
-   * that would have stayed under 50 ms without the time those scripts ran in them.
-   */
-  blamedFrames: LongFrame[];
-  /** Most time the `blame` scripts ran within any one long animation frame (ms). */
-  maxBlameInFrame: number;
+  /** The long frames and long tasks the scripts whose URL contains `blame` are to blame for. */
+  blamed: Blame;
   /** A sampled CPU profile of the whole visit, when asked for. */
   profile?: CpuProfile;
 }
@@ -98,14 +91,11 @@ export async function pageRun(
       longTasks: LongTask[];
       frames: LongFrame[];
     };
-    const blamed = blameOf(seen.frames, seen.longTasks, blame);
     return {
       scriptMs: metric('ScriptDuration'),
       taskMs: metric('TaskDuration'),
       longTasks: seen.longTasks.map((t) => t.duration),
-      blamedLongTasks: blamed.longTasks,
-      blamedFrames: blamed.frames,
-      maxBlameInFrame: blamed.maxInFrame,
+      blamed: blameOf(seen.frames, seen.longTasks, blame),
       profile: cpuProfile,
     };
   } finally {

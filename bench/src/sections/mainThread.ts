@@ -105,9 +105,9 @@ export const mainThreadSection: Section = {
       task: median(runs[v].map((r) => r.taskMs)),
       longTasks: runs[v].reduce((n, r) => n + r.longTasks.length, 0),
       maxLongTask: Math.max(0, ...runs[v].flatMap((r) => r.longTasks)),
-      blamed: runs[v].reduce((n, r) => n + r.blamedFrames.length, 0),
-      blamedLongTasks: runs[v].reduce((n, r) => n + r.blamedLongTasks.length, 0),
-      maxInFrame: Math.max(0, ...runs[v].map((r) => r.maxBlameInFrame)),
+      blamed: runs[v].reduce((n, r) => n + r.blamed.frames.length, 0),
+      blamedLongTasks: runs[v].reduce((n, r) => n + r.blamed.longTasks.length, 0),
+      maxInFrame: Math.max(0, ...runs[v].map((r) => r.blamed.maxInFrame)),
       beacons: median(beacons[v]),
     });
     const s = Object.fromEntries(ORDER.map((v) => [v, stat(v)])) as Record<
@@ -178,7 +178,7 @@ export const mainThreadSection: Section = {
       ),
       '',
       await blamedFramesTable(
-        runs.pulse.flatMap((r) => r.blamedFrames),
+        runs.pulse.flatMap((r) => r.blamed.frames),
         !goals[1]!.met,
       ),
     ].join('\n');
