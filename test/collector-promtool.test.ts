@@ -15,6 +15,7 @@ const ROUTE_CAP = 5;
 
 let collector: ChildProcess;
 let url: string;
+let adminUrl: string;
 let logs = '';
 
 /** Starts the CLI on a free loopback port and reads its address from the structured log. */
@@ -27,6 +28,8 @@ async function startCli(): Promise<void> {
       '0',
       '--host',
       '127.0.0.1',
+      '--admin-port',
+      '0',
       '--allow-origin',
       SITE,
       '--route-cap',
@@ -35,14 +38,17 @@ async function startCli(): Promise<void> {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   collector.stderr!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-  url = await new Promise<string>((resolve, reject) => {
-    collector.once('exit', (code) => reject(new Error(`collector exited ${code}: ${logs}`)));
-    collector.stdout!.on('data', (chunk: Buffer) => {
-      logs += chunk.toString();
-      const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(logs);
-      if (listening) resolve(listening[1]!);
-    });
-  });
+  ({ ingestUrl: url, adminUrl } = await new Promise<{ ingestUrl: string; adminUrl: string }>(
+    (resolve, reject) => {
+      collector.once('exit', (code) => reject(new Error(`collector exited ${code}: ${logs}`)));
+      collector.stdout!.on('data', (chunk: Buffer) => {
+        logs += chunk.toString();
+        const ready = logs.split('\n').find((line) => line.includes('pulse collector ready'));
+        if (ready !== undefined)
+          resolve(JSON.parse(ready) as { ingestUrl: string; adminUrl: string });
+      });
+    },
+  ));
 }
 
 const post = (body: string, headers: Record<string, string> = {}) =>
@@ -89,7 +95,7 @@ describe('pulse-collector under real traffic', () => {
     statuses.push((await post(JSON.stringify({ ...exampleBeacon(), v: 9 }))).status);
     statuses.push((await post(`{"pad":"${'x'.repeat(70_000)}"}`)).status);
 
-    const response = await fetch(`${url}/metrics`);
+    const response = await fetch(`${adminUrl}/metrics`);
     expect(response.status).toBe(200);
     metrics = await response.text();
   });
@@ -139,7 +145,7 @@ describe('pulse-collector under real traffic', () => {
   });
 
   it('answers OpenMetrics to a scraper that asks for it', async () => {
-    const response = await fetch(`${url}/metrics`, {
+    const response = await fetch(`${adminUrl}/metrics`, {
       headers: { accept: 'application/openmetrics-text;version=1.0.0,text/plain;q=0.5' },
     });
     expect(response.headers.get('content-type')).toContain('application/openmetrics-text');

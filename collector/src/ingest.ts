@@ -19,16 +19,22 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROTOCOL_VERSION, type Beacon } from '@pulse/sdk/protocol';
 import { parseBeaconJson } from './beaconJson.js';
 import { checkEnvelope, checkEvents, type BeaconEnvelope } from './beaconValidation.js';
-import { originAllowList } from './cors.js';
+import { corsPlugin, originAllowList } from './cors.js';
 import { INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from './headers.js';
-import { ingestKeyMatcher } from './ingestKey.js';
+import { secretMatcher } from './secretMatcher.js';
 import { createLabelCaps } from './labels.js';
 import type { RateLimitOptions } from './options.js';
 import { createBeaconRecorder } from './record.js';
 import { REJECT_REASONS, Rejection, toRejection, type RejectionBody } from './rejection.js';
 
+/**
+ * The beacon endpoint's scope: CORS (and the preflight route it adds) lives under this prefix
+ * only, so no other route of the collector carries CORS headers.
+ */
+const INGEST_PREFIX = '/v1';
+const INGEST_ROUTE = '/rum';
 /** Path of the beacon endpoint. */
-export const INGEST_PATH = '/v1/rum';
+export const INGEST_PATH = `${INGEST_PREFIX}${INGEST_ROUTE}`;
 
 export interface IngestPluginOptions {
   allowOrigins: readonly string[];
@@ -60,7 +66,7 @@ export const ingestPlugin = fp(
     const recordBeacon = createBeaconRecorder(metrics, labels);
     const isOriginAllowed = originAllowList(options.allowOrigins);
     const isKeyValid =
-      options.ingestKey === undefined ? undefined : ingestKeyMatcher(options.ingestKey);
+      options.ingestKey === undefined ? undefined : secretMatcher(options.ingestKey);
 
     // The checks return their refusal rather than throw it, so the origin check can run as a
     // callback-style hook (no promise per beacon) and the handler can take the first refusal.
@@ -108,80 +114,84 @@ export const ingestPlugin = fp(
       return undefined;
     };
 
-    await app.register(async (scope) => {
-      // Only JSON, sent as `text/plain` (sendBeacon's CORS-safelisted type, no preflight) or
-      // `application/json`.
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser(
-        ['application/json', 'text/plain'],
-        { parseAs: 'string' },
-        parseBeaconJson,
-      );
+    await app.register(
+      async (scope) => {
+        await scope.register(corsPlugin, { allowOrigins: options.allowOrigins });
+        // Only JSON, sent as `text/plain` (sendBeacon's CORS-safelisted type, no preflight) or
+        // `application/json`.
+        scope.removeAllContentTypeParsers();
+        scope.addContentTypeParser(
+          ['application/json', 'text/plain'],
+          { parseAs: 'string' },
+          parseBeaconJson,
+        );
 
-      scope.setErrorHandler((error, request, reply: FastifyReply) => {
-        const rejection = toRejection(error);
-        if (rejection === undefined) throw error;
-        metrics.rejectedTotal.inc({ reason: rejection.reason }, rejection.increments);
-        request.log.debug({ reason: rejection.reason, err: error }, 'beacon rejected');
-        const body: RejectionBody = {
-          error: STATUS_CODES[rejection.statusCode] ?? 'Bad Request',
-          reason: rejection.reason,
-          message: rejection.message,
-        };
-        return reply.code(rejection.statusCode).send(body);
-      });
-
-      scope.addHook('onRequest', (request, _reply, done) => done(checkOrigin(request)));
-      if (options.rateLimit !== false) {
-        await scope.register(rateLimit, {
-          max: options.rateLimit.max,
-          timeWindow: options.rateLimit.timeWindow,
-          // No x-ratelimit-* headers on accepted beacons: CORS does not expose them, so no page
-          // can read them, and they would ride on every 204. A 429 keeps them and Retry-After.
-          addHeadersOnExceeding: {
-            'x-ratelimit-limit': false,
-            'x-ratelimit-remaining': false,
-            'x-ratelimit-reset': false,
-          },
+        scope.setErrorHandler((error, request, reply: FastifyReply) => {
+          const rejection = toRejection(error);
+          if (rejection === undefined) throw error;
+          metrics.rejectedTotal.inc({ reason: rejection.reason }, rejection.increments);
+          request.log.debug({ reason: rejection.reason, err: error }, 'beacon rejected');
+          const body: RejectionBody = {
+            error: STATUS_CODES[rejection.statusCode] ?? 'Bad Request',
+            reason: rejection.reason,
+            message: rejection.message,
+          };
+          return reply.code(rejection.statusCode).send(body);
         });
-      }
 
-      // The body checks run in the handler itself, in order, rather than as a fastify hook and
-      // validator: at tens of thousands of beacons a second, fastify's hook and validation steps
-      // cost more than the checks. A synchronous handler also spares every beacon a promise.
-      scope.post(
-        INGEST_PATH,
-        {
-          bodyLimit: options.bodyLimit,
-          // Beacons arrive by the thousand; per-request info logs would drown everything else.
-          logLevel: 'warn',
-          schema: { response: { '4xx': RejectionBodySchema } },
-        },
-        (request, reply) => {
-          const body = asObject(request.body);
-          const refusal =
-            checkIngestKey(request, body) ??
-            checkVersion(body) ??
-            checkEventCount(body) ??
-            checkBeaconEnvelope(request.body);
-          if (refusal !== undefined) throw refusal;
-          const envelope = request.body as BeaconEnvelope;
-          const { accepted, refused, firstProblem } = checkEvents(envelope.events);
-          if (refused > 0) {
-            const message = `${firstProblem} (${refused} of ${envelope.events.length} events refused)`;
-            // Nothing worth keeping: refuse the beacon, so a client knows not to send it again.
-            if (accepted.length === 0) throw new Rejection(400, 'event_schema', message, refused);
-            metrics.rejectedTotal.inc({ reason: 'event_schema' }, refused);
-            request.log.debug({ reason: 'event_schema', refused }, message);
-            reply.header(REFUSED_EVENTS_HEADER, refused);
-          }
-          // Until an event is refused, the accepted events are the beacon's own array.
-          const beacon = (refused > 0 ? { ...envelope, events: accepted } : envelope) as Beacon;
-          recordBeacon(beacon);
-          reply.code(204).send();
-        },
-      );
-    });
+        scope.addHook('onRequest', (request, _reply, done) => done(checkOrigin(request)));
+        if (options.rateLimit !== false) {
+          await scope.register(rateLimit, {
+            max: options.rateLimit.max,
+            timeWindow: options.rateLimit.timeWindow,
+            // No x-ratelimit-* headers on accepted beacons: CORS does not expose them, so no page
+            // can read them, and they would ride on every 204. A 429 keeps them and Retry-After.
+            addHeadersOnExceeding: {
+              'x-ratelimit-limit': false,
+              'x-ratelimit-remaining': false,
+              'x-ratelimit-reset': false,
+            },
+          });
+        }
+
+        // The body checks run in the handler itself, in order, rather than as a fastify hook and
+        // validator: at tens of thousands of beacons a second, fastify's hook and validation steps
+        // cost more than the checks. A synchronous handler also spares every beacon a promise.
+        scope.post(
+          INGEST_ROUTE,
+          {
+            bodyLimit: options.bodyLimit,
+            // Beacons arrive by the thousand; per-request info logs would drown everything else.
+            logLevel: 'warn',
+            schema: { response: { '4xx': RejectionBodySchema } },
+          },
+          (request, reply) => {
+            const body = asObject(request.body);
+            const refusal =
+              checkIngestKey(request, body) ??
+              checkVersion(body) ??
+              checkEventCount(body) ??
+              checkBeaconEnvelope(request.body);
+            if (refusal !== undefined) throw refusal;
+            const envelope = request.body as BeaconEnvelope;
+            const { accepted, refused, firstProblem } = checkEvents(envelope.events);
+            if (refused > 0) {
+              const message = `${firstProblem} (${refused} of ${envelope.events.length} events refused)`;
+              // Nothing worth keeping: refuse the beacon, so a client knows not to send it again.
+              if (accepted.length === 0) throw new Rejection(400, 'event_schema', message, refused);
+              metrics.rejectedTotal.inc({ reason: 'event_schema' }, refused);
+              request.log.debug({ reason: 'event_schema', refused }, message);
+              reply.header(REFUSED_EVENTS_HEADER, refused);
+            }
+            // Until an event is refused, the accepted events are the beacon's own array.
+            const beacon = (refused > 0 ? { ...envelope, events: accepted } : envelope) as Beacon;
+            recordBeacon(beacon);
+            reply.code(204).send();
+          },
+        );
+      },
+      { prefix: INGEST_PREFIX },
+    );
   },
   { fastify: '5.x', name: 'pulse-ingest', dependencies: ['pulse-metrics'] },
 );

@@ -49,6 +49,7 @@ const SPEC_SERIES: Record<string, { type: 'histogram' | 'counter'; labels: strin
   pulse_rejected_total: { type: 'counter', labels: ['reason'] },
   pulse_label_overflow_total: { type: 'counter', labels: ['label'] },
   pulse_sdk_dropped_events_total: { type: 'counter', labels: ['app'] },
+  pulse_metrics_renders_total: { type: 'counter', labels: ['format'] },
 };
 
 /** `# TYPE` lines and the label names used by each family's samples, from exposition text. */
@@ -76,7 +77,7 @@ describe('GET /metrics', () => {
     expect((await sendExample(app)).statusCode).toBe(204);
     const beacon = exampleBeacon([], { dropped: 3 });
     await app.inject({ method: 'POST', url: '/v1/rum', payload: beacon });
-    const response = await app.inject({ method: 'GET', url: '/metrics' });
+    const response = await app.pulseAdmin.inject({ method: 'GET', url: '/metrics' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     const { types, labelNames } = parseExposition(response.body);
@@ -95,7 +96,7 @@ describe('GET /metrics', () => {
   it('puts vital bucket bounds on the web-vitals thresholds and scores on 10..100', async () => {
     const app = await collector();
     await sendExample(app);
-    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await app.pulseAdmin.inject({ method: 'GET', url: '/metrics' })).body;
     const bounds = (family: string) =>
       new Set(
         [...text.matchAll(new RegExp(`^${family}_bucket\\{.*le="([^"]+)".*\\}`, 'gm'))].map(
@@ -127,7 +128,7 @@ describe('GET /metrics', () => {
   it('answers OpenMetrics when the scraper asks for it, without changing the text format', async () => {
     const app = await collector();
     await sendExample(app);
-    const openMetrics = await app.inject({
+    const openMetrics = await app.pulseAdmin.inject({
       method: 'GET',
       url: '/metrics',
       headers: {
@@ -145,7 +146,7 @@ describe('GET /metrics', () => {
     expect(openMetrics.body).not.toMatch(/\n\n/);
 
     // The OpenMetrics rendering must not rename the shared counters for the next text scrape.
-    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await app.pulseAdmin.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toContain('# TYPE pulse_beacons_total counter');
     expect(text).toContain('pulse_beacons_total{app="shop"} 1');
     expect(text).not.toContain('# EOF');
@@ -153,7 +154,7 @@ describe('GET /metrics', () => {
 
   it('adds process metrics to its own registry when asked', async () => {
     const app = await collector({ processMetrics: true });
-    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await app.pulseAdmin.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).toContain('nodejs_eventloop_lag_seconds');
     // Gauges named like counters fail `promtool check metrics`; they are left out.

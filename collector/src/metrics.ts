@@ -1,16 +1,15 @@
 /**
  * The Prometheus series of SPEC.md ("Prometheus series"), registered in one prom-client Registry
- * per collector, and `GET /metrics`.
+ * per collector.
  *
  * Histograms, never summaries: histogram buckets add up across collector replicas
  * (`sum by (le)`), summary quantiles do not. Buckets are chosen for the data: vitals straddle
  * the web-vitals good/poor thresholds so "% good" and p75 can be read off the buckets exactly.
  */
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { REJECT_REASONS } from './rejection.js';
-import { renderOpenMetrics, renderPrometheus } from './renderMetrics.js';
 import { SeriesCounter, SeriesHistogram } from './series.js';
 
 /** `__other__`: the label value every capped label falls back to. */
@@ -200,10 +199,6 @@ export function createPulseMetrics(registry: Registry): PulseMetrics {
   return metrics;
 }
 
-/** True when the scraper prefers OpenMetrics (Prometheus sends it first in its Accept). */
-const wantsOpenMetrics = (accept: string | undefined) =>
-  accept !== undefined && accept.includes('application/openmetrics-text');
-
 /** prom-client default metrics that are gauges with a counter's `_total` suffix. */
 const MISNAMED_DEFAULT_GAUGES = [
   'nodejs_active_handles_total',
@@ -213,7 +208,7 @@ const MISNAMED_DEFAULT_GAUGES = [
 
 /** What the metrics plugin decorates the fastify instance with, as `app.pulse`. */
 export interface PulseMetricsDecoration {
-  /** The registry `/metrics` renders; other plugins may register their own series here. */
+  /** The registry `/metrics` renders (on the admin listener); other plugins may register their own series here. */
   registry: Registry;
   /** The Pulse series. */
   metrics: PulseMetrics;
@@ -225,8 +220,9 @@ export interface MetricsPluginOptions {
 }
 
 /**
- * Creates (or adopts) the registry, registers the series, serves `GET /metrics`, and on close
- * removes the series again, so a supplied registry can be reused by a later collector.
+ * Creates (or adopts) the registry, registers the series, and on close removes the series again,
+ * so a supplied registry can be reused by a later collector. `GET /metrics` is served by the
+ * admin listener (metricsRoute.ts), never by the internet-facing one.
  */
 export const metricsPlugin = fp(
   async (app: FastifyInstance, options: MetricsPluginOptions) => {
@@ -245,20 +241,6 @@ export const metricsPlugin = fp(
       for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(name);
     }
     app.decorate('pulse', { registry, metrics });
-
-    app.get(
-      '/metrics',
-      // Scrapes every 15 s per Prometheus would flood the info log.
-      { logLevel: 'warn' },
-      async (request: FastifyRequest, reply: FastifyReply) => {
-        if (wantsOpenMetrics(request.headers.accept)) {
-          const text = await renderOpenMetrics(registry);
-          return reply.type(Registry.OPENMETRICS_CONTENT_TYPE).send(text);
-        }
-        const text = await renderPrometheus(registry);
-        return reply.type(Registry.PROMETHEUS_CONTENT_TYPE).send(text);
-      },
-    );
 
     app.addHook('onClose', async () => {
       if (ownRegistry) registry.clear();

@@ -29,13 +29,21 @@ async function renderFamilies(
 const isRegistered = (registry: Registry, metric: MetricObject) =>
   (registry.getSingleMetric(metric.name) as unknown) === metric;
 
-/** The Prometheus text format (0.0.4), as `registry.metrics()` renders it. */
-export async function renderPrometheus(registry: Registry): Promise<string> {
+/**
+ * The Prometheus text format (0.0.4) as pieces that, written one after another, are what
+ * `registry.metrics()` renders: one piece per family, so a response can be streamed.
+ */
+export async function renderPrometheusChunks(registry: Registry): Promise<string[]> {
   const families = await renderFamilies(registry, (metric) =>
     // A plugin may remove its series (on close) while a scrape is under way.
     isRegistered(registry, metric) ? registry.getSingleMetricAsString(metric.name) : undefined,
   );
-  return `${families.join('\n\n')}\n`;
+  return families.map((family, i) => `${family}${i === families.length - 1 ? '\n' : '\n\n'}`);
+}
+
+/** The Prometheus text format (0.0.4), as `registry.metrics()` renders it. */
+export async function renderPrometheus(registry: Registry): Promise<string> {
+  return (await renderPrometheusChunks(registry)).join('');
 }
 
 /**
@@ -46,7 +54,7 @@ export async function renderPrometheus(registry: Registry): Promise<string> {
  * `Object.create(metric)` shares the metric's values through the prototype, while the rename
  * lands on the view.
  */
-export async function renderOpenMetrics(registry: Registry): Promise<string> {
+export async function renderOpenMetricsChunks(registry: Registry): Promise<string[]> {
   const openMetrics = new Registry<OpenMetricsContentType>();
   openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   const families = await renderFamilies(registry, (metric) => {
@@ -58,5 +66,10 @@ export async function renderOpenMetrics(registry: Registry): Promise<string> {
     if (String(view.type) === 'counter') view.name = metric.name.replace(/_total$/, '');
     return openMetrics.getSingleMetricAsString(metric.name);
   });
-  return `${families.join('\n')}\n# EOF\n`;
+  return [...families.map((family) => `${family}\n`), '# EOF\n'];
+}
+
+/** OpenMetrics (1.0.0) in one string. */
+export async function renderOpenMetrics(registry: Registry): Promise<string> {
+  return (await renderOpenMetricsChunks(registry)).join('');
 }

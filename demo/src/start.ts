@@ -1,12 +1,14 @@
 /**
  * `npm start`: the demo site and the Pulse collector with its live dashboard, both on localhost.
- * Ctrl-C stops both. Ports: PULSE_PORT (8080) and DEMO_PORT (3000); PULSE_HOST to listen elsewhere.
+ * Ctrl-C stops both. Ports: PULSE_PORT (8080, beacons), PULSE_ADMIN_PORT (8081, dashboard and
+ * /metrics, always on 127.0.0.1) and DEMO_PORT (3000); PULSE_HOST to listen elsewhere.
  */
 import { startDemo } from './server/demoServer.js';
 
 const demo = await startDemo({
   host: process.env.PULSE_HOST ?? '127.0.0.1',
   collectorPort: Number(process.env.PULSE_PORT ?? 8080),
+  adminPort: Number(process.env.PULSE_ADMIN_PORT ?? 8081),
   demoPort: Number(process.env.DEMO_PORT ?? 3000),
 });
 
@@ -14,8 +16,9 @@ console.info(`
   Pulse is running.
 
   Demo site:   ${demo.demoUrl}/
-  Dashboard:   ${demo.collectorUrl}/
-  Prometheus:  ${demo.collectorUrl}/metrics
+  Dashboard:   ${demo.adminUrl}/
+  Prometheus:  ${demo.adminUrl}/metrics
+  Beacons:     ${demo.collectorUrl}/v1/rum
 
   Fill the dashboard without clicking:  npm run demo:traffic
   Press Ctrl-C to stop.

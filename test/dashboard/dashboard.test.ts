@@ -102,9 +102,9 @@ describe('built-in dashboard on the demo under traffic', () => {
   let visits = 0;
 
   beforeAll(async () => {
-    demo = await startDemo({ collectorPort: 0, demoPort: 0, heavyImageMs: 2500 });
+    demo = await startDemo({ collectorPort: 0, adminPort: 0, demoPort: 0, heavyImageMs: 2500 });
     prometheus = await startPrometheus({
-      targets: [new URL(demo.collectorUrl).host],
+      targets: [new URL(demo.adminUrl).host],
       job: 'pulse',
       ruleFiles: [],
       interval: '1s',
@@ -115,7 +115,7 @@ describe('built-in dashboard on the demo under traffic', () => {
     dashboard.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
     });
-    await dashboard.goto(`${demo.collectorUrl}/`);
+    await dashboard.goto(`${demo.adminUrl}/`);
     await waitForPolls(dashboard, 1);
 
     // Traffic and live updates at once: the dashboard redraws while figures change.
@@ -142,7 +142,7 @@ describe('built-in dashboard on the demo under traffic', () => {
 
   it('shows the figures Prometheus computes from /metrics, for the app and every route', async () => {
     const events = await settledValue(
-      demo.collectorUrl,
+      demo.adminUrl,
       (m) => m.value('pulse_events_total') + m.value('pulse_beacons_total'),
     );
     const { one, byRoute } = promql(prometheus);

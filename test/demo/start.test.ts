@@ -13,9 +13,14 @@ import { waitForScrape } from '../helpers/metrics.js';
 const START = fileURLToPath(new URL('../../demo/dist/esm/start.js', import.meta.url));
 
 /** Runs start.js on free ports and resolves with the URLs it prints. */
-function startDemoProcess(): Promise<{ child: ChildProcess; site: string; dashboard: string }> {
+function startDemoProcess(): Promise<{
+  child: ChildProcess;
+  site: string;
+  dashboard: string;
+  beacons: string;
+}> {
   const child = spawn(process.execPath, [START], {
-    env: { ...process.env, PULSE_PORT: '0', DEMO_PORT: '0' },
+    env: { ...process.env, PULSE_PORT: '0', PULSE_ADMIN_PORT: '0', DEMO_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -24,7 +29,10 @@ function startDemoProcess(): Promise<{ child: ChildProcess; site: string; dashbo
       output += chunk.toString();
       const site = /Demo site:\s+(\S+?)\/?\s/.exec(output)?.[1];
       const dashboard = /Dashboard:\s+(\S+?)\/?\s/.exec(output)?.[1];
-      if (site !== undefined && dashboard !== undefined) resolve({ child, site, dashboard });
+      const beacons = /Beacons:\s+(\S+?)\/v1\/rum\s/.exec(output)?.[1];
+      if (site !== undefined && dashboard !== undefined && beacons !== undefined) {
+        resolve({ child, site, dashboard, beacons });
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -69,7 +77,7 @@ describe('npm start', () => {
 
   it('prints the site and the dashboard, each answering', async () => {
     const site = await (await fetch(`${demo.site}/products/3`)).text();
-    expect(site).toContain(`<meta name="pulse-collector" content="${demo.dashboard}"`);
+    expect(site).toContain(`<meta name="pulse-collector" content="${demo.beacons}"`);
     const dashboard = await fetch(`${demo.dashboard}/`);
     expect(dashboard.status).toBe(200);
     expect(await dashboard.text()).toContain('data-figure="vital"');
@@ -120,7 +128,7 @@ describe('npm start', () => {
   it('stops both servers on Ctrl-C', async () => {
     demo.child.kill('SIGINT');
     expect(await exitOf(demo.child)).toBe(0);
-    await expect(fetch(`${demo.dashboard}/healthz`)).rejects.toThrow();
+    await expect(fetch(`${demo.beacons}/healthz`)).rejects.toThrow();
     await expect(fetch(`${demo.site}/`)).rejects.toThrow();
   });
 });

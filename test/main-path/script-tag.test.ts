@@ -78,7 +78,7 @@ describe('script tag → SDK → collector → Prometheus', () => {
     await tab.goto('about:blank');
 
     metrics = await waitForScrape(
-      collector.url,
+      collector.adminUrl,
       (m) => m.count('pulse_page_score', { app: APP }) >= 2,
     );
   });

@@ -159,7 +159,7 @@ describe('docs/SCALING.md cardinality budget', () => {
       body: JSON.stringify(everyKind),
     });
     expect(response.status).toBe(204);
-    families = exposedFamilies((await scrape(collector.url)).text, everyKind.app);
+    families = exposedFamilies((await scrape(collector.adminUrl)).text, everyKind.app);
   });
 
   afterAll(() => collector?.close());

@@ -157,7 +157,7 @@ describe('two collector replicas scraped by a real Prometheus', () => {
   async function waitForReplicas(sessionsPerReplica: number) {
     for (const collector of collectors) {
       const metrics = await waitForScrape(
-        collector.url,
+        collector.adminUrl,
         (m) => m.count('pulse_page_score', { app: APP }) >= sessionsPerReplica * VIEWS_PER_SESSION,
       );
       expect(metrics.count('pulse_page_score', { app: APP })).toBe(
@@ -168,7 +168,7 @@ describe('two collector replicas scraped by a real Prometheus', () => {
 
   /** Sum of a counter over every replica's own /metrics. */
   const sumOfReplicas = async (name: string) => {
-    const scrapes = await Promise.all(collectors.map((collector) => scrape(collector.url)));
+    const scrapes = await Promise.all(collectors.map((collector) => scrape(collector.adminUrl)));
     return scrapes.reduce((sum, metrics) => sum + metrics.value(name), 0);
   };
 
@@ -209,7 +209,7 @@ describe('two collector replicas scraped by a real Prometheus', () => {
     socketServerUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
     prometheus = await startPrometheus({
-      targets: collectors.map((collector) => new URL(collector.url).host),
+      targets: collectors.map((collector) => new URL(collector.adminUrl).host),
       job: 'pulse-collector',
       ruleFiles: [RECORDING_RULES, ALERT_RULES],
       interval: '1s',

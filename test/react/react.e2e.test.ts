@@ -125,7 +125,7 @@ describe('@pulse/react → SDK → collector → /metrics', () => {
     shownScore = Number(await tab.locator('#score').textContent());
 
     metrics = await waitForScrape(
-      collector.url,
+      collector.adminUrl,
       (m) =>
         m.count('pulse_page_score', { app: APP }) >= 1 &&
         m.value('pulse_js_errors_total', { app: APP, kind: 'react' }) >= 1 &&

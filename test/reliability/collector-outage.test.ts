@@ -33,6 +33,8 @@ let browser: Browser;
 let tab: Page;
 let cdp: CDPSession;
 let collectorUrl = '';
+/** The admin side, where /metrics is read; the restarted collector takes the same port. */
+let adminUrl = '';
 let first: FastifyInstance | undefined;
 let second: FastifyInstance | undefined;
 const pageErrors: string[] = [];
@@ -45,9 +47,10 @@ const options = (): Partial<CollectorOptions> => ({
   processMetrics: false,
 });
 
-async function listen(port: number) {
+async function listen(port: number, adminPort: number) {
   const collector = await createCollector(options());
   await collector.listen({ port, host: '127.0.0.1' });
+  adminUrl = await collector.pulseAdmin.listen({ port: adminPort, host: '127.0.0.1' });
   return collector;
 }
 
@@ -70,7 +73,7 @@ const track = (count: number) =>
 
 beforeAll(async () => {
   site = await serveSite(() => collectorUrl);
-  first = await listen(0);
+  first = await listen(0, 0);
   collectorUrl = `http://127.0.0.1:${(first.server.address() as { port: number }).port}`;
   browser = await launchChromium();
   tab = await browser.newPage();
@@ -90,7 +93,7 @@ beforeAll(async () => {
     page.Pulse.flush();
     return document.querySelector<HTMLScriptElement>('script[data-app]')!.dataset.app!;
   });
-  await waitForScrape(collectorUrl, (m) => m.value('pulse_events_total', { app }) >= 1);
+  await waitForScrape(adminUrl, (m) => m.value('pulse_events_total', { app }) >= 1);
 }, 120_000);
 
 afterAll(async () => {
@@ -128,11 +131,11 @@ describe('collector stopped, then restarted', () => {
   });
 
   it('delivers what it held once the collector is back, and reports the rest as dropped', async () => {
-    second = await listen(Number(new URL(collectorUrl).port));
+    second = await listen(Number(new URL(collectorUrl).port), Number(new URL(adminUrl).port));
     // The next try comes after the current backoff, at most a minute.
-    await waitForScrape(collectorUrl, (m) => m.value('pulse_events_total', { app }) > 0, 90_000);
+    await waitForScrape(adminUrl, (m) => m.value('pulse_events_total', { app }) > 0, 90_000);
     // The queue drains one body after another: read it once the last one has landed.
-    const held = await settledValue(collectorUrl, (m) => m.value('pulse_events_total', { app }));
+    const held = await settledValue(adminUrl, (m) => m.value('pulse_events_total', { app }));
     expect(held).toBeLessThanOrEqual(QUEUE_BOUND);
     // Bodies dropped by the last push are counted in the body after it, as with any batch.
     await tab.evaluate(() => {
@@ -142,7 +145,7 @@ describe('collector stopped, then restarted', () => {
     });
     const total = (await recorded()) - recordedBeforeOutage;
     const metrics = await waitForScrape(
-      collectorUrl,
+      adminUrl,
       (m) =>
         m.value('pulse_events_total', { app }) +
           m.value('pulse_sdk_dropped_events_total', { app }) >=

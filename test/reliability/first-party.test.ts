@@ -65,7 +65,7 @@ beforeAll(async () => {
   await tab.waitForFunction(() => (window as unknown as { Pulse?: unknown }).Pulse !== undefined);
   await tab.goto('about:blank');
   metrics = await waitForScrape(
-    collector.url,
+    collector.adminUrl,
     (m) => m.count('pulse_total_blocking_time_seconds', { app: APP }) >= 1,
   );
 }, 60_000);

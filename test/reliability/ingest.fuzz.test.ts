@@ -269,7 +269,7 @@ describe('POST /v1/rum under fuzzing', () => {
 
   it('is still healthy, and its /metrics passes promtool check metrics', async () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await app.pulseAdmin.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
     const result = spawnSync('promtool', ['check', 'metrics'], {
       input: metrics.body,

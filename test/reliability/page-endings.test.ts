@@ -261,7 +261,7 @@ describe(`page views are delivered with their final values, each way a page ends
     }
     const allArrived = (metrics: Scrape) =>
       runs.every((views) => delivered(metrics, views) === undefined);
-    const metrics = await waitForScrape(collector.url, allArrived, 20_000);
+    const metrics = await waitForScrape(collector.adminUrl, allArrived, 20_000);
     const failures = runs.map((views) => delivered(metrics, views)).filter((f) => f !== undefined);
     const share = (runs.length - failures.length) / runs.length;
     shares[name] = `${runs.length - failures.length}/${runs.length} (${(share * 100).toFixed(1)}%)`;
@@ -269,7 +269,7 @@ describe(`page views are delivered with their final values, each way a page ends
   });
 
   it('reported restored views as back-forward-cache', async () => {
-    const metrics = await scrape(collector.url);
+    const metrics = await scrape(collector.adminUrl);
     expect(metrics.value('pulse_page_views_total', { navigation: 'back-forward-cache' })).toBe(
       REPS,
     );

@@ -383,7 +383,7 @@ describe('socket.io plugin accuracy through an impairment proxy', () => {
   describe('collector /metrics', () => {
     beforeAll(async () => {
       const apps = ['socket-clean', 'socket-jitter', 'socket-loss', 'socket-restart'];
-      metrics = await waitForScrape(collector.url, (m) =>
+      metrics = await waitForScrape(collector.adminUrl, (m) =>
         apps.every(
           (app) =>
             m.count('pulse_socket_score', { app }) >=

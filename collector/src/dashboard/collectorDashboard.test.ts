@@ -22,8 +22,12 @@ describe('dashboard on a collector', () => {
   afterAll(() => app.close());
 
   it('serves the page at / and figures that follow the beacons ingested', async () => {
-    expect((await app.inject({ method: 'GET', url: '/' })).body).toContain('data-figure="vital"');
-    const summary = (await app.inject({ method: 'GET', url: SUMMARY_PATH })).json<Summary>();
+    expect((await app.pulseAdmin.inject({ method: 'GET', url: '/' })).body).toContain(
+      'data-figure="vital"',
+    );
+    const summary = (
+      await app.pulseAdmin.inject({ method: 'GET', url: SUMMARY_PATH })
+    ).json<Summary>();
     const shop = summary.apps.find((one) => one.app === 'shop')!;
     expect(shop.overall.pageViews).toBe(3);
     const product = shop.routes.find((route) => route.route === '/products/:id')!;
@@ -50,7 +54,9 @@ describe('dashboard on a collector', () => {
       const payload = exampleBeacon(events, { route });
       expect((await app.inject({ method: 'POST', url: '/v1/rum', payload })).statusCode).toBe(204);
     }
-    const summary = (await app.inject({ method: 'GET', url: SUMMARY_PATH })).json<Summary>();
+    const summary = (
+      await app.pulseAdmin.inject({ method: 'GET', url: SUMMARY_PATH })
+    ).json<Summary>();
     const routes = summary.apps.find((one) => one.app === 'shop')!.routes;
     const byKind = (name: string) => routes.find((route) => route.route === name)?.longTasks.byKind;
     expect(byKind('/search')).toEqual({ loaf: 2 });

@@ -12,8 +12,10 @@ import { liveFeed } from './liveFeed.js';
 export interface DemoOptions {
   /** Interface both servers listen on. Default 127.0.0.1. */
   host?: string;
-  /** Collector port (dashboard, /metrics, beacons). 0 picks a free one. Default 8080. */
+  /** Collector port (beacons, /pulse.js). 0 picks a free one. Default 8080. */
   collectorPort?: number;
+  /** The collector's admin port (dashboard, /metrics), always on 127.0.0.1. 0 picks a free one. Default 8081. */
+  adminPort?: number;
   /** Demo site port. 0 picks a free one. Default 3000. */
   demoPort?: number;
   /** How long the slow route's hero image takes to arrive, in ms. Default 4500. */
@@ -23,8 +25,10 @@ export interface DemoOptions {
 }
 
 export interface RunningDemo {
-  /** The collector's origin: its dashboard is at `/`. */
+  /** The collector's ingest origin: beacons and `/pulse.js`. */
   collectorUrl: string;
+  /** The collector's admin origin, on loopback: its dashboard is at `/`, Prometheus metrics at `/metrics`. */
+  adminUrl: string;
   /** The demo site's origin. */
   demoUrl: string;
   close(): Promise<void>;
@@ -45,6 +49,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const {
     host = '127.0.0.1',
     collectorPort = 8080,
+    adminPort = 8081,
     demoPort = 3000,
     heavyImageMs = 4500,
   } = options;
@@ -107,6 +112,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     logger,
   });
   collectorUrl = origin(await collector.listen({ port: collectorPort, host }));
+  // The read side stays on this machine whatever `host` the demo was given.
+  const adminUrl = await collector.pulseAdmin.listen({ port: adminPort, host: '127.0.0.1' });
 
   const io = new Server(site.server);
   const detach = attachPulse(io, { registry: collector.pulse.registry });
@@ -116,6 +123,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
   return {
     collectorUrl,
+    adminUrl,
     demoUrl,
     async close() {
       stopFeed();
