@@ -30,10 +30,19 @@ function packageVersion(): string {
 
 async function serve(settings: CliSettings): Promise<void> {
   const app = await createCollector(collectorOptionsFrom(settings));
-  await app.listen({ port: settings.port, host: settings.host });
-  const { ingestKey, ...shown } = settings;
+  const ingestUrl = await app.listen({ port: settings.port, host: settings.host });
+  const adminUrl = await app.pulseAdmin.listen({
+    port: settings.adminPort,
+    host: settings.adminHost,
+  });
+  const { ingestKey, adminToken, ...shown } = settings;
+  const secret = (value: string | undefined) => (value === undefined ? undefined : '(set)');
   app.log.info(
-    { settings: { ...shown, ingestKey: ingestKey === undefined ? undefined : '(set)' } },
+    {
+      settings: { ...shown, ingestKey: secret(ingestKey), adminToken: secret(adminToken) },
+      ingestUrl,
+      adminUrl,
+    },
     'pulse collector ready',
   );
 

@@ -65,6 +65,14 @@ describe('pulse-collector configuration', () => {
       '10.0.0.0/8,127.0.0.1',
       '--request-timeout',
       '5000',
+      '--headers-timeout',
+      '2000',
+      '--keep-alive-timeout',
+      '3000',
+      '--max-connections',
+      '500',
+      '--max-connections-per-address',
+      '16',
       '--drain-delay',
       '3000',
       '--log-level',
@@ -75,6 +83,8 @@ describe('pulse-collector configuration', () => {
     expect(parsed).toEqual({
       port: 9090,
       host: '127.0.0.1',
+      adminPort: 8081,
+      adminHost: '127.0.0.1',
       allowOrigins: ['https://a.example', 'https://b.example', 'https://c.example'],
       ingestKey: 'k3y',
       bodyLimit: 32 * 1024,
@@ -82,28 +92,59 @@ describe('pulse-collector configuration', () => {
       routeCap: 20,
       eventNameCap: 10,
       appCap: 5,
+      seriesCeiling: 50_000,
+      admitAfterClients: 5,
+      labelIdleTimeout: 3_600_000,
+      apps: [],
+      routes: [],
+      eventNames: [],
       rateLimit: { max: 100, timeWindow: '30s' },
       trustProxy: ['10.0.0.0/8', '127.0.0.1'],
       requestTimeout: 5000,
+      headersTimeout: 2000,
+      keepAliveTimeout: 3000,
+      maxConnections: 500,
+      maxConnectionsPerAddress: 16,
       drainDelay: 3000,
       logLevel: 'warn',
       processMetrics: false,
     });
   });
 
+  it('refuses an admin listener off loopback without a token, and accepts it with one', () => {
+    expect(() => settings(['--admin-host', '0.0.0.0'])).toThrow(/--admin-token/);
+    expect(() => settings([], { PULSE_ADMIN_HOST: '10.0.0.5' })).toThrow(/--admin-token/);
+    expect(() => settings(['--admin-token', 'short'])).toThrow(/--admin-token/);
+    const open = settings(['--admin-host', '0.0.0.0', '--admin-token', 'x'.repeat(16)]);
+    expect(open).toMatchObject({ adminHost: '0.0.0.0', adminToken: 'x'.repeat(16) });
+    for (const host of ['127.0.0.1', '127.0.1.1', '::1', 'localhost']) {
+      expect(settings(['--admin-host', host]).adminHost).toBe(host);
+    }
+  });
+
   it('has an environment variable for every flag', () => {
     const env = Object.fromEntries(CLI_SETTINGS.map((setting) => [setting.env, '7']));
     env.PULSE_HOST = '::1';
+    env.PULSE_ADMIN_HOST = '10.1.2.3';
+    env.PULSE_ADMIN_TOKEN = 'a-token-of-sixteen-chars';
     env.PULSE_ALLOW_ORIGIN = 'https://a.example, https://b.example';
     env.PULSE_INGEST_KEY = 'from-env';
     env.PULSE_BODY_LIMIT = '2048';
     env.PULSE_RATE_LIMIT = 'off';
-    env.PULSE_TRUST_PROXY = 'true';
+    env.PULSE_TRUST_PROXY = '10.0.0.1, 10.0.0.2';
     env.PULSE_LOG_LEVEL = 'debug';
     env.PULSE_PROCESS_METRICS = '0';
+    env.PULSE_SERIES_CEILING = '20000';
+    env.PULSE_LABEL_IDLE_TIMEOUT = '60000';
+    env.PULSE_APPS = 'shop, blog';
+    env.PULSE_ROUTES = '/, /products/:id';
+    env.PULSE_EVENT_NAMES = 'checkout';
     expect(settings([], env)).toEqual({
       port: 7,
       host: '::1',
+      adminPort: 7,
+      adminHost: '10.1.2.3',
+      adminToken: 'a-token-of-sixteen-chars',
       allowOrigins: ['https://a.example', 'https://b.example'],
       ingestKey: 'from-env',
       bodyLimit: 2048,
@@ -111,13 +152,48 @@ describe('pulse-collector configuration', () => {
       routeCap: 7,
       eventNameCap: 7,
       appCap: 7,
+      seriesCeiling: 20_000,
+      admitAfterClients: 7,
+      labelIdleTimeout: 60_000,
+      apps: ['shop', 'blog'],
+      routes: ['/', '/products/:id'],
+      eventNames: ['checkout'],
       rateLimit: false,
-      trustProxy: true,
+      trustProxy: ['10.0.0.1', '10.0.0.2'],
       requestTimeout: 7,
+      headersTimeout: 7,
+      keepAliveTimeout: 7,
+      maxConnections: 7,
+      maxConnectionsPerAddress: 7,
       drainDelay: 7,
       logLevel: 'debug',
       processMetrics: false,
     });
+  });
+
+  it('refuses trusting any proxy, from every source, naming the fix', () => {
+    const refusal = /--trust-proxy \(PULSE_TRUST_PROXY, "trustProxy"\): true would believe/;
+    const fix = /addresses or CIDRs \(e\.g\. 127\.0\.0\.1 .*10\.0\.0\.0\/8\)/;
+    const files = { 'c.json': '{"trustProxy":true}' };
+    for (const [argv, env, source] of [
+      [['--trust-proxy', 'true'], {}, 'command line'],
+      [['--trust-proxy=1'], {}, 'command line'],
+      [[], { PULSE_TRUST_PROXY: 'TRUE' }, 'environment'],
+      [['--config', 'c.json'], {}, 'config file c.json'],
+    ] as const) {
+      expect(fails([...argv], env, files)).toThrow(CliConfigError);
+      expect(fails([...argv], env, files)).toThrow(refusal);
+      expect(fails([...argv], env, files)).toThrow(fix);
+      expect(fails([...argv], env, files)).toThrow(new RegExp(`^${source}: `));
+    }
+    expect(fails(['--trust-proxy', '10.0.0.1,proxy.example'])).toThrow(
+      /--trust-proxy.*proxy\.example/,
+    );
+    expect(settings(['--trust-proxy', 'false']).trustProxy).toBe(false);
+    expect(
+      settings(['--config', 'c.json'], {}, { 'c.json': '{"trustProxy":"10.0.0.0/8"}' }),
+    ).toMatchObject({ trustProxy: '10.0.0.0/8' });
+    expect(helpText()).not.toMatch(/true for any|<true/);
   });
 
   it('applies flag > environment > config file > default', () => {

@@ -10,13 +10,18 @@
 import { parseArgs } from 'node:util';
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { APP_PATTERN } from './schema.js';
 import { defaultCollectorOptions, type CollectorOptions } from './options.js';
+import { trustProxyProblem } from './trustProxy.js';
 
 /** The settings of the command, as a config file spells them. */
 export const CliSettingsSchema = Type.Object(
   {
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
     host: Type.String({ minLength: 1 }),
+    adminPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+    adminHost: Type.String({ minLength: 1 }),
+    adminToken: Type.Optional(Type.String({ minLength: 16 })),
     allowOrigins: Type.Array(Type.String({ minLength: 1 })),
     ingestKey: Type.Optional(Type.String({ minLength: 1 })),
     bodyLimit: Type.Integer({ minimum: 1024 }),
@@ -24,6 +29,12 @@ export const CliSettingsSchema = Type.Object(
     routeCap: Type.Integer({ minimum: 1 }),
     eventNameCap: Type.Integer({ minimum: 1 }),
     appCap: Type.Integer({ minimum: 1 }),
+    seriesCeiling: Type.Integer({ minimum: 1000 }),
+    admitAfterClients: Type.Integer({ minimum: 1 }),
+    labelIdleTimeout: Type.Integer({ minimum: 1000 }),
+    apps: Type.Array(Type.String({ pattern: APP_PATTERN, maxLength: 64 })),
+    routes: Type.Array(Type.String({ minLength: 1, maxLength: 256 })),
+    eventNames: Type.Array(Type.String({ minLength: 1, maxLength: 64 })),
     rateLimit: Type.Union([
       Type.Literal(false),
       Type.Object(
@@ -34,8 +45,12 @@ export const CliSettingsSchema = Type.Object(
         { additionalProperties: false },
       ),
     ]),
-    trustProxy: Type.Union([Type.Boolean(), Type.String(), Type.Array(Type.String())]),
+    trustProxy: Type.Union([Type.Literal(false), Type.String(), Type.Array(Type.String())]),
     requestTimeout: Type.Integer({ minimum: 1 }),
+    headersTimeout: Type.Integer({ minimum: 1 }),
+    keepAliveTimeout: Type.Integer({ minimum: 1 }),
+    maxConnections: Type.Optional(Type.Integer({ minimum: 1 })),
+    maxConnectionsPerAddress: Type.Integer({ minimum: 1 }),
     drainDelay: Type.Integer({ minimum: 0 }),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
@@ -56,15 +71,28 @@ export const defaultCliSettings: CliSettings = {
   // A beacon endpoint is meant to be reached from browsers, so the command listens on every
   // interface; `--host 127.0.0.1` keeps it local (e.g. behind a reverse proxy on the same host).
   host: '0.0.0.0',
+  // The read side names apps and routes and describes the process: loopback unless the operator
+  // opens it, and then only with a token (checked in `resolveCliCommand`).
+  adminPort: 8081,
+  adminHost: '127.0.0.1',
   allowOrigins: defaultCollectorOptions.allowOrigins,
   bodyLimit: defaultCollectorOptions.bodyLimit,
   maxEventsPerBeacon: defaultCollectorOptions.maxEventsPerBeacon,
   routeCap: defaultCollectorOptions.routeCap,
   eventNameCap: defaultCollectorOptions.eventNameCap,
   appCap: defaultCollectorOptions.appCap,
+  seriesCeiling: defaultCollectorOptions.seriesCeiling,
+  admitAfterClients: defaultCollectorOptions.admitAfterClients,
+  labelIdleTimeout: defaultCollectorOptions.labelIdleTimeout,
+  apps: defaultCollectorOptions.apps,
+  routes: defaultCollectorOptions.routes,
+  eventNames: defaultCollectorOptions.eventNames,
   rateLimit: defaultCollectorOptions.rateLimit,
   trustProxy: defaultCollectorOptions.trustProxy,
   requestTimeout: defaultCollectorOptions.requestTimeout,
+  headersTimeout: defaultCollectorOptions.headersTimeout,
+  keepAliveTimeout: defaultCollectorOptions.keepAliveTimeout,
+  maxConnectionsPerAddress: defaultCollectorOptions.maxConnectionsPerAddress,
   drainDelay: 0,
   logLevel: 'info',
   processMetrics: defaultCollectorOptions.processMetrics,
@@ -94,7 +122,7 @@ const rateLimit: Parse = (text) => {
   const [max = '', window = '1 minute'] = value.split('/');
   return { max: integer(max), timeWindow: integer(window) };
 };
-/** `true`, `false`, or proxy addresses/CIDRs separated by commas. */
+/** `false`, or proxy addresses/CIDRs separated by commas; `true` is read only to be refused. */
 const trustProxy: Parse = (text) => {
   const flag = boolean(text);
   return typeof flag === 'boolean' ? flag : list(text);
@@ -129,6 +157,30 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     value: '<addr>',
     parse: (t) => t,
     description: 'interface to listen on; 127.0.0.1 for local only',
+  },
+  {
+    key: 'adminPort',
+    flag: 'admin-port',
+    env: 'PULSE_ADMIN_PORT',
+    value: '<n>',
+    parse: integer,
+    description: 'port of the admin listener: dashboard, /api/*, /metrics',
+  },
+  {
+    key: 'adminHost',
+    flag: 'admin-host',
+    env: 'PULSE_ADMIN_HOST',
+    value: '<addr>',
+    parse: (t) => t,
+    description: 'interface of the admin listener; other than loopback needs --admin-token',
+  },
+  {
+    key: 'adminToken',
+    flag: 'admin-token',
+    env: 'PULSE_ADMIN_TOKEN',
+    value: '<secret>',
+    parse: (t) => t,
+    description: 'require this token (Bearer, or Basic password) on the admin listener; 16+ chars',
   },
   {
     key: 'allowOrigins',
@@ -188,6 +240,57 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     description: 'distinct apps kept; more become __other__',
   },
   {
+    key: 'seriesCeiling',
+    flag: 'series-ceiling',
+    env: 'PULSE_SERIES_CEILING',
+    value: '<n>',
+    parse: integer,
+    description: 'most series all admitted label values may make together',
+  },
+  {
+    key: 'admitAfterClients',
+    flag: 'admit-after-clients',
+    env: 'PULSE_ADMIT_AFTER_CLIENTS',
+    value: '<n>',
+    parse: integer,
+    description: 'client networks that must send a new app, route or name before it is admitted',
+  },
+  {
+    key: 'labelIdleTimeout',
+    flag: 'label-idle-timeout',
+    env: 'PULSE_LABEL_IDLE_TIMEOUT',
+    value: '<ms>',
+    parse: integer,
+    description: 'evict an admitted app, route or name not seen for this long',
+  },
+  {
+    key: 'apps',
+    flag: 'app',
+    env: 'PULSE_APPS',
+    value: '<app>',
+    parse: list,
+    repeatable: true,
+    description: 'pin an app; when given, the only apps accepted (repeat or comma-separate)',
+  },
+  {
+    key: 'routes',
+    flag: 'route',
+    env: 'PULSE_ROUTES',
+    value: '<template>',
+    parse: list,
+    repeatable: true,
+    description: 'pin a route template for every app, e.g. /products/:id',
+  },
+  {
+    key: 'eventNames',
+    flag: 'event-name',
+    env: 'PULSE_EVENT_NAMES',
+    value: '<name>',
+    parse: list,
+    repeatable: true,
+    description: 'pin a custom event or timing name for every app',
+  },
+  {
     key: 'rateLimit',
     flag: 'rate-limit',
     env: 'PULSE_RATE_LIMIT',
@@ -200,9 +303,9 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     key: 'trustProxy',
     flag: 'trust-proxy',
     env: 'PULSE_TRUST_PROXY',
-    value: '<true|addrs>',
+    value: '<addrs>',
     parse: trustProxy,
-    description: 'trust X-Forwarded-For from these proxies (or true for any)',
+    description: 'trust X-Forwarded-For from these proxies: addresses or CIDRs, comma-separated',
   },
   {
     key: 'requestTimeout',
@@ -211,6 +314,40 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     value: '<ms>',
     parse: integer,
     description: 'time a client gets to send a whole request',
+  },
+  {
+    key: 'headersTimeout',
+    flag: 'headers-timeout',
+    env: 'PULSE_HEADERS_TIMEOUT',
+    value: '<ms>',
+    parse: integer,
+    description: "time a client gets to send a request's headers (at most --request-timeout)",
+  },
+  {
+    key: 'keepAliveTimeout',
+    flag: 'keep-alive-timeout',
+    env: 'PULSE_KEEP_ALIVE_TIMEOUT',
+    value: '<ms>',
+    parse: integer,
+    description: 'how long an idle keep-alive connection stays open between requests',
+  },
+  {
+    key: 'maxConnections',
+    flag: 'max-connections',
+    env: 'PULSE_MAX_CONNECTIONS',
+    value: '<n>',
+    parse: integer,
+    description:
+      'open connections at most; at the cap idle ones make room ' +
+      '(default: open-files limit - 128)',
+  },
+  {
+    key: 'maxConnectionsPerAddress',
+    flag: 'max-connections-per-address',
+    env: 'PULSE_MAX_CONNECTIONS_PER_ADDRESS',
+    value: '<n>',
+    parse: integer,
+    description: 'open connections per client address at most (trusted proxies exempt)',
   },
   {
     key: 'drainDelay',
@@ -253,12 +390,17 @@ export class CliConfigError extends Error {
 const checkSettings = TypeCompiler.Compile(Type.Partial(CliSettingsSchema));
 
 function validated(source: string, settings: Record<string, unknown>): Partial<CliSettings> {
+  const proxyProblem = trustProxyProblem(settings.trustProxy);
+  if (proxyProblem !== undefined) throw settingError(source, 'trustProxy', proxyProblem);
   if (checkSettings.Check(settings)) return settings;
   const error = checkSettings.Errors(settings).First();
-  const key = error?.path.split('/')[1] ?? '';
+  throw settingError(source, error?.path.split('/')[1] ?? '', error?.message ?? 'invalid');
+}
+
+function settingError(source: string, key: string, message: string): CliConfigError {
   const setting = CLI_SETTINGS.find((candidate) => candidate.key === key);
   const name = setting === undefined ? `"${key}"` : `--${setting.flag} (${setting.env}, "${key}")`;
-  throw new CliConfigError(`${source}: ${name}: ${error?.message ?? 'invalid'}`);
+  return new CliConfigError(`${source}: ${name}: ${message}`);
 }
 
 export interface CliInputs {
@@ -322,20 +464,43 @@ export function resolveCliCommand({ argv, env, readFile }: CliInputs): CliComman
       : setting.parse(flag);
   }
 
-  return {
-    kind: 'serve',
-    settings: {
-      ...defaultCliSettings,
-      ...fromFile,
-      ...validated('environment', fromEnv),
-      ...validated('command line', fromFlags),
-    },
+  const settings: CliSettings = {
+    ...defaultCliSettings,
+    ...fromFile,
+    ...validated('environment', fromEnv),
+    ...validated('command line', fromFlags),
   };
+  checkAdminExposure(settings);
+  return { kind: 'serve', settings };
+}
+
+/** Loopback addresses: only processes on this machine reach a listener bound to them. */
+const isLoopback = (host: string) =>
+  /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || ['localhost', '::1', '[::1]'].includes(host);
+
+/**
+ * The admin listener serves the collected data. Bound anywhere but loopback it is reachable by
+ * others, so it must then be guarded by a token: an open read side is refused, not warned about.
+ */
+function checkAdminExposure(settings: CliSettings): void {
+  if (isLoopback(settings.adminHost) || settings.adminToken !== undefined) return;
+  throw new CliConfigError(
+    `--admin-host ${settings.adminHost} would publish the dashboard, /api/* and /metrics: ` +
+      'set --admin-token (PULSE_ADMIN_TOKEN) as well, or keep the admin listener on 127.0.0.1',
+  );
 }
 
 /** The collector options a resolved command line stands for. */
 export function collectorOptionsFrom(settings: CliSettings): Partial<CollectorOptions> {
-  const { port: _port, host: _host, drainDelay: _drainDelay, logLevel, ...options } = settings;
+  const {
+    port: _port,
+    host: _host,
+    adminPort: _adminPort,
+    adminHost: _adminHost,
+    drainDelay: _drainDelay,
+    logLevel,
+    ...options
+  } = settings;
   return { ...options, logger: { level: logLevel } };
 }
 
@@ -369,8 +534,10 @@ export function helpText(): string {
   return [
     'Usage: pulse-collector [options]',
     '',
-    'Pulse collector: receives browser beacons at POST /v1/rum, serves /pulse.js,',
-    'exports Prometheus metrics at /metrics, health at /healthz and /readyz.',
+    'Pulse collector. The ingest listener (--host, --port) is for browsers: beacons at',
+    'POST /v1/rum, /pulse.js, health at /healthz and /readyz. The admin listener',
+    '(--admin-host, --admin-port; loopback by default) serves the dashboard at /,',
+    '/api/v1/summary and Prometheus metrics at /metrics.',
     '',
     'Options (flag, environment variable, description). Precedence:',
     'flag > environment variable > config file > default.',

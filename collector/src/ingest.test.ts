@@ -16,7 +16,12 @@ afterEach(async () => {
 });
 
 async function collector(options: Partial<CollectorOptions> = {}) {
-  app = await createCollector({ processMetrics: false, rateLimit: false, ...options });
+  app = await createCollector({
+    processMetrics: false,
+    rateLimit: false,
+    admitAfterClients: 1,
+    ...options,
+  });
   return app;
 }
 

@@ -22,9 +22,11 @@ import { checkEnvelope, checkEvents, type BeaconEnvelope } from './beaconValidat
 import { corsPlugin, originAllowList } from './cors.js';
 import { INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from './headers.js';
 import { secretMatcher } from './secretMatcher.js';
-import { createLabelCaps } from './labels.js';
-import type { RateLimitOptions } from './options.js';
+import { Gauge } from 'prom-client';
+import { createLabelModel } from './labelModel.js';
+import type { CollectorOptions } from './options.js';
 import { createBeaconRecorder } from './record.js';
+import { labelCosts } from './seriesHandles.js';
 import { REJECT_REASONS, Rejection, toRejection, type RejectionBody } from './rejection.js';
 
 /**
@@ -36,16 +38,28 @@ const INGEST_ROUTE = '/rum';
 /** Path of the beacon endpoint. */
 export const INGEST_PATH = `${INGEST_PREFIX}${INGEST_ROUTE}`;
 
-export interface IngestPluginOptions {
-  allowOrigins: readonly string[];
-  ingestKey?: string;
-  bodyLimit: number;
-  maxEventsPerBeacon: number;
-  appCap: number;
-  routeCap: number;
-  eventNameCap: number;
-  rateLimit: RateLimitOptions | false;
-}
+export type IngestPluginOptions = Pick<
+  CollectorOptions,
+  | 'allowOrigins'
+  | 'ingestKey'
+  | 'bodyLimit'
+  | 'maxEventsPerBeacon'
+  | 'appCap'
+  | 'routeCap'
+  | 'eventNameCap'
+  | 'seriesCeiling'
+  | 'admitAfterClients'
+  | 'evidenceWindow'
+  | 'evidenceCapacity'
+  | 'labelIdleTimeout'
+  | 'apps'
+  | 'routes'
+  | 'eventNames'
+  | 'rateLimit'
+>;
+
+/** How often idle label values are looked for: often enough to free room within minutes. */
+const SWEEP_INTERVAL_MS = 60_000;
 
 const RejectionBodySchema = Type.Object({
   error: Type.String(),
@@ -62,8 +76,50 @@ const asObject = (body: unknown): UncheckedBody =>
 export const ingestPlugin = fp(
   async (app: FastifyInstance, options: IngestPluginOptions) => {
     const { metrics } = app.pulse;
-    const labels = createLabelCaps(options, (label) => metrics.labelOverflowTotal.inc({ label }));
-    const recordBeacon = createBeaconRecorder(metrics, labels);
+    const labels = createLabelModel(
+      {
+        ...options,
+        pinnedApps: options.apps,
+        pinnedRoutes: options.routes,
+        pinnedNames: options.eventNames,
+      },
+      labelCosts(metrics),
+      {
+        overflow: (label) => metrics.labelOverflowTotal.inc({ label }),
+        admitted: (label) => metrics.labelAdmissionsTotal.inc({ label }),
+        evicted: (label, app, value) => {
+          recorder.forget(label, app, value);
+          metrics.labelEvictionsTotal.inc({ label });
+        },
+      },
+    );
+    const recorder = createBeaconRecorder(metrics, labels);
+    const sweep = setInterval(
+      () => labels.sweep(Date.now()),
+      Math.min(SWEEP_INTERVAL_MS, options.labelIdleTimeout / 4),
+    );
+    sweep.unref();
+    const budget = new Gauge({
+      name: 'pulse_series_reserved',
+      help: 'Series reserved by the admitted label values, against the series ceiling (pulse_series_ceiling).',
+      registers: [],
+      collect() {
+        this.set(labels.reserved);
+      },
+    });
+    const ceiling = new Gauge({
+      name: 'pulse_series_ceiling',
+      help: 'Most series the admitted label values may make together (--series-ceiling).',
+      registers: [],
+    });
+    ceiling.set(options.seriesCeiling);
+    for (const gauge of [budget, ceiling]) app.pulse.registry.registerMetric(gauge);
+    app.addHook('onClose', async () => {
+      clearInterval(sweep);
+      for (const name of ['pulse_series_reserved', 'pulse_series_ceiling']) {
+        app.pulse.registry.removeSingleMetric(name);
+      }
+    });
     const isOriginAllowed = originAllowList(options.allowOrigins);
     const isKeyValid =
       options.ingestKey === undefined ? undefined : secretMatcher(options.ingestKey);
@@ -96,6 +152,11 @@ export const ingestPlugin = fp(
         `${sent} is not supported; expected ${PROTOCOL_VERSION}`,
       );
     };
+
+    const checkApp = (envelope: BeaconEnvelope) =>
+      labels.accepts(envelope.app)
+        ? undefined
+        : new Rejection(403, 'app', 'this app is not accepted by this collector');
 
     const checkBeaconEnvelope = (body: unknown) => {
       const problem = checkEnvelope(body);
@@ -185,7 +246,7 @@ export const ingestPlugin = fp(
             }
             // Until an event is refused, the accepted events are the beacon's own array.
             const beacon = (refused > 0 ? { ...envelope, events: accepted } : envelope) as Beacon;
-            recordBeacon(beacon);
+            recorder.record(beacon, request.ip, Date.now());
             reply.code(204).send();
           },
         );

@@ -12,7 +12,12 @@ afterEach(async () => {
 });
 
 async function collector(options: Partial<CollectorOptions> = {}) {
-  const app = await createCollector({ processMetrics: false, rateLimit: false, ...options });
+  const app = await createCollector({
+    processMetrics: false,
+    rateLimit: false,
+    admitAfterClients: 1,
+    ...options,
+  });
   apps.push(app);
   return app;
 }
@@ -26,7 +31,7 @@ const sendExample = (app: FastifyInstance) =>
   });
 
 /** SPEC.md "Prometheus series": name → type and label names. */
-const SPEC_SERIES: Record<string, { type: 'histogram' | 'counter'; labels: string[] }> = {
+const SPEC_SERIES: Record<string, { type: 'histogram' | 'counter' | 'gauge'; labels: string[] }> = {
   pulse_web_vital_seconds: { type: 'histogram', labels: ['app', 'route', 'metric', 'device'] },
   pulse_layout_shift_score: { type: 'histogram', labels: ['app', 'route', 'device'] },
   pulse_web_vital_rating_total: { type: 'counter', labels: ['app', 'route', 'metric', 'rating'] },
@@ -50,6 +55,10 @@ const SPEC_SERIES: Record<string, { type: 'histogram' | 'counter'; labels: strin
   pulse_label_overflow_total: { type: 'counter', labels: ['label'] },
   pulse_sdk_dropped_events_total: { type: 'counter', labels: ['app'] },
   pulse_metrics_renders_total: { type: 'counter', labels: ['format'] },
+  pulse_label_admissions_total: { type: 'counter', labels: ['label'] },
+  pulse_label_evictions_total: { type: 'counter', labels: ['label'] },
+  pulse_series_reserved: { type: 'gauge', labels: [] },
+  pulse_series_ceiling: { type: 'gauge', labels: [] },
 };
 
 /** `# TYPE` lines and the label names used by each family's samples, from exposition text. */
@@ -166,7 +175,7 @@ describe('GET /metrics', () => {
     registry.registerMetric(
       new (await import('prom-client')).Gauge({ name: 'app_own_gauge', help: 'x', registers: [] }),
     );
-    const first = await createCollector({ registry, rateLimit: false });
+    const first = await createCollector({ registry, rateLimit: false, admitAfterClients: 1 });
     expect(first.pulse.registry).toBe(registry);
     expect(registry.getSingleMetric('pulse_beacons_total')).toBeDefined();
     expect(registry.getSingleMetric('process_cpu_user_seconds_total')).toBeUndefined();

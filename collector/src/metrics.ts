@@ -15,7 +15,7 @@ import { SeriesCounter, SeriesHistogram } from './series.js';
 /** `__other__`: the label value every capped label falls back to. */
 export const OTHER = '__other__';
 
-/** Labels capped per app, as counted by `pulse_label_overflow_total{label}`. */
+/** Labels whose values the label model admits (labelModel.ts), as counted by `pulse_label_*_total{label}`. */
 export const CAPPED_LABELS = ['app', 'route', 'name'] as const;
 export type CappedLabel = (typeof CAPPED_LABELS)[number];
 
@@ -60,6 +60,8 @@ export interface PulseMetrics {
   sdkDroppedEventsTotal: SeriesCounter<'app'>;
   rejectedTotal: SeriesCounter<'reason'>;
   labelOverflowTotal: SeriesCounter<'label'>;
+  labelAdmissionsTotal: SeriesCounter<'label'>;
+  labelEvictionsTotal: SeriesCounter<'label'>;
 }
 
 /** Registers every Pulse series in `registry` and returns them. */
@@ -188,14 +190,28 @@ export function createPulseMetrics(registry: Registry): PulseMetrics {
     ),
     labelOverflowTotal: counter(
       'pulse_label_overflow_total',
-      'Label values replaced by __other__ because a cardinality cap was reached.',
+      'Label values recorded as __other__: not admitted yet (too little evidence), or past a cap or the series ceiling.',
+      ['label'],
+    ),
+    labelAdmissionsTotal: counter(
+      'pulse_label_admissions_total',
+      'Label values admitted to series of their own, on evidence from enough client networks.',
+      ['label'],
+    ),
+    labelEvictionsTotal: counter(
+      'pulse_label_evictions_total',
+      'Admitted label values evicted after going idle; their series were removed.',
       ['label'],
     ),
   };
 
   // Start every bounded series at 0, so rate() and alerts see the first increment.
   for (const reason of REJECT_REASONS) metrics.rejectedTotal.inc({ reason }, 0);
-  for (const label of CAPPED_LABELS) metrics.labelOverflowTotal.inc({ label }, 0);
+  for (const label of CAPPED_LABELS) {
+    metrics.labelOverflowTotal.inc({ label }, 0);
+    metrics.labelAdmissionsTotal.inc({ label }, 0);
+    metrics.labelEvictionsTotal.inc({ label }, 0);
+  }
   return metrics;
 }
 

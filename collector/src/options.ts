@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { TrustProxy } from './trustProxy.js';
 
 /** The SDK builds the collector serves for script tags. */
 export type ScriptName = 'pulse.js' | 'pulse.socket.js';
@@ -22,28 +23,81 @@ export interface CollectorOptions {
   allowOrigins: string[];
   /** When set, every beacon must carry this key (`key` field or `x-pulse-key` header). */
   ingestKey?: string;
+  /**
+   * When set, every request to the admin side (dashboard, `/api/*`, `/metrics`) must present it:
+   * `Authorization: Bearer <token>`, or as the password of HTTP Basic authentication.
+   */
+  adminToken?: string;
+  /**
+   * How long a finished `/metrics` render is served to later scrapes, in ms: concurrent and
+   * looping scrapers share one render instead of each paying for their own.
+   */
+  metricsRenderMaxAge: number;
   /** Largest accepted beacon body, in bytes. The SDK's keepalive budget is 64 KB. */
   bodyLimit: number;
   /** Most events one beacon may carry; more is rejected as `too_many_events`. */
   maxEventsPerBeacon: number;
-  /** Distinct `route` label values kept per app; later ones become `__other__`. */
+  /** Distinct `route` label values admitted per app at once; others become `__other__`. */
   routeCap: number;
-  /** Distinct custom event / timing `name` label values kept per app. */
+  /** Distinct custom event / timing `name` label values admitted per app at once. */
   eventNameCap: number;
-  /** Distinct `app` label values kept; later apps become `__other__`. */
+  /** Distinct `app` label values admitted at once; others become `__other__`. */
   appCap: number;
+  /**
+   * Most series the admitted label values may make together, counted as Prometheus counts them
+   * (each histogram bucket is one). Bounds the collector's memory and `/metrics` whatever
+   * clients send (labelModel.ts, docs/SECURITY.md).
+   */
+  seriesCeiling: number;
+  /**
+   * Distinct client networks (an IPv4 address, an IPv6 /64) that must send a new app, route or
+   * name within `evidenceWindow` before it gets series of its own. Pinned values need none.
+   */
+  admitAfterClients: number;
+  /** Milliseconds within which a new value's client networks must be seen. */
+  evidenceWindow: number;
+  /** New values waiting for evidence, kept at most. */
+  evidenceCapacity: number;
+  /** Milliseconds after its last sighting an admitted (not pinned) value is evicted. */
+  labelIdleTimeout: number;
+  /**
+   * Apps pinned by the operator: admitted from the start, never evicted. When not empty, it is
+   * an allow-list: beacons of other apps are refused (`403`, reason `app`).
+   */
+  apps: string[];
+  /** Route templates pinned for every admitted app (`/products/:id`). */
+  routes: string[];
+  /** Custom event and timing names pinned for every admitted app. */
+  eventNames: string[];
   /** Per-client rate limit of the ingest route, or `false` to turn it off. */
   rateLimit: RateLimitOptions | false;
   /**
-   * Trust `X-Forwarded-For` from a reverse proxy, so rate limits apply per real client. Same
-   * values as fastify's `trustProxy`: `true`, or the proxies' addresses/CIDRs.
+   * Reverse proxies whose `X-Forwarded-For` is believed, so rate limits apply per real client:
+   * their addresses or CIDRs (an array, or a comma-separated string), or `false` for none.
+   * `true` (any peer) is refused: every client could then pick the address it is counted as.
    */
-  trustProxy: boolean | string | string[];
+  trustProxy: TrustProxy;
   /**
    * Milliseconds a client gets to send a whole request. Protects against slow or never-ending
    * bodies holding sockets open; beacons are tiny, so this can be short.
    */
   requestTimeout: number;
+  /** Milliseconds a client gets to send a request's headers; at most `requestTimeout`. */
+  headersTimeout: number;
+  /**
+   * Milliseconds an idle keep-alive connection stays open between requests (Node closes it
+   * about a second later). Behind a load balancer that reuses connections, make it longer than
+   * the balancer's idle timeout.
+   */
+  keepAliveTimeout: number;
+  /**
+   * Open connections at most; at the cap an idle or unfinished one is closed to make room
+   * (connectionLimits.ts). Default: the open-files soft limit less 128, at most 65,536; 1,000
+   * where the limit cannot be read.
+   */
+  maxConnections?: number;
+  /** Open connections per client address at most; `trustProxy` proxies are exempt. */
+  maxConnectionsPerAddress: number;
   /** fastify's logger: `false`, `true`, or pino options such as `{ level: 'info' }`. */
   logger: FastifyServerOptions['logger'];
   /**
@@ -70,11 +124,31 @@ export const defaultCollectorOptions: CollectorOptions = {
   routeCap: 100,
   eventNameCap: 50,
   appCap: 50,
+  // About 5 MB of /metrics: for example one app with 100 routes and 50 custom names (~37,000),
+  // or several smaller ones. A route can make up to ~350 series (every vital on every device).
+  seriesCeiling: 50_000,
+  // One client, or a handful, cannot admit anything; a route that real browsers use gets its
+  // own series within its first few page views.
+  admitAfterClients: 5,
+  evidenceWindow: 10 * 60_000,
+  evidenceCapacity: 20_000,
+  labelIdleTimeout: 60 * 60_000,
+  apps: [],
+  routes: [],
+  eventNames: [],
   // A page sends about one beacon per 5 s; 600 a minute per IP leaves room for many tabs
   // behind one NAT while still stopping a single client from flooding the collector.
   rateLimit: { max: 600, timeWindow: '1 minute' },
   trustProxy: false,
   requestTimeout: 10_000,
+  // Browsers send a request's head in one packet; 5 s allows for retransmissions on a poor link.
+  headersTimeout: 5000,
+  // A page sends a beacon every few seconds at most while visible; longer idle connections
+  // only hold file descriptors.
+  keepAliveTimeout: 5000,
+  // A browser opens up to 6 connections per host; 64 leaves room for a NAT of several.
+  maxConnectionsPerAddress: 64,
+  metricsRenderMaxAge: 1000,
   logger: false,
   processMetrics: true,
   scripts: {},

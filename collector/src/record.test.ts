@@ -3,23 +3,38 @@ import { Registry } from 'prom-client';
 import { connectionScore, pageScore } from '@pulse/sdk/score';
 import type { Beacon, PulseEvent } from '@pulse/sdk/protocol';
 import { exampleBeacon, exampleEvents } from './exampleBeacons.js';
-import { createLabelCaps, type LabelCaps } from './labels.js';
+import { createLabelModel } from './labelModel.js';
 import { createPulseMetrics, type PulseMetrics } from './metrics.js';
+import { defaultCollectorOptions } from './options.js';
 import { createBeaconRecorder } from './record.js';
+import { labelCosts } from './seriesHandles.js';
 import { lookupSeries, type SeriesLookup } from './seriesLookup.js';
 
 let registry: Registry;
 let metrics: PulseMetrics;
-let labels: LabelCaps;
 let recordBeacon: (beacon: Beacon) => void;
 
 beforeEach(() => {
   registry = new Registry();
   metrics = createPulseMetrics(registry);
-  labels = createLabelCaps({ appCap: 50, routeCap: 100, eventNameCap: 50 }, (label) =>
-    metrics.labelOverflowTotal.inc({ label }),
+  // One client, admitted at once: admission has tests of its own (labelModel.test.ts).
+  const labels = createLabelModel(
+    {
+      ...defaultCollectorOptions,
+      admitAfterClients: 1,
+      pinnedApps: [],
+      pinnedRoutes: [],
+      pinnedNames: [],
+    },
+    labelCosts(metrics),
+    {
+      overflow: (label) => metrics.labelOverflowTotal.inc({ label }),
+      admitted: () => {},
+      evicted: () => {},
+    },
   );
-  recordBeacon = createBeaconRecorder(metrics, labels);
+  const recorder = createBeaconRecorder(metrics, labels);
+  recordBeacon = (beacon) => recorder.record(beacon, '192.0.2.1', 0);
 });
 
 async function record(

@@ -1,6 +1,7 @@
 /**
  * Turns one validated beacon into observations on the Pulse series. Pure bookkeeping: the
- * beacon is already schema-checked, and every label value passes through the label caps.
+ * beacon is already schema-checked, and every label value passes through the label model
+ * (labelModel.ts), whose evictions remove series here.
  * Units: the wire carries ms; Prometheus convention is base units, so durations become seconds.
  * Series are reached through handles kept per app and per page context (seriesHandles.ts),
  * which keeps the per-event cost down at tens of thousands of series.
@@ -16,8 +17,9 @@ import type {
   TimingEvent,
 } from '@pulse/sdk/protocol';
 import { connectionScore, pageScore, type PageValues } from '@pulse/sdk/score';
-import type { LabelCaps } from './labels.js';
-import type { PulseMetrics } from './metrics.js';
+import type { LabelModel } from './labelModel.js';
+import type { CappedLabel, PulseMetrics } from './metrics.js';
+import type { SeriesCounter, SeriesHistogram } from './series.js';
 import { EVENT_KINDS } from './schema.js';
 import { SeriesHandles, VITAL_NAMES, type AppHandles, type PageHandles } from './seriesHandles.js';
 
@@ -86,7 +88,19 @@ function recordSocket(app: AppHandles, event: SocketEvent): void {
   for (const reason of event.disconnects) app.disconnects.get(reason).inc();
 }
 
-function recordEvent(labels: LabelCaps, page: PageHandles, beacon: Beacon, event: PulseEvent) {
+/** Where a beacon came from and when: what admitting a new label value needs. */
+interface Sighting {
+  client: string;
+  now: number;
+}
+
+function recordEvent(
+  labels: LabelModel,
+  page: PageHandles,
+  beacon: Beacon,
+  event: PulseEvent,
+  { client, now }: Sighting,
+) {
   const { app } = page;
   switch (event.k) {
     case 'view':
@@ -98,24 +112,31 @@ function recordEvent(labels: LabelCaps, page: PageHandles, beacon: Beacon, event
     case 'error':
       return recordError(page, event);
     case 'event':
-      return recordCustomEvent(app, labels.name(app.app, event.name), event);
+      return recordCustomEvent(app, labels.name(app.app, event.name, client, now), event);
     case 'timing':
-      return recordTiming(app, labels.name(app.app, event.name), event);
+      return recordTiming(app, labels.name(app.app, event.name, client, now), event);
     case 'socket':
       return recordSocket(app, event);
   }
 }
 
-/** A function that records every event of an accepted beacon, and the beacon itself. */
-export function createBeaconRecorder(
-  metrics: PulseMetrics,
-  labels: LabelCaps,
-): (beacon: Beacon) => void {
+/** Records accepted beacons, and removes the series of label values the model evicted. */
+export interface BeaconRecorder {
+  /** Records every event of an accepted beacon, and the beacon itself; `client` sent it. */
+  record(beacon: Beacon, client: string, now: number): void;
+  /** Removes every series of an evicted app, route or name, and the handles that reach them. */
+  forget(label: CappedLabel, app: string, value: string): void;
+}
+
+export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel): BeaconRecorder {
   const handles = new SeriesHandles(metrics);
+  const families = Object.values(metrics) as (SeriesCounter<string> | SeriesHistogram<string>)[];
   const kindCounts = new Uint32Array(EVENT_KINDS.length);
-  return (beacon) => {
-    const app = labels.app(beacon.app);
-    const page = handles.page(app, labels.route(app, beacon.route), beacon.device);
+  const record = (beacon: Beacon, client: string, now: number) => {
+    const sighting = { client, now };
+    const app = labels.app(beacon.app, client, now);
+    const route = labels.route(app, beacon.route, client, now);
+    const page = handles.page(app, route, beacon.device);
     page.app.beacons.inc();
     if (beacon.dropped !== undefined && beacon.dropped > 0) page.app.dropped().inc(beacon.dropped);
     // One increment per kind rather than per event, counted in one array kept for every beacon.
@@ -123,10 +144,20 @@ export function createBeaconRecorder(
     for (const event of beacon.events) {
       const kind = EVENT_KINDS.indexOf(event.k);
       kindCounts[kind] = kindCounts[kind]! + 1;
-      recordEvent(labels, page, beacon, event);
+      recordEvent(labels, page, beacon, event, sighting);
     }
     kindCounts.forEach((count, kind) => {
       if (count > 0) page.app.events.get(EVENT_KINDS[kind]!).inc(count);
     });
   };
+  const forget = (label: CappedLabel, app: string, value: string) => {
+    const match: Record<string, string> = label === 'app' ? { app } : { app, [label]: value };
+    for (const family of families) {
+      if (family.labelNames.includes('app') && family.labelNames.includes(label)) {
+        family.removeWhere(match);
+      }
+    }
+    handles.forget(label, app, value);
+  };
+  return { record, forget };
 }

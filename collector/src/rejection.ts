@@ -27,6 +27,8 @@ export const REJECT_REASONS = [
   'ingest_key',
   /** `Origin` not in the allow-list. */
   'origin',
+  /** An app outside the collector's allow-list of apps (`--app`). */
+  'app',
   /** Client over its request budget. */
   'rate_limited',
   /** More events than `maxEventsPerBeacon`. */

@@ -133,6 +133,33 @@ abstract class LabelledSeries<L extends string, R extends SeriesRecord> {
     return this.labels(...this.labelNames.map((name) => labels[name]));
   }
 
+  /**
+   * Forgets the series whose labels include every pair of `match` (an evicted app, route or
+   * name) and returns how many. Rebuilds the label tree from the series kept: evictions are
+   * rare (a periodic sweep), so this trades their cost for a hot path without parent links.
+   */
+  removeWhere(match: Readonly<Record<string, string>>): number {
+    const pairs = Object.entries(match);
+    const kept = this.records.filter(
+      (record) => !pairs.every(([name, value]) => record.labels[name] === value),
+    );
+    const removed = this.records.length - kept.length;
+    if (removed === 0) return 0;
+    this.reset();
+    for (const record of kept) {
+      const values = this.labelNames.map((name) => record.labels[name]);
+      let branch = this.root;
+      for (let i = 0; i < values.length - 1; i++) {
+        let next = branch.get(values[i]) as LabelBranch | undefined;
+        if (next === undefined) branch.set(values[i], (next = new Map()));
+        branch = next;
+      }
+      branch.set(values.length === 0 ? undefined : values[values.length - 1], record);
+      this.records.push(record);
+    }
+    return removed;
+  }
+
   /** Forgets every series. */
   reset(): void {
     this.root = new Map();

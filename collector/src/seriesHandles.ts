@@ -23,14 +23,17 @@ import type {
   Rating,
   VitalName,
 } from '@pulse/sdk/protocol';
+import type { LabelCosts } from './labelModel.js';
 import { LazyMap } from './lazyMap.js';
-import type { PulseMetrics } from './metrics.js';
+import type { CappedLabel, PulseMetrics } from './metrics.js';
 import {
   DEVICE_CLASSES,
   ERROR_KINDS,
+  EVENT_KINDS,
   LONG_TASK_KINDS,
   NAVIGATION_TYPES,
   RATINGS,
+  SocketEventSchema,
 } from './schema.js';
 import type { CounterSeries, HistogramSeries, SeriesCounter, SeriesHistogram } from './series.js';
 
@@ -264,6 +267,16 @@ export class SeriesHandles {
     }));
   }
 
+  /** Drops the handles of an evicted app, route or name, so its series can be made anew. */
+  forget(label: CappedLabel, app: string, value: string): void {
+    if (label === 'app') return this.apps.delete(app);
+    const entry = this.apps.peek(app);
+    if (entry === undefined) return;
+    if (label === 'route') return entry.routes.delete(value);
+    entry.handles.customEvents.delete(value);
+    entry.handles.customTimings.delete(value);
+  }
+
   /** `app` and `route` are capped label values. */
   page(app: string, route: string, device: DeviceClass): PageHandles {
     const entry = this.apps.get(app);
@@ -278,4 +291,31 @@ export class SeriesHandles {
       new SeriesBlock(this.devicePositions.layout, { app, route, device }),
     ));
   }
+}
+
+/**
+ * The most series one admitted value can make, counted as Prometheus counts them (a histogram
+ * series is one per bucket, `+Inf` included, plus `_sum` and `_count`: exactly its `slots`).
+ * The label model reserves these against the series ceiling.
+ */
+export function labelCosts(metrics: PulseMetrics): LabelCosts {
+  const route =
+    routeLayout(metrics).layout.size + DEVICE_CLASSES.length * deviceLayout(metrics).layout.size;
+  const name = metrics.customEventsTotal.slots + metrics.customTimingSeconds.slots;
+  const { transport, disconnects } = SocketEventSchema.properties;
+  const socket =
+    metrics.socketRttSeconds.slots +
+    metrics.socketJitterSeconds.slots +
+    metrics.socketLossRatio.slots +
+    metrics.socketScore.slots;
+  const appOwn =
+    metrics.beaconsTotal.slots +
+    EVENT_KINDS.length * metrics.eventsTotal.slots +
+    metrics.sdkDroppedEventsTotal.slots +
+    metrics.socketReconnectsTotal.slots +
+    DEVICE_CLASSES.length * metrics.jsHeapUsedBytes.slots +
+    disconnects.items.anyOf.length * metrics.socketDisconnectsTotal.slots +
+    transport.anyOf.length * socket;
+  // An admitted app also has its own `__other__` route and name.
+  return { app: appOwn + route + name, route, name };
 }

@@ -1,17 +1,29 @@
 /**
- * Builds a collector: one fastify instance with one plugin per concern. Nothing here listens;
- * the CLI (or an embedding app, or a test with `inject()`) decides where to serve it.
+ * Builds a collector: two fastify instances sharing one registry, each with one plugin per
+ * concern. Nothing here listens; the CLI (or an embedding app, or a test with `inject()`)
+ * decides where to serve each.
+ *
+ * - The ingest side (the instance returned) faces the internet: `POST /v1/rum` and its
+ *   preflight, `/pulse.js`, `/pulse.socket.js` (and their maps), `/healthz`, `/readyz`. Nothing
+ *   on it reads the collected data back.
+ * - The admin side (`app.pulseAdmin`) is the read side: the dashboard, `/api/*`, `/metrics`.
+ *   The CLI binds it to loopback unless told otherwise, and `adminToken` guards it wherever it
+ *   is reachable by others (adminAccess.ts).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import { assetsPlugin } from './assets.js';
 import { createClientErrorHandler } from './clientErrors.js';
-import { corsPlugin } from './cors.js';
+import { connectionLimitsPlugin } from './connectionLimits.js';
 import { dashboardPlugin } from './dashboard/index.js';
 import { healthPlugin } from './health.js';
 import { ingestPlugin } from './ingest.js';
+import { adminAccess } from './adminAccess.js';
 import { metricsPlugin } from './metrics.js';
+import { metricsRoute } from './metricsRoute.js';
 import { defaultCollectorOptions, type CollectorOptions } from './options.js';
 import type { RejectReason } from './rejection.js';
+import { checkedTrustProxy } from './trustProxy.js';
 
 /** Fills unset options with `defaultCollectorOptions`. */
 export function resolveCollectorOptions(options: Partial<CollectorOptions> = {}): CollectorOptions {
@@ -31,13 +43,14 @@ export async function createCollector(
   let countClientError: (reason: RejectReason) => void = () => {};
   const app = Fastify({
     logger: config.logger,
-    trustProxy: config.trustProxy,
+    trustProxy: checkedTrustProxy(config.trustProxy),
     requestTimeout: config.requestTimeout,
+    keepAliveTimeout: config.keepAliveTimeout,
     http: {
       // Node checks request deadlines only this often (30 s by default), which would let a
       // slow client hold a socket far past `requestTimeout`.
-      connectionsCheckingInterval: Math.min(1000, config.requestTimeout),
-      headersTimeout: Math.min(60_000, config.requestTimeout),
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeout, config.requestTimeout),
+      headersTimeout: Math.min(config.headersTimeout, config.requestTimeout),
     },
     clientErrorHandler: createClientErrorHandler((reason) => countClientError(reason)),
     // Beacons never need more; other routes take no body at all.
@@ -49,11 +62,42 @@ export async function createCollector(
     processMetrics: config.processMetrics,
   });
   countClientError = (reason) => app.pulse.metrics.rejectedTotal.inc({ reason });
-  await app.register(corsPlugin, { allowOrigins: config.allowOrigins });
+  await app.register(connectionLimitsPlugin, config);
   await app.register(healthPlugin);
   await app.register(assetsPlugin, { scripts: config.scripts });
   await app.register(ingestPlugin, config);
-  await app.register(dashboardPlugin, { registry: app.pulse.registry });
+
+  const admin = await createAdminSide(app.pulse.registry, config);
+  app.decorate('pulseAdmin', admin);
+  app.addHook('onClose', async () => admin.close());
   await app.ready();
   return app;
+}
+
+/** The read side: dashboard, `/api/*` and `/metrics` over `registry`, on an instance of its own. */
+async function createAdminSide(
+  registry: Registry,
+  config: CollectorOptions,
+): Promise<FastifyInstance> {
+  const admin = Fastify({
+    logger: config.logger,
+    requestTimeout: config.requestTimeout,
+    bodyLimit: 1024,
+  });
+  await admin.register(adminAccess, { adminToken: config.adminToken });
+  await admin.register(metricsRoute, { registry, renderMaxAgeMs: config.metricsRenderMaxAge });
+  await admin.register(dashboardPlugin, { registry });
+  await admin.ready();
+  return admin;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * The collector's read side (dashboard, `/api/*`, `/metrics`): listen on it apart from the
+     * ingest side, e.g. `app.pulseAdmin.listen({ port: 8081, host: '127.0.0.1' })`. Closed with
+     * the collector.
+     */
+    pulseAdmin: FastifyInstance;
+  }
 }

@@ -12,12 +12,18 @@ export interface RunningCollector {
 
 /**
  * Starts the built collector with both sides on random loopback ports, quiet unless
- * PULSE_TEST_LOGS is set.
+ * PULSE_TEST_LOGS is set. Every test browser is one client on this machine, so label values are
+ * admitted on the first client's word (`admitAfterClients: 1`) unless a test says otherwise; the
+ * tests of admission itself set their own.
  */
 export async function startCollector(
   options: Partial<CollectorOptions> = {},
 ): Promise<RunningCollector> {
-  const app = await createCollector({ logger: Boolean(process.env.PULSE_TEST_LOGS), ...options });
+  const app = await createCollector({
+    logger: Boolean(process.env.PULSE_TEST_LOGS),
+    admitAfterClients: 1,
+    ...options,
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const adminUrl = await app.pulseAdmin.listen({ port: 0, host: '127.0.0.1' });
   return { url, adminUrl, app, close: () => app.close() };

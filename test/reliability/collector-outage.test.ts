@@ -45,6 +45,8 @@ const options = (): Partial<CollectorOptions> => ({
   allowOrigins: [site.url],
   rateLimit: false,
   processMetrics: false,
+  // One test browser on this machine: admitted on its own word.
+  admitAfterClients: 1,
 });
 
 async function listen(port: number, adminPort: number) {

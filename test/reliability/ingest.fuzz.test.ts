@@ -85,7 +85,7 @@ function rejectionOf(response: { statusCode: number; body: string }): RejectReas
 
 beforeAll(async () => {
   // Production defaults, but no rate limit: every injected request comes from one address.
-  app = await createCollector({ rateLimit: false, processMetrics: false });
+  app = await createCollector({ rateLimit: false, processMetrics: false, admitAfterClients: 1 });
 });
 
 afterAll(async () => {

@@ -1,9 +1,10 @@
 import { Registry } from 'prom-client';
 import type { Beacon } from '@pulse/sdk/protocol';
-import { createLabelCaps } from '../../../collector/src/labels.js';
+import { createLabelModel } from '../../../collector/src/labelModel.js';
 import { createPulseMetrics } from '../../../collector/src/metrics.js';
 import { defaultCollectorOptions } from '../../../collector/src/options.js';
 import { createBeaconRecorder } from '../../../collector/src/record.js';
+import { labelCosts } from '../../../collector/src/seriesHandles.js';
 
 const CACHE_LINE = 64;
 
@@ -15,8 +16,20 @@ const CACHE_LINE = 64;
  */
 export function recordMicroseconds(beacons: readonly Beacon[], evictBytes: number, rounds: number) {
   const metrics = createPulseMetrics(new Registry());
-  const labels = createLabelCaps(defaultCollectorOptions, () => {});
-  const record = createBeaconRecorder(metrics, labels);
+  // One client, admitted at once: what is timed is recording into admitted values.
+  const labels = createLabelModel(
+    {
+      ...defaultCollectorOptions,
+      admitAfterClients: 1,
+      pinnedApps: [],
+      pinnedRoutes: [],
+      pinnedNames: [],
+    },
+    labelCosts(metrics),
+    { overflow: () => {}, admitted: () => {}, evicted: () => {} },
+  );
+  const recorder = createBeaconRecorder(metrics, labels);
+  const record = (beacon: Beacon) => recorder.record(beacon, '192.0.2.1', 0);
   // Untimed: creates every series and lets the JIT optimise the recording code.
   for (let i = 0; i < rounds; i++) record(beacons[i % beacons.length]!);
   const evict = new Uint8Array(evictBytes);

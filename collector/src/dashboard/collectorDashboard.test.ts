@@ -9,7 +9,7 @@ import type { Summary } from './summarySchema.js';
 describe('dashboard on a collector', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await createCollector({ rateLimit: false, processMetrics: false });
+    app = await createCollector({ rateLimit: false, processMetrics: false, admitAfterClients: 1 });
     for (const route of ['/products/:id', '/products/:id', '/checkout']) {
       const response = await app.inject({
         method: 'POST',

@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 async function collectorWithOneBeacon(): Promise<FastifyInstance> {
-  app = await createCollector({ processMetrics: false, rateLimit: false });
+  app = await createCollector({ processMetrics: false, rateLimit: false, admitAfterClients: 1 });
   await app.inject({
     method: 'POST',
     url: '/v1/rum',

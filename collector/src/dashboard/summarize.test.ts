@@ -17,7 +17,7 @@ afterEach(async () => {
 
 /** A collector that has seen one beacon on each of `routes` routes, `/r-a` to `/r-y`. */
 async function collectorWithRoutes(routes: number): Promise<FastifyInstance> {
-  app = await createCollector({ processMetrics: false, rateLimit: false });
+  app = await createCollector({ processMetrics: false, rateLimit: false, admitAfterClients: 1 });
   for (let i = 0; i < routes; i++) {
     await app.inject({
       method: 'POST',

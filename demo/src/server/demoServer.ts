@@ -34,6 +34,17 @@ export interface RunningDemo {
   close(): Promise<void>;
 }
 
+/** The demo site's app, route templates and custom names (demo/src/app), pinned in its collector. */
+const DEMO_APP = 'demo-shop';
+const DEMO_ROUTES = ['/', '/products/:id', '/slow', '/chat'];
+const DEMO_EVENT_NAMES = [
+  'add-to-basket',
+  'product-grid',
+  'product-grid:update',
+  'chat-messages',
+  'chat-messages:update',
+];
+
 /** Placeholder in the built index.html that the server replaces with the collector's origin. */
 const COLLECTOR_PLACEHOLDER = '__PULSE_COLLECTOR__';
 
@@ -107,6 +118,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
   const collector = await createCollector({
     allowOrigins: [demoUrl, demoUrl.replace('127.0.0.1', 'localhost')],
+    // Every demo visitor comes from this machine, one client network: the demo pins what a
+    // real deployment would admit on evidence from many browsers (docs/SECURITY.md).
+    apps: [DEMO_APP],
+    routes: DEMO_ROUTES,
+    eventNames: DEMO_EVENT_NAMES,
     // Every demo visitor, the traffic generator's tabs included, comes from one loopback address.
     rateLimit: { max: 20_000, timeWindow: '1 minute' },
     logger,

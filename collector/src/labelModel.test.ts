@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { createLabelModel, LabelCeilingError, type LabelModelOptions } from './labelModel.js';
+import { OTHER, type CappedLabel } from './metrics.js';
+
+const COSTS = { app: 100, route: 10, name: 2 };
+const MINUTE = 60_000;
+
+function model(options: Partial<LabelModelOptions> = {}) {
+  const counts = { overflow: 0, admitted: 0 };
+  const evicted: [CappedLabel, string, string][] = [];
+  const labels = createLabelModel(
+    {
+      seriesCeiling: 10_000,
+      admitAfterClients: 3,
+      labelIdleTimeout: 60 * MINUTE,
+      evidenceWindow: 10 * MINUTE,
+      evidenceCapacity: 1000,
+      appCap: 50,
+      routeCap: 100,
+      eventNameCap: 50,
+      pinnedApps: [],
+      pinnedRoutes: [],
+      pinnedNames: [],
+      ...options,
+    },
+    COSTS,
+    {
+      overflow: () => counts.overflow++,
+      admitted: () => counts.admitted++,
+      evicted: (label, app, value) => evicted.push([label, app, value]),
+    },
+  );
+  return { labels, counts, evicted };
+}
+
+/** `count` distinct IPv4 clients, one per /24 so no two share anything. */
+const clients = (count: number, from = 0) =>
+  Array.from({ length: count }, (_, i) => `198.${(from + i) >> 8}.${(from + i) & 255}.1`);
+
+/** The app, route and names of one beacon from `client`, as record.ts asks for them. */
+function send(
+  labels: ReturnType<typeof model>['labels'],
+  client: string,
+  now: number,
+  beacon: {
+    app: string;
+    route: string;
+    names?: string[];
+  },
+) {
+  const app = labels.app(beacon.app, client, now);
+  const route = labels.route(app, beacon.route, client, now);
+  const names = (beacon.names ?? []).map((name) => labels.name(app, name, client, now));
+  return { app, route, names };
+}
+
+describe('label model', () => {
+  it('admits an app, route and name once enough client networks sent them, not before', () => {
+    const { labels, counts } = model();
+    const shop = { app: 'shop', route: '/cart', names: ['checkout'] };
+    const [a, b, c] = clients(3);
+    expect(send(labels, a!, 0, shop)).toEqual({ app: OTHER, route: OTHER, names: [OTHER] });
+    // The same client again is no new evidence.
+    expect(send(labels, a!, 1, shop).app).toBe(OTHER);
+    expect(send(labels, b!, 2, shop).app).toBe(OTHER);
+    // The third network admits the app; its route and name start collecting from there.
+    expect(send(labels, c!, 3, shop)).toEqual({ app: 'shop', route: OTHER, names: [OTHER] });
+    for (const client of clients(3, 10)) send(labels, client, 4, shop);
+    expect(send(labels, a!, 5, shop)).toEqual({ app: 'shop', route: '/cart', names: ['checkout'] });
+    expect(counts.admitted).toBe(3);
+  });
+
+  it('counts every address of one IPv6 /64 as one client', () => {
+    const { labels } = model({ admitAfterClients: 2 });
+    for (let i = 1; i < 100; i++) expect(labels.app('shop', `2001:db8:1:2::${i}`, 0)).toBe(OTHER);
+    expect(labels.app('shop', '2001:db8:1:3::1', 0)).toBe('shop');
+  });
+
+  it('keeps established values when one client floods invented apps, routes and names', () => {
+    const { labels, counts } = model();
+    const real = { app: 'shop', route: '/products/:id', names: ['add-to-basket'] };
+    for (const client of clients(24)) send(labels, client, 0, real);
+    const attacker = '203.0.113.66';
+    for (let i = 0; i < 20_000; i++) {
+      const fake = { app: `app${i}`, route: `/r${i}/x`, names: [`n${i}`, `m${i}`] };
+      expect(send(labels, attacker, i, fake)).toEqual({
+        app: OTHER,
+        route: OTHER,
+        names: [OTHER, OTHER],
+      });
+      // On the real app too: its routes and names are the attacker's to invent.
+      const onReal = send(labels, attacker, i, {
+        app: 'shop',
+        route: `/r${i}/x`,
+        names: [`n${i}`],
+      });
+      expect(onReal).toEqual({ app: 'shop', route: OTHER, names: [OTHER] });
+    }
+    expect(send(labels, clients(1, 500)[0]!, 30_000, real)).toEqual(real);
+    expect(counts.admitted).toBe(3);
+    expect(labels.reserved).toBe(2 * COSTS.app + COSTS.route + COSTS.name);
+  });
+
+  it('never reserves past the ceiling, however many clients send distinct values', () => {
+    const ceiling = 1000;
+    const { labels, counts } = model({
+      seriesCeiling: ceiling,
+      admitAfterClients: 2,
+      evidenceCapacity: 500,
+    });
+    const many = clients(50_000);
+    for (let i = 0; i < 100_000; i++) {
+      // Two clients per value: every value has the evidence it needs.
+      const value = { app: `app${i % 40}`, route: `/r${i}/x`, names: [`n${i}`] };
+      send(labels, many[i % many.length]!, i, value);
+      send(labels, many[(i + 1) % many.length]!, i, value);
+      expect(labels.reserved).toBeLessThanOrEqual(ceiling);
+    }
+    expect(counts.admitted).toBeGreaterThan(0);
+    expect(counts.overflow).toBeGreaterThan(100_000);
+  });
+
+  it('evicts values idle past the timeout, returns their room, and keeps those in use', () => {
+    const { labels, evicted } = model({ admitAfterClients: 1 });
+    const client = clients(1)[0]!;
+    send(labels, client, 0, { app: 'shop', route: '/old', names: ['gone'] });
+    send(labels, client, 0, { app: 'shop', route: '/new' });
+    send(labels, client, 0, { app: 'blog', route: '/' });
+    send(labels, client, 59 * MINUTE, { app: 'shop', route: '/new' });
+    const before = labels.reserved;
+    labels.sweep(61 * MINUTE);
+    expect(evicted).toEqual([
+      ['route', 'shop', '/old'],
+      ['name', 'shop', 'gone'],
+      ['app', 'blog', 'blog'],
+    ]);
+    expect(labels.reserved).toBe(before - COSTS.route - COSTS.name - COSTS.app - COSTS.route);
+    expect(labels.route('shop', '/new', client, 61 * MINUTE)).toBe('/new');
+  });
+
+  it('lets new values in once a flood that filled the ceiling has gone idle', () => {
+    const ceiling = 100 + 2 * COSTS.app + 5 * COSTS.route;
+    const { labels } = model({ seriesCeiling: ceiling, admitAfterClients: 1 });
+    const attacker = clients(1)[0]!;
+    labels.app('squat', attacker, 0);
+    for (let i = 0; i < 10; i++) labels.route('squat', `/s${i}`, attacker, 0);
+    expect(labels.app('shop', clients(1, 1)[0]!, MINUTE)).toBe(OTHER);
+    labels.sweep(62 * MINUTE);
+    expect(labels.app('shop', clients(1, 1)[0]!, 62 * MINUTE)).toBe('shop');
+  });
+
+  it('admits pinned apps, routes and names at once, refuses other apps, and never evicts them', () => {
+    const { labels, evicted } = model({
+      pinnedApps: ['shop'],
+      pinnedRoutes: ['/products/:id', '/checkout/'],
+      pinnedNames: ['checkout'],
+    });
+    const client = clients(1)[0]!;
+    expect(labels.accepts('shop')).toBe(true);
+    expect(labels.accepts('evil')).toBe(false);
+    expect(
+      send(labels, client, 0, { app: 'shop', route: '/products/123', names: ['checkout'] }),
+    ).toEqual({ app: 'shop', route: '/products/:id', names: ['checkout'] });
+    expect(labels.route('shop', '/checkout', client, 0)).toBe('/checkout');
+    labels.sweep(1000 * MINUTE);
+    expect(evicted).toEqual([]);
+    expect(labels.app('shop', client, 1000 * MINUTE)).toBe('shop');
+  });
+
+  it('refuses a configuration whose pinned values do not fit under the ceiling', () => {
+    expect(() =>
+      model({ seriesCeiling: 500, pinnedApps: ['a', 'b', 'c', 'd', 'e'], pinnedRoutes: ['/'] }),
+    ).toThrow(LabelCeilingError);
+  });
+
+  it('keeps its evidence table bounded, dropping single-client entries before better ones', () => {
+    const { labels } = model({ evidenceCapacity: 100, admitAfterClients: 3 });
+    const [a, b, c] = clients(3, 1000);
+    labels.app('real', a!, 0);
+    labels.app('real', b!, 0);
+    const attacker = clients(1)[0]!;
+    for (let i = 0; i < 10_000; i++) labels.app(`fake${i}`, attacker, 1);
+    // Two networks' worth of evidence survived the flood: the third admits it.
+    expect(labels.app('real', c!, 2)).toBe('real');
+  });
+});

@@ -1,0 +1,249 @@
+/**
+ * Which label values get series of their own: the collector's defence against cardinality
+ * squatting and inflation. Every `app`, `route` and custom event `name` comes from the internet,
+ * and each distinct value is a set of time series held by the collector and by Prometheus.
+ *
+ * - **One ceiling.** Every admitted value reserves the most series it can ever make (`costs`);
+ *   the sum of reservations never passes `seriesCeiling`. So the ceiling, not the number of
+ *   apps or routes, bounds the collector's memory and the size of `/metrics`.
+ * - **Evidence, not arrival order.** A new value is admitted once it was sent from
+ *   `admitAfterClients` distinct client networks (clientNetwork.ts) within the evidence
+ *   window, or at once when the operator pinned it (`pinnedApps`, `pinnedRoutes`,
+ *   `pinnedNames`). Until then, and past a cap or the ceiling, it collapses into `__other__`.
+ *   One client inventing values admits none of them; a real route, sent by many browsers, is
+ *   admitted within its first few page views.
+ * - **Eviction of the idle.** Values nothing has sent for `labelIdleTimeout` are evicted, their
+ *   series removed and their reservation returned, so real values find room again after a
+ *   flood. Pinned values stay. Values that keep arriving are never pushed out by newer ones.
+ *
+ * Routes and names of an app that is not admitted collapse with it: `__other__` has no routes.
+ * With an allow-list of apps (`pinnedApps`), beacons of other apps are refused at ingest.
+ */
+import { clientNetwork } from './clientNetwork.js';
+import { LabelEvidence } from './labelEvidence.js';
+import { normaliseName, normaliseRoute } from './labels.js';
+import { OTHER, type CappedLabel } from './metrics.js';
+
+export interface LabelModelOptions {
+  /** Most series the admitted values may make together. */
+  seriesCeiling: number;
+  /** Distinct client networks a value must be sent from before it is admitted. */
+  admitAfterClients: number;
+  /** Milliseconds without a sighting after which a value is evicted. */
+  labelIdleTimeout: number;
+  /** Milliseconds within which the networks behind a new value must be seen. */
+  evidenceWindow: number;
+  /** Values waiting for evidence kept at most. */
+  evidenceCapacity: number;
+  /** Per-scope caps: apps overall, routes and names per app. */
+  appCap: number;
+  routeCap: number;
+  eventNameCap: number;
+  /** Apps admitted from the start; when not empty, the only apps accepted at all. */
+  pinnedApps: readonly string[];
+  /** Route templates admitted from the start for every admitted app. */
+  pinnedRoutes: readonly string[];
+  /** Custom event and timing names admitted from the start for every admitted app. */
+  pinnedNames: readonly string[];
+}
+
+/** The most series one admitted value can make (seriesHandles.ts computes them). */
+export interface LabelCosts {
+  /** An app's own series, its `__other__` route and name included. */
+  app: number;
+  route: number;
+  name: number;
+}
+
+/** What the model tells the rest of the collector. */
+export interface LabelModelEvents {
+  /** A value collapsed into `__other__` (counted per occurrence). */
+  overflow(label: CappedLabel): void;
+  admitted(label: CappedLabel): void;
+  /** A value was evicted: its series must go. `app` is the value itself when `label` is app. */
+  evicted(label: CappedLabel, app: string, value: string): void;
+}
+
+/** The label values to record a beacon under. */
+export interface LabelModel {
+  /** Whether beacons of this app are accepted at all (false only outside an allow-list). */
+  accepts(app: string): boolean;
+  /** The admitted app, or `__other__`. `client` is the sender's address. */
+  app(app: string, client: string, now: number): string;
+  /** `app` is what `app()` returned. */
+  route(app: string, route: string, client: string, now: number): string;
+  name(app: string, name: string, client: string, now: number): string;
+  /** Evicts values idle since before `now - labelIdleTimeout`. */
+  sweep(now: number): void;
+  /** Series reserved by the admitted values now. */
+  readonly reserved: number;
+}
+
+interface Admitted {
+  lastSeen: number;
+  pinned: boolean;
+}
+
+interface AppState extends Admitted {
+  routes: Map<string, Admitted>;
+  names: Map<string, Admitted>;
+}
+
+/** A collector configuration whose pinned values alone do not fit under the ceiling. */
+export class LabelCeilingError extends Error {
+  override name = 'LabelCeilingError';
+}
+
+export function createLabelModel(
+  options: LabelModelOptions,
+  costs: LabelCosts,
+  events: LabelModelEvents,
+): LabelModel {
+  const apps = new Map<string, AppState>();
+  const evidence = new LabelEvidence(
+    options.evidenceCapacity,
+    options.admitAfterClients,
+    options.evidenceWindow,
+  );
+  const allowList = new Set(options.pinnedApps);
+  const pinnedRoutes = [...new Set(options.pinnedRoutes.map(normaliseRoute))];
+  const pinnedNames = [...new Set(options.pinnedNames.map(normaliseName))];
+  /** What admitting an app reserves: itself, and the routes and names pinned for every app. */
+  const appCost = costs.app + pinnedRoutes.length * costs.route + pinnedNames.length * costs.name;
+  let reserved = 0;
+
+  const reserve = (cost: number) => {
+    if (reserved + cost > options.seriesCeiling) return false;
+    reserved += cost;
+    return true;
+  };
+
+  /** Adds an app whose reservation was made. */
+  const addApp = (app: string, now: number, pinned: boolean): void => {
+    const pinnedValue = () => ({ lastSeen: now, pinned: true });
+    const state: AppState = {
+      lastSeen: now,
+      pinned,
+      routes: new Map(pinnedRoutes.map((route) => [route, pinnedValue()])),
+      names: new Map(pinnedNames.map((name) => [name, pinnedValue()])),
+    };
+    apps.set(app, state);
+  };
+
+  // `__other__` and the pinned apps hold their reservations from the start.
+  for (const app of [OTHER, ...allowList]) {
+    if (reserve(appCost)) addApp(app, 0, true);
+    else {
+      throw new LabelCeilingError(
+        `the pinned apps, routes and names need ${appCost * (allowList.size + 1)} series, ` +
+          `more than the series ceiling of ${options.seriesCeiling}`,
+      );
+    }
+  }
+
+  /**
+   * A value not admitted yet: admitted if its evidence (or nothing, when pinned) suffices and it
+   * fits under its cap and the ceiling; otherwise `__other__`, counted.
+   */
+  const consider = (
+    label: CappedLabel,
+    key: string,
+    admitted: Map<string, Admitted>,
+    cap: number,
+    cost: number,
+    client: string,
+    now: number,
+  ): boolean => {
+    const seen = evidence.see(key, clientNetwork(client), now);
+    if (seen < options.admitAfterClients || admitted.size >= cap || !reserve(cost)) {
+      events.overflow(label);
+      return false;
+    }
+    evidence.forget(key);
+    events.admitted(label);
+    return true;
+  };
+
+  /** The admitted value for `raw` in `values`, trying it as sent, then normalised. */
+  const lookup = (values: Map<string, Admitted>, raw: string, normalise: (v: string) => string) => {
+    const found = values.get(raw);
+    if (found !== undefined) return raw;
+    const normalised = normalise(raw);
+    return values.has(normalised) ? normalised : undefined;
+  };
+
+  const perApp =
+    (label: 'route' | 'name', cap: number, cost: number, normalise: (v: string) => string) =>
+    (app: string, raw: string, client: string, now: number): string => {
+      const state = apps.get(app);
+      if (state === undefined || app === OTHER) return OTHER;
+      const values = label === 'route' ? state.routes : state.names;
+      const known = lookup(values, raw, normalise);
+      if (known !== undefined) {
+        values.get(known)!.lastSeen = now;
+        return known;
+      }
+      const value = normalise(raw);
+      const key = `${label}\u0000${app}\u0000${value}`;
+      if (!consider(label, key, values, cap, cost, client, now)) return OTHER;
+      values.set(value, { lastSeen: now, pinned: false });
+      return value;
+    };
+
+  const evictIdle = (
+    label: 'route' | 'name',
+    app: string,
+    values: Map<string, Admitted>,
+    cost: number,
+    cutoff: number,
+  ) => {
+    for (const [value, admitted] of values) {
+      if (admitted.pinned || admitted.lastSeen >= cutoff) continue;
+      values.delete(value);
+      reserved -= cost;
+      events.evicted(label, app, value);
+    }
+  };
+
+  return {
+    accepts: (app) => allowList.size === 0 || allowList.has(app),
+
+    app(app, client, now) {
+      const state = apps.get(app);
+      if (state !== undefined) {
+        state.lastSeen = now;
+        return app;
+      }
+      if (allowList.size > 0) return OTHER;
+      // Apps are taken as sent: the schema allows no characters that would need normalising.
+      // `__other__` is among the apps but not under the cap.
+      const cap = options.appCap + 1;
+      if (!consider('app', `app\u0000${app}`, apps, cap, appCost, client, now)) return OTHER;
+      addApp(app, now, false);
+      return app;
+    },
+
+    route: perApp('route', options.routeCap, costs.route, normaliseRoute),
+    name: perApp('name', options.eventNameCap, costs.name, normaliseName),
+
+    sweep(now) {
+      const cutoff = now - options.labelIdleTimeout;
+      for (const [app, state] of apps) {
+        if (!state.pinned && state.lastSeen < cutoff) {
+          apps.delete(app);
+          reserved -= appCost + (state.routes.size - pinnedRoutes.length) * costs.route;
+          reserved -= (state.names.size - pinnedNames.length) * costs.name;
+          events.evicted('app', app, app);
+          continue;
+        }
+        evictIdle('route', app, state.routes, costs.route, cutoff);
+        evictIdle('name', app, state.names, costs.name, cutoff);
+      }
+      evidence.sweep(now);
+    },
+
+    get reserved() {
+      return reserved;
+    },
+  };
+}
