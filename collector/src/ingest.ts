@@ -86,6 +86,7 @@ export const ingestPlugin = fp(
       labelCosts(metrics),
       {
         overflow: (label) => metrics.labelOverflowTotal.inc({ label }),
+        pending: (label) => metrics.labelPendingTotal.inc({ label }),
         admitted: (label) => metrics.labelAdmissionsTotal.inc({ label }),
         evicted: (label, app, value) => {
           recorder.forget(label, app, value);

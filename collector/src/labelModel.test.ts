@@ -6,7 +6,7 @@ const COSTS = { app: 100, route: 10, name: 2 };
 const MINUTE = 60_000;
 
 function model(options: Partial<LabelModelOptions> = {}) {
-  const counts = { overflow: 0, admitted: 0 };
+  const counts = { overflow: 0, pending: 0, admitted: 0 };
   const evicted: [CappedLabel, string, string][] = [];
   const labels = createLabelModel(
     {
@@ -26,6 +26,7 @@ function model(options: Partial<LabelModelOptions> = {}) {
     COSTS,
     {
       overflow: () => counts.overflow++,
+      pending: () => counts.pending++,
       admitted: () => counts.admitted++,
       evicted: (label, app, value) => evicted.push([label, app, value]),
     },
@@ -98,6 +99,8 @@ describe('label model', () => {
     }
     expect(send(labels, clients(1, 500)[0]!, 30_000, real)).toEqual(real);
     expect(counts.admitted).toBe(3);
+    expect(counts.pending).toBeGreaterThanOrEqual(20_000 * 3);
+    expect(counts.overflow).toBe(0);
     expect(labels.reserved).toBe(2 * COSTS.app + COSTS.route + COSTS.name);
   });
 
@@ -117,7 +120,8 @@ describe('label model', () => {
       expect(labels.reserved).toBeLessThanOrEqual(ceiling);
     }
     expect(counts.admitted).toBeGreaterThan(0);
-    expect(counts.overflow).toBeGreaterThan(100_000);
+    // Past the ceiling, values with all the evidence they need are refused as overflow.
+    expect(counts.overflow).toBeGreaterThan(10_000);
   });
 
   it('evicts values idle past the timeout, returns their room, and keeps those in use', () => {

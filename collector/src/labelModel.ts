@@ -9,7 +9,8 @@
  * - **Evidence, not arrival order.** A new value is admitted once it was sent from
  *   `admitAfterClients` distinct client networks (clientNetwork.ts) within the evidence
  *   window, or at once when the operator pinned it (`pinnedApps`, `pinnedRoutes`,
- *   `pinnedNames`). Until then, and past a cap or the ceiling, it collapses into `__other__`.
+ *   `pinnedNames`). Until then (counted as pending), and past a cap or the ceiling (counted as
+ *   overflow), it collapses into `__other__`.
  *   One client inventing values admits none of them; a real route, sent by many browsers, is
  *   admitted within its first few page views.
  * - **Eviction of the idle.** Values nothing has sent for `labelIdleTimeout` are evicted, their
@@ -57,8 +58,10 @@ export interface LabelCosts {
 
 /** What the model tells the rest of the collector. */
 export interface LabelModelEvents {
-  /** A value collapsed into `__other__` (counted per occurrence). */
+  /** A value collapsed into `__other__` past a cap or the ceiling (counted per occurrence). */
   overflow(label: CappedLabel): void;
+  /** A value collapsed into `__other__` while it waits for evidence (counted per occurrence). */
+  pending(label: CappedLabel): void;
   admitted(label: CappedLabel): void;
   /** A value was evicted: its series must go. `app` is the value itself when `label` is app. */
   evicted(label: CappedLabel, app: string, value: string): void;
@@ -155,7 +158,11 @@ export function createLabelModel(
     now: number,
   ): boolean => {
     const seen = evidence.see(key, clientNetwork(client), now);
-    if (seen < options.admitAfterClients || admitted.size >= cap || !reserve(cost)) {
+    if (seen < options.admitAfterClients) {
+      events.pending(label);
+      return false;
+    }
+    if (admitted.size >= cap || !reserve(cost)) {
       events.overflow(label);
       return false;
     }

@@ -55,10 +55,14 @@ const SPEC_SERIES: Record<string, { type: 'histogram' | 'counter' | 'gauge'; lab
   pulse_label_overflow_total: { type: 'counter', labels: ['label'] },
   pulse_sdk_dropped_events_total: { type: 'counter', labels: ['app'] },
   pulse_metrics_renders_total: { type: 'counter', labels: ['format'] },
+  pulse_label_pending_total: { type: 'counter', labels: ['label'] },
   pulse_label_admissions_total: { type: 'counter', labels: ['label'] },
   pulse_label_evictions_total: { type: 'counter', labels: ['label'] },
   pulse_series_reserved: { type: 'gauge', labels: [] },
   pulse_series_ceiling: { type: 'gauge', labels: [] },
+  pulse_connections_evicted_total: { type: 'counter', labels: ['cap'] },
+  pulse_connections_refused_total: { type: 'counter', labels: ['cap'] },
+  pulse_open_connections: { type: 'gauge', labels: [] },
 };
 
 /** `# TYPE` lines and the label names used by each family's samples, from exposition text. */

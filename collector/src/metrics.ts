@@ -60,6 +60,7 @@ export interface PulseMetrics {
   sdkDroppedEventsTotal: SeriesCounter<'app'>;
   rejectedTotal: SeriesCounter<'reason'>;
   labelOverflowTotal: SeriesCounter<'label'>;
+  labelPendingTotal: SeriesCounter<'label'>;
   labelAdmissionsTotal: SeriesCounter<'label'>;
   labelEvictionsTotal: SeriesCounter<'label'>;
 }
@@ -190,7 +191,12 @@ export function createPulseMetrics(registry: Registry): PulseMetrics {
     ),
     labelOverflowTotal: counter(
       'pulse_label_overflow_total',
-      'Label values recorded as __other__: not admitted yet (too little evidence), or past a cap or the series ceiling.',
+      'Label values recorded as __other__ because a per-app cap or the series ceiling was reached.',
+      ['label'],
+    ),
+    labelPendingTotal: counter(
+      'pulse_label_pending_total',
+      'Label values recorded as __other__ while they wait for evidence from enough client networks.',
       ['label'],
     ),
     labelAdmissionsTotal: counter(
@@ -209,6 +215,7 @@ export function createPulseMetrics(registry: Registry): PulseMetrics {
   for (const reason of REJECT_REASONS) metrics.rejectedTotal.inc({ reason }, 0);
   for (const label of CAPPED_LABELS) {
     metrics.labelOverflowTotal.inc({ label }, 0);
+    metrics.labelPendingTotal.inc({ label }, 0);
     metrics.labelAdmissionsTotal.inc({ label }, 0);
     metrics.labelEvictionsTotal.inc({ label }, 0);
   }

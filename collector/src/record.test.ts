@@ -29,6 +29,7 @@ beforeEach(() => {
     labelCosts(metrics),
     {
       overflow: (label) => metrics.labelOverflowTotal.inc({ label }),
+      pending: () => {},
       admitted: () => {},
       evicted: () => {},
     },

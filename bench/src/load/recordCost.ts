@@ -26,7 +26,7 @@ export function recordMicroseconds(beacons: readonly Beacon[], evictBytes: numbe
       pinnedNames: [],
     },
     labelCosts(metrics),
-    { overflow: () => {}, admitted: () => {}, evicted: () => {} },
+    { overflow: () => {}, pending: () => {}, admitted: () => {}, evicted: () => {} },
   );
   const recorder = createBeaconRecorder(metrics, labels);
   const record = (beacon: Beacon) => recorder.record(beacon, '192.0.2.1', 0);
