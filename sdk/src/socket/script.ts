@@ -11,6 +11,7 @@
  */
 import type { Socket } from 'socket.io-client';
 import type { PulseClient } from '../types.js';
+import { safe } from '../lib/safe.js';
 import { monitorSocket, type MonitorSocketOptions } from './monitorSocket.js';
 
 /** `window.Pulse` once this script has run. */
@@ -20,7 +21,11 @@ export type PulseWithSocket = PulseClient & {
 };
 
 const global = window as { Pulse?: PulseWithSocket };
-if (global.Pulse) {
-  // Looked up on every call: the client the page has when it starts monitoring is the one to use.
-  global.Pulse.monitorSocket = (socket, options) => monitorSocket(global.Pulse!, socket, options);
-}
+// Inside `safe`, like pulse.js's own tag: a `window.Pulse` that throws or refuses the new method
+// (a getter, a frozen object) leaves the page as it was instead of throwing into it.
+safe(() => {
+  if (global.Pulse) {
+    // Looked up on every call: the client the page has when it starts monitoring is the one to use.
+    global.Pulse.monitorSocket = (socket, options) => monitorSocket(global.Pulse!, socket, options);
+  }
+})();
