@@ -305,6 +305,77 @@ describe('init', () => {
     expect(beacons).toHaveLength(sent);
   });
 
+  describe("when the page's Content-Security-Policy blocks the collector", () => {
+    /** What the browser fires at the document once connect-src refused `blockedURI`. */
+    const violate = (blockedURI: string, effectiveDirective = 'connect-src') =>
+      document.dispatchEvent(
+        Object.assign(new Event('securitypolicyviolation'), { blockedURI, effectiveDirective }),
+      );
+    const attempts = () =>
+      vi.mocked(fetch).mock.calls.length + vi.mocked(navigator.sendBeacon).mock.calls.length;
+
+    it("sends nothing more for the page's life: no retry, no flush, no beacon at hide", async () => {
+      vi.mocked(fetch).mockRejectedValue(new TypeError('Failed to fetch'));
+      start();
+      client.flush();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(attempts()).toBe(1);
+      violate('https://rum.test/v1/rum');
+      for (let i = 0; i < 10; i += 1) {
+        client.track('tick');
+        client.flush();
+        await vi.advanceTimersByTimeAsync(10_000);
+      }
+      setVisibility('hidden');
+      window.dispatchEvent(new Event('pagehide'));
+      await vi.runAllTimersAsync();
+      expect(attempts()).toBe(1);
+      expect(vi.getTimerCount()).toBe(0);
+      // Recording goes on for the page's own listeners.
+      const listener = vi.fn();
+      client.onMetric(listener);
+      client.track('live');
+      expect(listener).toHaveBeenCalledWith({ k: 'event', name: 'live' });
+    });
+
+    it('says so once with debug on, and never without', async () => {
+      const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+      start();
+      violate('https://rum.test');
+      violate('https://rum.test/v1/rum');
+      expect(info).not.toHaveBeenCalled();
+      client.stop();
+      start({ debug: true });
+      violate('https://rum.test/v1/rum');
+      violate('https://rum.test/v1/rum');
+      expect(info).toHaveBeenCalledTimes(1);
+      expect(info.mock.calls[0]!.join(' ')).toBe(
+        '[pulse] CSP blocks https://rum.test/v1/rum - sending stops',
+      );
+    });
+
+    it('goes on sending after violations that are not about the collector', async () => {
+      start();
+      violate('https://cdn.example.com/lib.js', 'script-src-elem');
+      violate('https://api.example.com/v2/cart');
+      violate('https://rum.test/v1/rum', 'img-src');
+      client.track('checkout');
+      client.flush();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(kinds()).toEqual(['view', 'event']);
+    });
+
+    it('listens no more after stop()', () => {
+      const add = vi.spyOn(document, 'addEventListener');
+      start();
+      const [, , options] = add.mock.calls.find(([type]) => type == 'securitypolicyviolation')!;
+      const { signal } = options as AddEventListenerOptions;
+      expect(signal!.aborted).toBe(false);
+      client.stop();
+      expect(signal!.aborted).toBe(true);
+    });
+  });
+
   it('an unsampled session gets an inert client that records and sends nothing', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.9);
     start({ sampleRate: 0.5 });

@@ -17,7 +17,7 @@ import { heapSize, measureMemory } from './metrics/memory.js';
 import { observeVitals } from './metrics/vitals.js';
 import { createBatcher } from './transport/batcher.js';
 import { createRetryQueue } from './transport/retryQueue.js';
-import { createSender } from './transport/sender.js';
+import { blockedByPolicy, createSender } from './transport/sender.js';
 
 /** The same error (fingerprint) counts at most this often per page view: an error loop cannot flood. */
 const MAX_SAME_ERROR = 10;
@@ -40,10 +40,8 @@ export const init = (config: PulseConfig): PulseClient => {
   setDebug(config.debug);
   const [session, sampled] = tabSession(config.sampleRate);
   // Unset limits take the defaults of the transport's own parameters (documented in PulseConfig).
-  const [push, stopQueue] = createRetryQueue(
-    createSender(config.endpoint || (config.collector || '') + '/v1/rum'),
-    config.maxQueuedEvents,
-  );
+  const endpoint = config.endpoint || (config.collector || '') + '/v1/rum';
+  const [push, stopQueue] = createRetryQueue(createSender(endpoint), config.maxQueuedEvents);
   const [add, flush, stopBatcher] = createBatcher(
     push,
     config.maxBatchEvents,
@@ -186,6 +184,20 @@ export const init = (config: PulseConfig): PulseClient => {
       // pagehide sends what waits as early as possible on unload and bfcache entry. Never
       // `unload`/`beforeunload`: they keep pages out of the back/forward cache.
       listen(signal, window, 'pagehide', () => flush(true));
+      // A Content-Security-Policy that blocks the collector blocks every retry as well, each one
+      // an error in the page's console: the first violation that names it ends all sending for
+      // the page's life. Blocked requests only reject (or, by sendBeacon, even succeed), so the
+      // violation event is the one reliable signal; it comes a task later, so the requests
+      // already started are blocked too, but nothing after.
+      listen<SecurityPolicyViolationEvent>(
+        signal,
+        document,
+        'securitypolicyviolation',
+        (event) =>
+          blockedByPolicy(event, endpoint) &&
+          stopQueue() &&
+          log('CSP blocks', endpoint, '- sending stops'),
+      );
       observeErrors(signal, record);
       disposers.push(
         watchHistory(signal, () => manualRoutes || softNavigation(routeOf())),

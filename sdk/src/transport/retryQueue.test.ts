@@ -217,6 +217,38 @@ describe('createRetryQueue', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  // The page's CSP blocks the collector: the queue stops while backing off, bodies held.
+  it('sends nothing more after stop: what it held is dropped, later pushes are ignored', async () => {
+    const { send, bodies } = scriptedSend(['network']);
+    const [push, stop] = createRetryQueue(send, 200);
+    push(body(1), 1);
+    await vi.advanceTimersByTimeAsync(0);
+    push(body(2), 2); // held behind the retry
+    expect(stop()).toBe(true);
+    push(body(3), 3);
+    push(undefined, 0, true);
+    push(body(4), 4, true);
+    await vi.runAllTimersAsync();
+    expect(bodies).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+    // Stopping again changes nothing, and says so.
+    expect(stop()).toBe(false);
+  });
+
+  it('drops a body whose request fails after stop, instead of holding it', async () => {
+    const { send, bodies, failOpen } = scriptedSend(['open', 204]);
+    const [push, stop] = createRetryQueue(send, 200);
+    push(body(1), 1);
+    await settleMicrotasks();
+    stop();
+    failOpen();
+    await vi.runAllTimersAsync();
+    // Not retried, and not held for a later push either.
+    push(undefined, 0, true);
+    await vi.runAllTimersAsync();
+    expect(bodies).toHaveLength(1);
+  });
+
   // Chromium rejects the fetches a page has open when it unloads (a network error, during
   // pagehide, in the one task that fires pagehide and visibilitychange), although the collector
   // may have counted the request already: a keepalive one goes on without the page.

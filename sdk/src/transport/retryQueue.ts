@@ -59,16 +59,16 @@ export const createRetryQueue = (
       // that lives on retries it as before.
       .catch((retryAfter: string | null | Error) =>
         setTimeout(() => {
+          if (stopped) return;
           queue.push(item);
           trim();
-          if (!timer && !stopped)
-            timer = setTimeout(
-              sendAll,
-              Math.max(
-                +retryAfter! * 1e3 || 0,
-                Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt++),
-              ),
-            );
+          timer ||= setTimeout(
+            sendAll,
+            Math.max(
+              +retryAfter! * 1e3 || 0,
+              Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt++),
+            ),
+          );
         }),
       );
 
@@ -83,6 +83,7 @@ export const createRetryQueue = (
    * and sends what may go now: everything when hiding or healthy, nothing while backing off.
    */
   const push = (body: string | undefined, events: number, hiding?: boolean) => {
+    if (stopped) return;
     if (body) {
       queue.push([body + (dropped ? `,"dropped":${dropped}}` : '}'), events, dropped]);
       dropped = 0;
@@ -91,10 +92,15 @@ export const createRetryQueue = (
     if (hiding || !timer) sendAll(hiding);
   };
 
-  /** Schedules no further retry (after a last `push(body, n, true)`). */
+  /**
+   * Sends nothing more, for good: no retry, what is held is dropped, later pushes are ignored.
+   * Called after a last `push(body, n, true)` (client stop), or when the page's
+   * Content-Security-Policy blocks the collector. Returns whether it was still sending.
+   */
   const stop = () => {
-    stopped = true;
     clearTimeout(timer);
+    queue.length = 0;
+    return !stopped && (stopped = true);
   };
 
   /** push and stop: a tuple, so the minifier can shorten the names. */

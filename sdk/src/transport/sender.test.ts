@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSender } from './sender.js';
+import { blockedByPolicy, createSender } from './sender.js';
 
 const URL = 'https://rum.example.com/v1/rum';
 
@@ -90,5 +90,40 @@ describe('createSender', () => {
   it('rejects on network failure, so the caller can retry', async () => {
     fetchMock.mockRejectedValue(new TypeError('Failed to fetch'));
     await expect(createSender(URL)('x')).rejects.toThrow('Failed to fetch');
+  });
+});
+
+/** A `securitypolicyviolation` event as browsers fire it (happy-dom has no such class). */
+const violation = (blockedURI: string, effectiveDirective = 'connect-src') =>
+  Object.assign(new Event('securitypolicyviolation'), {
+    blockedURI,
+    effectiveDirective,
+  }) as unknown as SecurityPolicyViolationEvent;
+
+describe('blockedByPolicy', () => {
+  it('names the collector when connect-src refused the ingest URL or its origin', () => {
+    expect(blockedByPolicy(violation(URL), URL)).toBe(true);
+    // Some browsers report only the origin of what they blocked.
+    expect(blockedByPolicy(violation('https://rum.example.com'), URL)).toBe(true);
+  });
+
+  it('resolves a relative ingest URL (first-party proxy) against the document, as fetch does', () => {
+    const page = location.origin;
+    expect(blockedByPolicy(violation(`${page}/rum/v1/rum`), '/rum/v1/rum')).toBe(true);
+    expect(blockedByPolicy(violation(page), '/rum/v1/rum')).toBe(true);
+  });
+
+  it.each([
+    ['another origin', violation('https://cdn.example.com/app.js'), URL],
+    ['a host that only starts like it', violation('https://rum.example.co'), URL],
+    ['another port', violation('https://rum.example.com:8443/v1/rum'), URL],
+    ['another scheme', violation('http://rum.example.com/v1/rum'), URL],
+    ['another path of its origin', violation('https://rum.example.com/other'), URL],
+    ['another path of the page (first-party)', violation(`${location.origin}/api`), '/rum/v1/rum'],
+    ['another directive (script-src)', violation(URL, 'script-src-elem'), URL],
+    ['another directive (img-src)', violation('https://rum.example.com', 'img-src'), URL],
+    ['a keyword, not a URL', violation('inline', 'script-src-elem'), URL],
+  ])('ignores %s', (_case, event, url) => {
+    expect(blockedByPolicy(event, url)).toBe(false);
   });
 });

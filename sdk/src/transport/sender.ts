@@ -31,3 +31,20 @@ export const createSender = (url: string) => {
     }
   };
 };
+
+/**
+ * Whether a `securitypolicyviolation` event says that the page's Content-Security-Policy blocks
+ * requests to the ingest `url`: its `connect-src` (which governs fetch and sendBeacon alike)
+ * refused the URL itself, or its origin (browsers report only the origin of some requests).
+ * Violations of other directives, or for other URLs of the same origin (a first-party proxy
+ * shares the page's origin), say nothing about the beacons. `url` may be relative, as fetch
+ * takes it: an anchor resolves it against the document's base URL exactly as fetch does, and
+ * keeps working on a page that replaced the global `URL`.
+ */
+export const blockedByPolicy = (event: SecurityPolicyViolationEvent, url: string): boolean => {
+  const target = Object.assign(document.createElement('a'), { href: url });
+  return (
+    event.effectiveDirective == 'connect-src' &&
+    (event.blockedURI == target.href || event.blockedURI == target.origin)
+  );
+};
