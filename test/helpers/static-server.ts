@@ -1,8 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** Page body for a path; return undefined for a 404. `origin` is the server's own origin. */
-export type PageRenderer = (path: string, origin: string) => string | undefined;
+/** A page with response headers of its own (a Content-Security-Policy, say). */
+export interface PageWithHeaders {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Page body for a path, or a page with headers; return undefined for a 404. `origin` is the
+ * server's own origin.
+ */
+export type PageRenderer = (path: string, origin: string) => string | PageWithHeaders | undefined;
 
 export interface StaticServer {
   url: string;
@@ -17,10 +26,12 @@ export async function serveHtml(render: PageRenderer): Promise<StaticServer> {
   let origin = '';
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', origin).pathname;
-    const body = render(path, origin);
+    const page = render(path, origin);
+    const { body, headers } = typeof page === 'string' ? { body: page, headers: {} } : (page ?? {});
     response.writeHead(body === undefined ? 404 : 200, {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
+      ...headers,
     });
     response.end(body ?? 'not found');
   });
