@@ -51,8 +51,8 @@ describe('collector defences over real HTTP', () => {
     allowOrigins: [SITE],
     ingestKey: KEY,
     rateLimit: { max: RATE_LIMIT, timeWindow: 60_000 },
-    // Clients are told apart by X-Forwarded-For, as behind a load balancer.
-    trustProxy: true,
+    // Clients are told apart by X-Forwarded-For, as behind a load balancer on this host.
+    trustProxy: '127.0.0.1',
     requestTimeout: REQUEST_TIMEOUT,
     bodyLimit: 4096,
     maxEventsPerBeacon: 20,
