@@ -1,8 +1,13 @@
 /**
- * A cardinality attack: beacons carrying 100,000 distinct apps, release strings, routes and
- * custom event / timing names, sent to a collector with the default caps. Every distinct label
- * value would be a series held forever by the collector and by Prometheus; the caps must hold
- * the series count, and the collector's heap must not grow with the number of distinct values.
+ * A cardinality attack by a botnet: every beacon from a client network of its own, and every
+ * invented app, route and custom name sent from enough networks (`admitAfterClients`) to be
+ * admitted, so the label model's evidence does not stop it. What must hold it is the rest of the
+ * model: the per-app caps and the one series ceiling. Every distinct label value would be a set
+ * of series held by the collector and by Prometheus; the series exported must stay under the
+ * ceiling, and the collector's heap must not grow with the number of distinct values sent.
+ *
+ * Client networks: `inject({ remoteAddress })` with a distinct IPv4 address per beacon (no
+ * sockets: hundreds of thousands of beacons in seconds).
  *
  * Heap: measured as `heapUsed` after a full garbage collection, before and after the attack.
  * vitest's workers do not run with `--expose-gc`, so the flag is set at run time and `gc` is
@@ -13,20 +18,36 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import {
+  BeaconSchema,
   CAPPED_LABELS,
   createCollector,
   defaultCollectorOptions,
   exampleBeacon,
   exampleEvents,
   OTHER,
+  type Beacon,
   type PulseEvent,
 } from '@pulse/collector';
+import { parseScrape, type Scrape } from '../helpers/metrics.js';
+import { collapsed } from '../helpers/labelCollapses.js';
 
-const DISTINCT = 100_000;
-/** Beacons on one admitted app, each with this many new names: the per-app flood. */
+const { appCap, routeCap, eventNameCap, seriesCeiling, admitAfterClients } =
+  defaultCollectorOptions;
+/** Invented apps, each sent from `admitAfterClients` networks. */
+const APPS = 20_000;
+/** Invented routes on the real app, each sent from `admitAfterClients` networks. */
+const ROUTES = 20_000;
+/** New custom names per beacon on the real app: 100,000 in all, each from as many networks. */
 const NAMES_PER_BEACON = 5;
+const NAMES = ROUTES * NAMES_PER_BEACON;
+const WARM_UP = 500;
+const BEACONS = WARM_UP + (APPS + ROUTES) * admitAfterClients;
+/** Injected requests in flight at once: several keep fastify's pipeline busy. */
+const IN_FLIGHT = 256;
 const HEAP_GROWTH_LIMIT = 50 * 1024 * 1024;
-const { appCap, routeCap, eventNameCap } = defaultCollectorOptions;
+/** Every device class and navigation type a beacon may carry, as the schema lists them. */
+const DEVICES = BeaconSchema.properties.device.anyOf.map((literal) => literal.const);
+const NAVIGATIONS = BeaconSchema.properties.nav.anyOf.map((literal) => literal.const);
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -40,6 +61,9 @@ const word = (i: number) => {
   return text;
 };
 
+/** The `n`th client network: one IPv4 address each (10.0.0.0/8 holds 2^24). */
+const network = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+
 const heapAfterGc = () => {
   gc();
   gc();
@@ -48,35 +72,57 @@ const heapAfterGc = () => {
 
 let app: FastifyInstance;
 const statuses = new Map<number, number>();
+let sent = 0;
+let pending: Promise<void>[] = [];
 
-async function send(
-  events: PulseEvent[],
-  overrides: { app: string; route: string; release: string },
-) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/v1/rum',
-    headers: { 'content-type': 'text/plain;charset=UTF-8' },
-    payload: JSON.stringify(exampleBeacon(events, overrides)),
+/** Sends the next beacon from a network of its own; resolves once few enough are in flight. */
+async function send(events: PulseEvent[], overrides: Partial<Beacon>) {
+  const n = sent++;
+  const beacon = exampleBeacon(events, {
+    device: DEVICES[n % DEVICES.length],
+    nav: NAVIGATIONS[n % NAVIGATIONS.length],
+    ...overrides,
   });
-  statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+  pending.push(
+    app
+      .inject({
+        method: 'POST',
+        url: '/v1/rum',
+        remoteAddress: network(n),
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+        payload: JSON.stringify(beacon),
+      })
+      .then((response) => {
+        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+      }),
+  );
+  if (pending.length >= IN_FLIGHT) await drain();
 }
 
-/** Label values per label name over every `pulse_` series of a /metrics page. */
+async function drain() {
+  await Promise.all(pending);
+  pending = [];
+}
+
+const metricsPage = async () => (await app.pulseAdmin.inject({ url: '/metrics' })).body;
+
+/** Every sample line of a family with an `app` label: each is one series for Prometheus. */
+const appSeriesLines = (text: string) =>
+  text.split('\n').filter((line) => line.startsWith('pulse_') && line.includes('app="'));
+
+/** Routes and names with series of their own, per app. */
 function labelValues(text: string) {
-  const samples = text.split('\n').filter((line) => line.startsWith('pulse_'));
   const seriesPerApp = new Map<string, { route: Set<string>; name: Set<string> }>();
-  for (const line of samples) {
+  for (const line of appSeriesLines(text)) {
     const labels = Object.fromEntries(
       [...line.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]),
     );
-    if (labels.app === undefined) continue;
-    const perApp = seriesPerApp.get(labels.app) ?? { route: new Set(), name: new Set() };
+    const perApp = seriesPerApp.get(labels.app!) ?? { route: new Set(), name: new Set() };
     if (labels.route !== undefined) perApp.route.add(labels.route);
     if (labels.name !== undefined) perApp.name.add(labels.name);
-    seriesPerApp.set(labels.app, perApp);
+    seriesPerApp.set(labels.app!, perApp);
   }
-  return { samples: samples.length, seriesPerApp };
+  return seriesPerApp;
 }
 
 /** The series (label sets without `le`) of each `pulse_` family; histogram parts folded in. */
@@ -104,80 +150,122 @@ let heapBefore = 0;
 let heapAfter = 0;
 let seriesBefore = 0;
 let metricsText = '';
+let metrics: Scrape;
 
 beforeAll(async () => {
   app = await createCollector({ rateLimit: false, processMetrics: false });
-  // Warm up (JIT, fastify's route caches, one series of each kind) before the baseline.
-  for (let i = 0; i < 500; i += 1) {
+  // A real app first, sent by many networks: its route and names are admitted. The same beacons
+  // warm up the JIT, fastify's caches and one series of each kind before the baseline.
+  for (let i = 0; i < WARM_UP; i += 1) {
     await send(Object.values(exampleEvents), { app: 'shop', route: '/', release: '1.0.0' });
   }
-  seriesBefore = labelValues((await app.inject({ url: '/metrics' })).body).samples;
+  await drain();
+  seriesBefore = appSeriesLines(await metricsPage()).length;
   heapBefore = heapAfterGc();
 
-  // Phase 1: every beacon a new app, release, route, event name and timing name.
-  for (let i = 0; i < DISTINCT; i += 1) {
+  // Phase 1: invented apps, each with a route, an event and a timing name of its own, and every
+  // beacon a new release.
+  for (let i = 0; i < APPS; i += 1) {
     const id = word(i);
-    await send(
-      [
-        exampleEvents.view,
-        exampleEvents.page,
-        { k: 'event', name: `event ${id}` },
-        { k: 'timing', name: `timing ${id}`, d: 12 },
-      ],
-      { app: `app-${id}`, route: `/attack/${id}`, release: `1.0.0+${id}` },
-    );
+    const events: PulseEvent[] = [
+      exampleEvents.view,
+      exampleEvents.page,
+      { k: 'event', name: `event ${id}` },
+      { k: 'timing', name: `timing ${id}`, d: 12 },
+    ];
+    for (let copy = 0; copy < admitAfterClients; copy += 1) {
+      await send(events, {
+        app: `app-${id}`,
+        route: `/attack/${id}`,
+        release: `1.0.0+${id}${copy}`,
+      });
+    }
   }
-  // Phase 2: an admitted app flooded with new routes and names.
-  for (let i = 0; i < DISTINCT / NAMES_PER_BEACON; i += 1) {
+  // Phase 2: the real app flooded with invented routes and names.
+  for (let i = 0; i < ROUTES; i += 1) {
     const names = Array.from({ length: NAMES_PER_BEACON }, (_, j) => ({
       k: 'event' as const,
       name: `flood ${word(i * NAMES_PER_BEACON + j)}`,
     }));
-    await send([exampleEvents.view, ...names], {
-      app: 'shop',
-      route: `/flood/${word(i)}`,
-      release: `2.0.0+${word(i)}`,
-    });
+    for (let copy = 0; copy < admitAfterClients; copy += 1) {
+      await send([exampleEvents.view, exampleEvents.page, ...names], {
+        app: 'shop',
+        route: `/flood/${word(i)}`,
+        release: `2.0.0+${word(i)}${copy}`,
+      });
+    }
   }
-  metricsText = (await app.inject({ url: '/metrics' })).body;
+  await drain();
+  metricsText = await metricsPage();
+  metrics = parseScrape(metricsText);
   heapAfter = heapAfterGc();
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await app?.close();
 });
 
-describe(`a cardinality attack of ${DISTINCT.toLocaleString('en')} distinct values per label`, () => {
-  it('accepts the beacons (they are valid), so the caps, not refusals, bound the series', () => {
+describe(`a botnet's cardinality attack: ${APPS.toLocaleString('en')} apps, ${ROUTES.toLocaleString('en')} routes and ${NAMES.toLocaleString('en')} names, each from ${admitAfterClients} networks`, () => {
+  it('accepts the beacons (they are valid), so the model, not refusals, bounds the series', () => {
     expect([...statuses.keys()]).toEqual([204]);
-    expect(statuses.get(204)).toBe(500 + DISTINCT + DISTINCT / NAMES_PER_BEACON);
+    expect(statuses.get(204)).toBe(BEACONS);
   });
 
-  it('keeps apps, and routes and names per app, within the caps', () => {
-    const { seriesPerApp } = labelValues(metricsText);
-    expect(seriesPerApp.size).toBeLessThanOrEqual(appCap + 1);
+  it('admits apps up to the cap, and keeps routes and names per app within theirs', () => {
+    const seriesPerApp = labelValues(metricsText);
+    // With evidence from enough networks, invented apps are admitted until the cap is full.
+    expect(seriesPerApp.size).toBe(appCap + 1);
     expect(seriesPerApp.has(OTHER)).toBe(true);
     for (const [name, { route, name: names }] of seriesPerApp) {
       expect(route.size, `routes of ${name}`).toBeLessThanOrEqual(routeCap + 1);
       expect(names.size, `names of ${name}`).toBeLessThanOrEqual(eventNameCap + 1);
     }
-    // The flooded app and the overflow app both hit their caps exactly.
-    for (const flooded of ['shop', OTHER]) {
-      expect(seriesPerApp.get(flooded)!.route.size).toBe(routeCap + 1);
-      expect(seriesPerApp.get(flooded)!.name.size).toBe(eventNameCap + 1);
-    }
+    // The real app keeps what it had before the flood: admitted values are not pushed out.
+    const shop = seriesPerApp.get('shop')!;
+    expect(shop.route).toContain('/');
+    expect(shop.name).toContain(exampleEvents.event.name);
+    expect(shop.name).toContain(exampleEvents.timing.name);
+    // Every value admitted has series, and every value with series was admitted.
+    const admitted = (label: string) => metrics.value('pulse_label_admissions_total', { label });
+    const withSeries = (pick: (values: { route: Set<string>; name: Set<string> }) => Set<string>) =>
+      [...seriesPerApp.values()].reduce(
+        (sum, values) => sum + [...pick(values)].filter((value) => value !== OTHER).length,
+        0,
+      );
+    expect(admitted('app')).toBe(seriesPerApp.size - 1);
+    expect(admitted('route')).toBe(withSeries((values) => values.route));
+    expect(admitted('name')).toBe(withSeries((values) => values.name));
   });
 
-  it('counts what went to __other__', () => {
+  it('keeps the exported series under the series ceiling, which the attack filled', () => {
+    const exported = appSeriesLines(metricsText).length;
+    const reserved = metrics.value('pulse_series_reserved');
+    console.info(
+      `cardinality attack: ${seriesBefore} series of apps before, ${exported} after; ` +
+        `${reserved} reserved of a ceiling of ${metrics.value('pulse_series_ceiling')}; ` +
+        `/metrics ${(metricsText.length / 2 ** 20).toFixed(1)} MB`,
+    );
+    expect(metrics.value('pulse_series_ceiling')).toBe(seriesCeiling);
+    expect(exported).toBeLessThanOrEqual(reserved);
+    expect(reserved).toBeLessThanOrEqual(seriesCeiling);
+    // Full to within one route's worst case (350 series): the ceiling, not a cap, stopped it.
+    expect(reserved).toBeGreaterThan(seriesCeiling - 350);
+    // Exported series are what the beacons made of the reservations, a good part of them.
+    expect(exported).toBeGreaterThan(reserved / 5);
+  });
+
+  it('counts what went to __other__: values past a cap or the ceiling among them', () => {
     for (const label of CAPPED_LABELS) {
-      const match = new RegExp(`^pulse_label_overflow_total\\{label="${label}"\\} (\\d+)`, 'm');
-      expect(Number(match.exec(metricsText)?.[1]), label).toBeGreaterThan(DISTINCT / 2);
+      expect(metrics.value('pulse_label_overflow_total', { label }), label).toBeGreaterThan(0);
     }
+    // Every sighting of a value not admitted is one collapse: most of each value's sightings.
+    expect(collapsed(metrics, 'app')).toBeGreaterThan(APPS * (admitAfterClients - 1));
+    expect(collapsed(metrics, 'route')).toBeGreaterThan(ROUTES * (admitAfterClients - 1));
+    expect(collapsed(metrics, 'name')).toBeGreaterThan(NAMES * (admitAfterClients - 1));
   });
 
   it('keeps the number of series of every family within the product of the caps', () => {
     const families = seriesPerFamily(metricsText);
-    let total = 0;
     for (const [family, series] of families) {
       // Capped labels may take cap + 1 values (with __other__); every other label is an enum
       // of the schema, bounded by construction, so the values seen are its bound here.
@@ -186,11 +274,7 @@ describe(`a cardinality attack of ${DISTINCT.toLocaleString('en')} distinct valu
         return product * (capped ?? new Set(series.map((labels) => labels[label])).size);
       }, 1);
       expect(series.length, family).toBeLessThanOrEqual(bound);
-      total += series.length;
     }
-    console.info(
-      `cardinality attack: ${seriesBefore} pulse_ samples before, ${labelValues(metricsText).samples} after (${total} series in ${families.size} families)`,
-    );
     // Releases are never labels.
     expect(metricsText).not.toMatch(/1\.0\.0\+|2\.0\.0\+/);
   });
