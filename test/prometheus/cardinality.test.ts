@@ -2,14 +2,16 @@
  * The cardinality budget in docs/SCALING.md stays true to the collector: its table lists every
  * per-app series the collector exports, with the bucket counts the collector really uses (read
  * off /metrics after one beacon carrying every event kind), the default label caps, and
- * arithmetic that adds up.
+ * arithmetic that adds up. The label model reserves the table's worst case per admitted app,
+ * route and name against the series ceiling (`pulse_series_reserved`), and one app at the caps
+ * fits under the default ceiling.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PROTOCOL_VERSION, defaultCollectorOptions, type Beacon } from '@pulse/collector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector, type RunningCollector } from '../helpers/collector.js';
-import { scrape } from '../helpers/metrics.js';
+import { scrape, type Scrape } from '../helpers/metrics.js';
 
 const SCALING_DOC = fileURLToPath(new URL('../../docs/SCALING.md', import.meta.url));
 
@@ -151,15 +153,33 @@ describe('docs/SCALING.md cardinality budget', () => {
   let families: ExposedFamily[];
   const { rows, total } = budgetTable();
 
+  /** `pulse_series_reserved` before any beacon, then after each of `steps`. */
+  const reserved: number[] = [];
+  /** One new label value each: an app (with its route and two names), a route, a name. */
+  const steps: Beacon[] = [
+    everyKind,
+    { ...everyKind, route: '/checkout', events: [{ k: 'view' }] },
+    { ...everyKind, events: [{ k: 'event', name: 'refund' }] },
+  ];
+  const reservedOf = (metrics: Scrape) => metrics.value('pulse_series_reserved');
+
   beforeAll(async () => {
-    collector = await startCollector({ rateLimit: false });
-    const response = await fetch(`${collector.url}/v1/rum`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(everyKind),
-    });
-    expect(response.status).toBe(204);
-    families = exposedFamilies((await scrape(collector.adminUrl)).text, everyKind.app);
+    // Every value admitted on the first sighting (the helper's default), as pinned ones would
+    // be; every scrape renders afresh, so each reads the beacons before it.
+    collector = await startCollector({ rateLimit: false, metricsRenderMaxAge: 0 });
+    reserved.push(reservedOf(await scrape(collector.adminUrl)));
+    for (const beacon of steps) {
+      const response = await fetch(`${collector.url}/v1/rum`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(beacon),
+      });
+      expect(response.status).toBe(204);
+      const metrics = await scrape(collector.adminUrl);
+      reserved.push(reservedOf(metrics));
+      // Read after the first beacon alone: the later ones add series of their own.
+      if (beacon === everyKind) families = exposedFamilies(metrics.text, everyKind.app);
+    }
   });
 
   afterAll(() => collector?.close());
@@ -198,6 +218,34 @@ describe('docs/SCALING.md cardinality budget', () => {
         expect(row.factors[0], family.name).toBe(defaultCollectorOptions.eventNameCap + 1);
       }
     }
+  });
+
+  it("reserves the table's worst case per admitted app, route and name", () => {
+    const rowsWith = (label: string) =>
+      rows.filter((row) =>
+        families.some((family) => family.name === row.series && family.labels.has(label)),
+      );
+    const sum = (of: BudgetRow[]) => of.reduce((total, row) => total + row.total, 0);
+    const { routeCap, eventNameCap, seriesCeiling } = defaultCollectorOptions;
+    const perRoute = sum(rowsWith('route')) / (routeCap + 1);
+    const perName = sum(rowsWith('name')) / (eventNameCap + 1);
+    // An app's own series, and its `__other__` route and name.
+    const perApp = total - sum(rowsWith('route')) - sum(rowsWith('name')) + perRoute + perName;
+    console.info(
+      `cardinality budget: ${perApp} series reserved per app, ${perRoute} per route, ${perName} per name`,
+    );
+    // `__other__` is an app from the start; then an app with its route and two names, a route,
+    // a name.
+    expect(reserved).toEqual([
+      perApp,
+      2 * perApp + perRoute + 2 * perName,
+      2 * perApp + 2 * perRoute + 2 * perName,
+      2 * perApp + 2 * perRoute + 3 * perName,
+    ]);
+    // One app at the caps (and `__other__`) fits under the default ceiling.
+    expect(2 * perApp + routeCap * perRoute + eventNameCap * perName).toBeLessThanOrEqual(
+      seriesCeiling,
+    );
   });
 
   it('multiplies and adds up', () => {
