@@ -251,3 +251,35 @@ describe('admission on evidence from several client networks', () => {
     expect(statuses.filter((status) => status !== 204)).toEqual([]);
   });
 });
+
+describe('an allow-list of apps', () => {
+  let collector: RunningCollector;
+  const agent = beaconAgent();
+
+  beforeAll(async () => {
+    collector = await collectorWithEvidence({ apps: ['shop'] });
+  });
+  afterAll(async () => {
+    agent.destroy();
+    await collector?.close();
+  });
+
+  it('records the listed app at once and refuses others with 403, reason app, however many send them', async () => {
+    const send = client(collector, agent, []);
+    const shop = await send('127.0.3.1', PAGE, { app: 'shop' });
+    expect(shop.status).toBe(204);
+    const refused = [];
+    for (let i = 0; i < admitAfterClients + 1; i += 1) {
+      refused.push(await send(`127.0.3.${i + 2}`, PAGE, { app: 'blog' }));
+    }
+    for (const answer of refused) {
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.body)).toMatchObject({ reason: 'app' });
+    }
+    const metrics = await scrape(collector.adminUrl);
+    expect(metrics.value('pulse_rejected_total', { reason: 'app' })).toBe(refused.length);
+    // Pinned: its own series from the first beacon, no evidence needed.
+    expect(metrics.value('pulse_beacons_total', { app: 'shop' })).toBe(1);
+    expect(metrics.text).not.toContain('blog');
+  });
+});
