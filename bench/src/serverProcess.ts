@@ -1,8 +1,10 @@
 // A server under test, alone in its own process so its memory, CPU and event loop are its own:
-// `node serverProcess.js collector` (Pulse's collector, rate limit off), `... collector-rate-limited`
-// (rate limiting on), `... bare` and `... bare-fastest` (fastify routes that only parse the same
-// body) or `... socket` (socket.io with attachPulse). It listens on 127.0.0.1, port 0, and
-// answers the bench's questions over IPC.
+// `node serverProcess.js collector` (Pulse's collector as the bench configures it,
+// server/collectorOptions.ts), `... collector-rate-limited` (rate limiting on), `... bare` and
+// `... bare-fastest` (fastify routes that only parse the same body) or `... socket` (socket.io
+// with attachPulse). It listens on 127.0.0.1, port 0 (a collector's admin side, which serves
+// `/metrics`, the dashboard and `/api/*`, on a port of its own), and answers the bench's
+// questions over IPC.
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -18,6 +20,7 @@ import type {
   ServerKind,
   ServerStats,
 } from './server/protocol.js';
+import { benchCollectorOptions } from './server/collectorOptions.js';
 
 /**
  * A baseline: fastify with the collector's body limit, answering 204 without looking at the
@@ -81,9 +84,11 @@ const app =
       ? await createSocketServer()
       : kind === 'collector-rate-limited'
         ? // The limiter's bookkeeping on every beacon, with a limit the load never reaches.
-          await createCollector({ rateLimit: { max: Number.MAX_SAFE_INTEGER, timeWindow: 60_000 } })
-        : // The rate limit is meant for one browser per address; all bench traffic is from 127.0.0.1.
-          await createCollector({ rateLimit: false });
+          await createCollector({
+            ...benchCollectorOptions,
+            rateLimit: { max: Number.MAX_SAFE_INTEGER, timeWindow: 60_000 },
+          })
+        : await createCollector(benchCollectorOptions);
 /** monitorEventLoopDelay records whole sampling intervals; the interval is taken off again. */
 const DELAY_RESOLUTION_MS = 10;
 const delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
@@ -133,6 +138,11 @@ process.on('message', (message: ServerCommand) => {
 });
 process.on('disconnect', () => void app.close().then(() => process.exit(0)));
 
-await app.listen({ port: 0, host: '127.0.0.1' });
-const { port } = app.server.address() as AddressInfo;
-process.send!({ listening: `http://127.0.0.1:${port}` } satisfies Listening);
+const origin = async (server: FastifyInstance) => {
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+};
+const listening = await origin(app);
+// Only a collector has an admin side; `app.close()` closes it too.
+const admin = app.hasDecorator('pulseAdmin') ? await origin(app.pulseAdmin) : undefined;
+process.send!({ listening, ...(admin ? { admin } : {}) } satisfies Listening);

@@ -7,6 +7,9 @@ export interface LoadResult {
   /** Latency percentiles, ms. */
   p50: number;
   p99: number;
+  max: number;
+  /** Longest time between two answers in a row, ms; only when asked for (`gaps`). */
+  longestGapMs?: number;
   /** Requests answered 2xx, otherwise, and not answered (errors, timeouts). */
   ok: number;
   non2xx: number;
@@ -21,6 +24,11 @@ export interface FireOptions {
   connections?: number;
   /** Requests per second over all connections; unbounded when absent. */
   rate?: number;
+  /**
+   * Also time the gaps between answers: at a fixed rate, the longest one is the longest time
+   * the server answered nothing (or this process read nothing, which shares the cores).
+   */
+  gaps?: boolean;
 }
 
 /**
@@ -31,9 +39,9 @@ export async function fire(
   origin: string,
   path: string,
   bodies: readonly string[],
-  { seconds, amount, connections = 10, rate }: FireOptions,
+  { seconds, amount, connections = 10, rate, gaps = false }: FireOptions,
 ): Promise<LoadResult> {
-  const result = await autocannon({
+  const options: autocannon.Options = {
     url: origin,
     connections,
     pipelining: 1,
@@ -45,11 +53,27 @@ export async function fire(
       headers: { 'content-type': 'text/plain;charset=UTF-8' },
       body,
     })),
+  };
+  let last: number | undefined;
+  let longestGapMs = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const run = autocannon(options, (error: unknown, done) =>
+      error ? reject(error as Error) : resolve(done),
+    );
+    if (gaps) {
+      run.on('response', () => {
+        const now = performance.now();
+        if (last !== undefined) longestGapMs = Math.max(longestGapMs, now - last);
+        last = now;
+      });
+    }
   });
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    max: result.latency.max,
+    ...(gaps ? { longestGapMs } : {}),
     ok: result['2xx'],
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,

@@ -1,9 +1,9 @@
-import { EVENTS_PER_BEACON, capBeacons } from '../load/capBeacons.js';
+import { EVENTS_PER_BEACON, capBeacons, describeLoad } from '../load/capBeacons.js';
 import { assertAllAccepted, fire } from '../load/fire.js';
 import { fmt, table } from '../markdown.js';
 import { loadResult } from '../results.js';
 import type { Section } from '../section.js';
-import { startChildServer } from '../server/childServer.js';
+import { startChildCollector } from '../server/childServer.js';
 import type { ServerStats } from '../server/protocol.js';
 
 const IDLE_SECONDS = 10;
@@ -34,7 +34,7 @@ export const soakSection: Section = {
       ? Math.round(ingest.pulse.eventsPerSecond / EVENTS_PER_BEACON / 2)
       : FALLBACK_RATE;
     const bodies = capBeacons().map((b) => JSON.stringify(b));
-    const collector = await startChildServer('collector');
+    const collector = await startChildCollector();
     const samples: Sample[] = [];
     let scrapes = 0;
     let failedScrapes = 0;
@@ -57,7 +57,7 @@ export const soakSection: Section = {
       }, SAMPLE_SECONDS * 1000);
       const scraper = setInterval(() => {
         scrapes++;
-        fetch(`${collector.origin}/metrics`)
+        fetch(`${collector.admin}/metrics`)
           .then((r) => r.text().then(() => void (r.ok || failedScrapes++)))
           .catch(() => failedScrapes++);
       }, SCRAPE_SECONDS * 1000);
@@ -80,7 +80,7 @@ export const soakSection: Section = {
       const last = samples.at(-2)!.stats;
       const gcAfter = samples.at(-1)!.stats;
       const body = [
-        `A fresh collector process (defaults, rate limit off) under a fixed rate of ${fmt(rate)} beacons/s (${fmt(rate * EVENTS_PER_BEACON)} events/s, half the ingest ceiling section 3 measured${ingest ? '' : ' — not measured yet, so a fixed rate'}) for ${soakSeconds} s from autocannon (10 connections), cycling through the 300 beacons that fill every series at the default caps, with a Prometheus-style \`GET /metrics\` every ${SCRAPE_SECONDS} s. RSS, heap and event-loop delay (\`perf_hooks.monitorEventLoopDelay\` inside the collector, 10 ms sampling; shown as the lateness beyond the sampling interval) are read for ${IDLE_SECONDS} s idle before, every ${SAMPLE_SECONDS} s under load (delay over the preceding window), and ${IDLE_SECONDS} s idle after. Configure the length with \`BENCH_SOAK_SECONDS\`.`,
+        `A fresh collector process (configured as in section 3) under a fixed rate of ${fmt(rate)} beacons/s (${fmt(rate * EVENTS_PER_BEACON)} events/s, half the ingest ceiling section 3 measured${ingest ? '' : ' — not measured yet, so a fixed rate'}) for ${soakSeconds} s from autocannon (10 connections), cycling through ${describeLoad()}, with a \`GET /metrics\` on its admin side every ${SCRAPE_SECONDS} s. RSS, heap and event-loop delay (\`perf_hooks.monitorEventLoopDelay\` inside the collector, 10 ms sampling; shown as the lateness beyond the sampling interval) are read for ${IDLE_SECONDS} s idle before, every ${SAMPLE_SECONDS} s under load (delay over the preceding window), and ${IDLE_SECONDS} s idle after. Configure the length with \`BENCH_SOAK_SECONDS\`.`,
         '',
         table(
           ['window', ' RSS MiB', ' heap used MiB', ' loop delay p50 ms', ' p99 ms', ' max ms'],

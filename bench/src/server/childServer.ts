@@ -7,6 +7,8 @@ import type { Listening, Reply, ServerCommand, ServerKind, ServerStats } from '.
 /** A server under test running in its own process. */
 export interface ChildServer {
   origin: string;
+  /** A collector's admin side (`/metrics`, the dashboard, `/api/*`); other servers have none. */
+  admin?: string;
   pid: number;
   /** Its memory, CPU and event-loop delay; `gc` collects garbage first. */
   stats(gc?: boolean): Promise<ServerStats>;
@@ -56,6 +58,7 @@ export async function startChildServer(kind: ServerKind): Promise<ChildServer> {
     });
   return {
     origin: first.listening,
+    ...(first.admin ? { admin: first.admin } : {}),
     pid: child.pid!,
     stats: (gc = false) => ask<ServerStats>({ cmd: 'stats', gc }),
     resetDelay: () => ask<void>({ cmd: 'reset-delay' }),
@@ -68,4 +71,17 @@ export async function startChildServer(kind: ServerKind): Promise<ChildServer> {
       await exited;
     },
   };
+}
+
+/** A collector in a child process: beacons go to `origin`, reads to `admin`. */
+export type ChildCollector = ChildServer & { admin: string };
+
+/** Starts a collector (`collector`, or `collector-rate-limited`) as `startChildServer` does. */
+export async function startChildCollector(
+  kind: Extract<ServerKind, `collector${string}`> = 'collector',
+): Promise<ChildCollector> {
+  const server = await startChildServer(kind);
+  const { admin } = server;
+  if (admin === undefined) throw new Error(`${kind} reported no admin side`);
+  return { ...server, admin };
 }

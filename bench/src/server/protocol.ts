@@ -30,9 +30,10 @@ export interface ServerStats {
 export type ServerKind =
   'collector' | 'collector-rate-limited' | 'bare' | 'bare-fastest' | 'socket';
 
-/** The first message of a child: it listens. */
+/** The first message of a child: it listens; a collector also on its admin side (`/metrics`). */
 export interface Listening {
   listening: string;
+  admin?: string;
 }
 
 /** A reply to the command with the same id. */
