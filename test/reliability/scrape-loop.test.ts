@@ -35,7 +35,7 @@ const SCRAPERS = 8;
 const SENDERS = 4;
 /**
  * Resident memory the collector process may reach while the scrapers loop. Measured (Node 20,
- * four runs): 142-144 MB once filled, peaks of 206-229 MB with eight scrapers. The bound is about
+ * five runs): 142-144 MB once filled, peaks of 206-233 MB with eight scrapers. The bound is about
  * twice that; memory growing with the number of scrapes or scrapers would pass it.
  */
 const RSS_LIMIT = 400 * 2 ** 20;
