@@ -236,6 +236,8 @@ export const ingestPlugin = fp(
               checkBeaconEnvelope(request.body);
             if (refusal !== undefined) throw refusal;
             const envelope = request.body as BeaconEnvelope;
+            const appRefusal = checkApp(envelope);
+            if (appRefusal !== undefined) throw appRefusal;
             const { accepted, refused, firstProblem } = checkEvents(envelope.events);
             if (refused > 0) {
               const message = `${firstProblem} (${refused} of ${envelope.events.length} events refused)`;
@@ -247,7 +249,7 @@ export const ingestPlugin = fp(
             }
             // Until an event is refused, the accepted events are the beacon's own array.
             const beacon = (refused > 0 ? { ...envelope, events: accepted } : envelope) as Beacon;
-            recorder.record(beacon, request.ip, Date.now());
+            recorder.record(beacon, request, Date.now());
             reply.code(204).send();
           },
         );

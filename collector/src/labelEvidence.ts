@@ -33,6 +33,11 @@ export class LabelEvidence {
     return this.candidates.size;
   }
 
+  /** True when `key` is collecting evidence. */
+  has(key: string): boolean {
+    return this.candidates.has(key);
+  }
+
   /** Records that `network` sent `key` at `now`; returns from how many networks it was seen. */
   see(key: string, network: string, now: number): number {
     let candidate = this.candidates.get(key);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createLabelModel, LabelCeilingError, type LabelModelOptions } from './labelModel.js';
+import {
+  createLabelModel,
+  LabelCeilingError,
+  NEW_VALUES_PER_BEACON,
+  sightingOf,
+  type LabelModelOptions,
+} from './labelModel.js';
 import { OTHER, type CappedLabel } from './metrics.js';
 
 const COSTS = { app: 100, route: 10, name: 2 };
@@ -31,7 +37,22 @@ function model(options: Partial<LabelModelOptions> = {}) {
       evicted: (label, app, value) => evicted.push([label, app, value]),
     },
   );
-  return { labels, counts, evicted };
+  // Each call its own beacon: `send` below shares one sighting between a beacon's values.
+  const at = (client: string, now: number) => sightingOf({ ip: client }, now);
+  const perCall = {
+    accepts: (app: string) => labels.accepts(app),
+    app: (app: string, client: string, now: number) => labels.app(app, at(client, now)),
+    route: (app: string, route: string, client: string, now: number) =>
+      labels.route(app, route, at(client, now)),
+    name: (app: string, name: string, client: string, now: number) =>
+      labels.name(app, name, at(client, now)),
+    sweep: (now: number) => labels.sweep(now),
+    get reserved() {
+      return labels.reserved;
+    },
+    model: labels,
+  };
+  return { labels: perCall, counts, evicted };
 }
 
 /** `count` distinct IPv4 clients, one per /24 so no two share anything. */
@@ -49,9 +70,10 @@ function send(
     names?: string[];
   },
 ) {
-  const app = labels.app(beacon.app, client, now);
-  const route = labels.route(app, beacon.route, client, now);
-  const names = (beacon.names ?? []).map((name) => labels.name(app, name, client, now));
+  const sighting = sightingOf({ ip: client }, now);
+  const app = labels.model.app(beacon.app, sighting);
+  const route = labels.model.route(app, beacon.route, sighting);
+  const names = (beacon.names ?? []).map((name) => labels.model.name(app, name, sighting));
   return { app, route, names };
 }
 
@@ -102,6 +124,23 @@ describe('label model', () => {
     expect(counts.pending).toBeGreaterThanOrEqual(20_000 * 3);
     expect(counts.overflow).toBe(0);
     expect(labels.reserved).toBe(2 * COSTS.app + COSTS.route + COSTS.name);
+  });
+
+  it('lets one beacon start collecting evidence for a few new values only', () => {
+    const { labels, counts } = model({
+      admitAfterClients: 2,
+      pinnedApps: ['shop'],
+      pinnedRoutes: ['/'],
+    });
+    const names = Array.from({ length: 50 }, (_, i) => `n${i}`);
+    const [first, second, third] = clients(3);
+    send(labels, first!, 0, { app: 'shop', route: '/', names });
+    // The first beacon started evidence for its first few names only: a second network sending
+    // the same 50 names admits those, and starts the next few.
+    send(labels, second!, 0, { app: 'shop', route: '/', names });
+    expect(counts.admitted).toBe(NEW_VALUES_PER_BEACON);
+    send(labels, third!, 0, { app: 'shop', route: '/', names });
+    expect(counts.admitted).toBe(2 * NEW_VALUES_PER_BEACON);
   });
 
   it('never reserves past the ceiling, however many clients send distinct values', () => {

@@ -67,15 +67,39 @@ export interface LabelModelEvents {
   evicted(label: CappedLabel, app: string, value: string): void;
 }
 
+/**
+ * One beacon as the model sees it: who sent it, when, and how many values never seen before it
+ * may still start collecting evidence for. The address is read only for a value not admitted
+ * yet, so the common case (every value admitted) never computes it; a fastify request fits.
+ */
+export interface Sighting {
+  readonly client: { readonly ip: string };
+  readonly now: number;
+  fresh: number;
+}
+
+/**
+ * New values one beacon may start collecting evidence for: its app, its route and a couple of
+ * names. Without it, one beacon with hundreds of invented names would flush the evidence table
+ * (and with it the first sightings of real new values) in a few requests.
+ */
+export const NEW_VALUES_PER_BEACON = 4;
+
+export const sightingOf = (client: { readonly ip: string }, now: number): Sighting => ({
+  client,
+  now,
+  fresh: NEW_VALUES_PER_BEACON,
+});
+
 /** The label values to record a beacon under. */
 export interface LabelModel {
   /** Whether beacons of this app are accepted at all (false only outside an allow-list). */
   accepts(app: string): boolean;
-  /** The admitted app, or `__other__`. `client` is the sender's address. */
-  app(app: string, client: string, now: number): string;
+  /** The admitted app, or `__other__`. */
+  app(app: string, sighting: Sighting): string;
   /** `app` is what `app()` returned. */
-  route(app: string, route: string, client: string, now: number): string;
-  name(app: string, name: string, client: string, now: number): string;
+  route(app: string, route: string, sighting: Sighting): string;
+  name(app: string, name: string, sighting: Sighting): string;
   /** Evicts values idle since before `now - labelIdleTimeout`. */
   sweep(now: number): void;
   /** Series reserved by the admitted values now. */
@@ -154,10 +178,13 @@ export function createLabelModel(
     admitted: Map<string, Admitted>,
     cap: number,
     cost: number,
-    client: string,
-    now: number,
+    sighting: Sighting,
   ): boolean => {
-    const seen = evidence.see(key, clientNetwork(client), now);
+    if (!evidence.has(key) && sighting.fresh-- <= 0) {
+      events.pending(label);
+      return false;
+    }
+    const seen = evidence.see(key, clientNetwork(sighting.client.ip), sighting.now);
     if (seen < options.admitAfterClients) {
       events.pending(label);
       return false;
@@ -181,19 +208,19 @@ export function createLabelModel(
 
   const perApp =
     (label: 'route' | 'name', cap: number, cost: number, normalise: (v: string) => string) =>
-    (app: string, raw: string, client: string, now: number): string => {
+    (app: string, raw: string, sighting: Sighting): string => {
       const state = apps.get(app);
       if (state === undefined || app === OTHER) return OTHER;
       const values = label === 'route' ? state.routes : state.names;
       const known = lookup(values, raw, normalise);
       if (known !== undefined) {
-        values.get(known)!.lastSeen = now;
+        values.get(known)!.lastSeen = sighting.now;
         return known;
       }
       const value = normalise(raw);
       const key = `${label}\u0000${app}\u0000${value}`;
-      if (!consider(label, key, values, cap, cost, client, now)) return OTHER;
-      values.set(value, { lastSeen: now, pinned: false });
+      if (!consider(label, key, values, cap, cost, sighting)) return OTHER;
+      values.set(value, { lastSeen: sighting.now, pinned: false });
       return value;
     };
 
@@ -215,18 +242,18 @@ export function createLabelModel(
   return {
     accepts: (app) => allowList.size === 0 || allowList.has(app),
 
-    app(app, client, now) {
+    app(app, sighting) {
       const state = apps.get(app);
       if (state !== undefined) {
-        state.lastSeen = now;
+        state.lastSeen = sighting.now;
         return app;
       }
       if (allowList.size > 0) return OTHER;
       // Apps are taken as sent: the schema allows no characters that would need normalising.
       // `__other__` is among the apps but not under the cap.
       const cap = options.appCap + 1;
-      if (!consider('app', `app\u0000${app}`, apps, cap, appCost, client, now)) return OTHER;
-      addApp(app, now, false);
+      if (!consider('app', `app\u0000${app}`, apps, cap, appCost, sighting)) return OTHER;
+      addApp(app, sighting.now, false);
       return app;
     },
 

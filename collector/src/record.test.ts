@@ -35,7 +35,7 @@ beforeEach(() => {
     },
   );
   const recorder = createBeaconRecorder(metrics, labels);
-  recordBeacon = (beacon) => recorder.record(beacon, '192.0.2.1', 0);
+  recordBeacon = (beacon) => recorder.record(beacon, { ip: '192.0.2.1' }, 0);
 });
 
 async function record(

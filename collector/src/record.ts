@@ -17,7 +17,7 @@ import type {
   TimingEvent,
 } from '@pulse/sdk/protocol';
 import { connectionScore, pageScore, type PageValues } from '@pulse/sdk/score';
-import type { LabelModel } from './labelModel.js';
+import { sightingOf, type LabelModel, type Sighting } from './labelModel.js';
 import type { CappedLabel, PulseMetrics } from './metrics.js';
 import type { SeriesCounter, SeriesHistogram } from './series.js';
 import { EVENT_KINDS } from './schema.js';
@@ -88,18 +88,12 @@ function recordSocket(app: AppHandles, event: SocketEvent): void {
   for (const reason of event.disconnects) app.disconnects.get(reason).inc();
 }
 
-/** Where a beacon came from and when: what admitting a new label value needs. */
-interface Sighting {
-  client: string;
-  now: number;
-}
-
 function recordEvent(
   labels: LabelModel,
   page: PageHandles,
   beacon: Beacon,
   event: PulseEvent,
-  { client, now }: Sighting,
+  sighting: Sighting,
 ) {
   const { app } = page;
   switch (event.k) {
@@ -112,9 +106,9 @@ function recordEvent(
     case 'error':
       return recordError(page, event);
     case 'event':
-      return recordCustomEvent(app, labels.name(app.app, event.name, client, now), event);
+      return recordCustomEvent(app, labels.name(app.app, event.name, sighting), event);
     case 'timing':
-      return recordTiming(app, labels.name(app.app, event.name, client, now), event);
+      return recordTiming(app, labels.name(app.app, event.name, sighting), event);
     case 'socket':
       return recordSocket(app, event);
   }
@@ -122,8 +116,11 @@ function recordEvent(
 
 /** Records accepted beacons, and removes the series of label values the model evicted. */
 export interface BeaconRecorder {
-  /** Records every event of an accepted beacon, and the beacon itself; `client` sent it. */
-  record(beacon: Beacon, client: string, now: number): void;
+  /**
+   * Records every event of an accepted beacon, and the beacon itself. `client` sent it (a
+   * fastify request will do: its address is read only for label values not admitted yet).
+   */
+  record(beacon: Beacon, client: { readonly ip: string }, now: number): void;
   /** Removes every series of an evicted app, route or name, and the handles that reach them. */
   forget(label: CappedLabel, app: string, value: string): void;
 }
@@ -132,10 +129,10 @@ export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel):
   const handles = new SeriesHandles(metrics);
   const families = Object.values(metrics) as (SeriesCounter<string> | SeriesHistogram<string>)[];
   const kindCounts = new Uint32Array(EVENT_KINDS.length);
-  const record = (beacon: Beacon, client: string, now: number) => {
-    const sighting = { client, now };
-    const app = labels.app(beacon.app, client, now);
-    const route = labels.route(app, beacon.route, client, now);
+  const record = (beacon: Beacon, client: { readonly ip: string }, now: number) => {
+    const sighting = sightingOf(client, now);
+    const app = labels.app(beacon.app, sighting);
+    const route = labels.route(app, beacon.route, sighting);
     const page = handles.page(app, route, beacon.device);
     page.app.beacons.inc();
     if (beacon.dropped !== undefined && beacon.dropped > 0) page.app.dropped().inc(beacon.dropped);

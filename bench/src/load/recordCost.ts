@@ -29,7 +29,7 @@ export function recordMicroseconds(beacons: readonly Beacon[], evictBytes: numbe
     { overflow: () => {}, pending: () => {}, admitted: () => {}, evicted: () => {} },
   );
   const recorder = createBeaconRecorder(metrics, labels);
-  const record = (beacon: Beacon) => recorder.record(beacon, '192.0.2.1', 0);
+  const record = (beacon: Beacon) => recorder.record(beacon, { ip: '192.0.2.1' }, 0);
   // Untimed: creates every series and lets the JIT optimise the recording code.
   for (let i = 0; i < rounds; i++) record(beacons[i % beacons.length]!);
   const evict = new Uint8Array(evictBytes);
