@@ -18,7 +18,7 @@ const beacon = (overrides: Parameters<typeof exampleBeacon>[1] = {}) =>
   JSON.stringify(exampleBeacon(undefined, { key: KEY, ...overrides }));
 
 async function rejected(collector: RunningCollector, reason: string) {
-  return (await scrape(collector.url)).value('pulse_rejected_total', { reason });
+  return (await scrape(collector.adminUrl)).value('pulse_rejected_total', { reason });
 }
 
 /** Opens a raw connection, writes `chunks` with `gapMs` between them, returns all it hears. */
@@ -172,7 +172,7 @@ describe('collector defences over real HTTP', () => {
     for (const app of ['one', 'two', 'three', 'four']) {
       expect((await post(beacon({ app }))).status).toBe(204);
     }
-    const metrics = await scrape(collector.url);
+    const metrics = await scrape(collector.adminUrl);
     const apps = new Set(metrics.labelSets('pulse_beacons_total').map((labels) => labels.app));
     expect(apps.size).toBeLessThanOrEqual(options.appCap! + 1);
     expect(apps.has('__other__')).toBe(true);
