@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
-import { renderOpenMetrics, renderPrometheus } from './renderMetrics.js';
+import { PART_SAMPLES, renderOpenMetrics, renderPrometheus } from './renderMetrics.js';
 import { SeriesCounter, SeriesHistogram } from './series.js';
 
 /** Pulse's own series types beside prom-client's, each with a value, in one registry. */
@@ -93,5 +93,56 @@ describe('renderOpenMetrics', () => {
     await renderOpenMetrics(registry);
     expect(registry.getSingleMetric('app_orders_total')).toBeDefined();
     expect(await registry.metrics()).toBe(before);
+  });
+});
+
+describe('a family larger than one part', () => {
+  /** A registry whose histogram holds `series` series: several parts of PART_SAMPLES samples. */
+  function largeRegistry(series: number) {
+    const registry = populatedRegistry();
+    const routes = new SeriesHistogram({
+      name: 'pulse_route_seconds',
+      help: 'Per route',
+      labelNames: ['app', 'route'],
+      buckets: [0.1, 0.5, 1, 5],
+    });
+    registry.registerMetric(routes.asRegistryMetric());
+    for (let i = 0; i < series; i++) routes.observe({ app: 'shop', route: `/r${i}` }, i % 7);
+    return { registry, routes };
+  }
+  // 7 samples per series (4 buckets, +Inf, sum, count): three parts and a bit.
+  const SERIES = Math.ceil((PART_SAMPLES * 3.5) / 7);
+
+  it('renders both formats byte for byte as prom-client does', async () => {
+    const { registry } = largeRegistry(SERIES);
+    const prometheus = await renderPrometheus(registry);
+    expect(prometheus.match(/^# TYPE pulse_route_seconds /gm)).toHaveLength(1);
+    expect(prometheus).toContain(`pulse_route_seconds_count{app="shop",route="/r${SERIES - 1}"} 1`);
+    expect(prometheus).toBe(await registry.metrics());
+    const openMetrics = new Registry<typeof Registry.OPENMETRICS_CONTENT_TYPE>();
+    openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    for (const metric of registry.getMetricsAsArray())
+      openMetrics.registerMetric(Object.create(metric) as Metric);
+    expect(await renderOpenMetrics(registry)).toBe(await openMetrics.metrics());
+  });
+
+  it('takes other work between the parts of one family', async () => {
+    const { registry, routes } = largeRegistry(SERIES);
+    // Between two parts of pulse_route_seconds, a beacon observes into its first series.
+    let turns = 0;
+    const render = renderPrometheus(registry);
+    const interleave = () => {
+      turns++;
+      routes.observe({ app: 'shop', route: '/r0' }, 0.05);
+      if (turns < 200) setImmediate(interleave);
+    };
+    setImmediate(interleave);
+    const text = await render;
+    // More turns ran than there are families: the large family did not render in one turn.
+    expect(turns).toBeGreaterThan(registry.getMetricsAsArray().length);
+    // The first series was read at one instant: its +Inf bucket and count agree.
+    const inf = /pulse_route_seconds_bucket\{le="\+Inf",app="shop",route="\/r0"\} (\d+)/.exec(text);
+    const count = /pulse_route_seconds_count\{app="shop",route="\/r0"\} (\d+)/.exec(text);
+    expect(inf?.[1]).toBe(count?.[1]);
   });
 });

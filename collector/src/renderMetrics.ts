@@ -1,26 +1,68 @@
 /**
- * `GET /metrics` text, rendered one metric family per event-loop turn.
+ * `GET /metrics` text, rendered a part of a metric family per event-loop turn.
  *
- * prom-client's `registry.metrics()` renders every family in one go. At the default caps that is
- * about 3.5 MB of text and 40–75 ms in which the collector reads no beacon. Rendered a family at
- * a time, beacons that arrived meanwhile are taken between families, and the longest stall is the
- * largest family (`pulse_web_vital_seconds`, about 2 MB: 20–27 ms). Each family is still read at
- * one instant, as a Prometheus client library's collector reads it, so a histogram's buckets, sum
- * and count agree. The text is byte for byte what `registry.metrics()` gives.
+ * prom-client's `registry.metrics()` renders every family in one go. At the default series
+ * ceiling that is about 5 MB of text and more than 100 ms in which the collector reads no beacon.
+ * Rendered a family at a time, the longest stall is the largest family
+ * (`pulse_web_vital_seconds`, about half the text); so Pulse's own families (series.ts) are
+ * rendered in parts of at most `PART_SAMPLES` samples, and beacons that arrived meanwhile are
+ * taken between parts. Each series is read at one instant, as a Prometheus client library's
+ * collector reads it, so a histogram's buckets, sum and count agree. The text is byte for byte
+ * what `registry.metrics()` gives.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Registry, type Metric, type MetricObject, type OpenMetricsContentType } from 'prom-client';
+import { LabelledSeries } from './series.js';
 
-/** Each family of `source` through `render`, one per event-loop turn (undefined: left out). */
-async function renderFamilies(
-  source: Registry,
-  render: (metric: MetricObject) => Promise<string> | undefined,
-): Promise<string[]> {
+/** Samples rendered per event-loop turn: a few milliseconds of work. */
+export const PART_SAMPLES = 5_000;
+
+/** The parts `metric` is rendered in: Pulse's own families split, prom-client's whole. */
+function partsOf(metric: MetricObject): MetricObject[] {
+  const family: unknown = metric;
+  if (!(family instanceof LabelledSeries)) return [metric];
+  return family.parts(PART_SAMPLES) as unknown[] as MetricObject[];
+}
+
+/** A part's text without its `# HELP` and `# TYPE` lines, which the family's first part has. */
+const samplesOnly = (text: string) => text.slice(text.indexOf('\n', text.indexOf('\n') + 1) + 1);
+
+type ContentType = typeof Registry.PROMETHEUS_CONTENT_TYPE | OpenMetricsContentType;
+
+/**
+ * One part's text, rendered by a registry of its own on a view of the part
+ * (`Object.create(part)` shares its values through the prototype). prom-client ties one content
+ * type to a registry, and when rendering OpenMetrics renames counters in place (drops `_total`),
+ * which on the family itself would corrupt the next Prometheus-format scrape: the rename lands on
+ * the view.
+ */
+function renderPart(part: MetricObject, contentType: ContentType): Promise<string> {
+  const scratch = new Registry<ContentType>();
+  scratch.setContentType(contentType);
+  const view = Object.create(part) as MetricObject;
+  scratch.registerMetric(view as unknown as Metric);
+  // (`type` is the string 'counter' at run time; the typings declare a numeric enum.)
+  if (contentType === Registry.OPENMETRICS_CONTENT_TYPE && String(view.type) === 'counter') {
+    view.name = part.name.replace(/_total$/, '');
+  }
+  return scratch.getSingleMetricAsString(part.name);
+}
+
+/**
+ * Each family of `source`, its parts rendered one per event-loop turn. A family removed from
+ * `source` while the render is under way (a plugin closing) is left out.
+ */
+async function renderFamilies(source: Registry, contentType: ContentType): Promise<string[]> {
   const families: string[] = [];
   for (const metric of source.getMetricsAsArray()) {
-    await nextTurn();
-    const text = render(metric);
-    if (text !== undefined) families.push(await text);
+    const texts: string[] = [];
+    for (const part of partsOf(metric)) {
+      await nextTurn();
+      if (!isRegistered(source, metric)) break;
+      const text = await renderPart(part, contentType);
+      texts.push(texts.length === 0 ? text : samplesOnly(text));
+    }
+    if (isRegistered(source, metric)) families.push(texts.join('\n'));
   }
   return families;
 }
@@ -34,10 +76,7 @@ const isRegistered = (registry: Registry, metric: MetricObject) =>
  * `registry.metrics()` renders: one piece per family, so a response can be streamed.
  */
 export async function renderPrometheusChunks(registry: Registry): Promise<string[]> {
-  const families = await renderFamilies(registry, (metric) =>
-    // A plugin may remove its series (on close) while a scrape is under way.
-    isRegistered(registry, metric) ? registry.getSingleMetricAsString(metric.name) : undefined,
-  );
+  const families = await renderFamilies(registry, Registry.PROMETHEUS_CONTENT_TYPE);
   return families.map((family, i) => `${family}${i === families.length - 1 ? '\n' : '\n\n'}`);
 }
 
@@ -46,26 +85,9 @@ export async function renderPrometheus(registry: Registry): Promise<string> {
   return (await renderPrometheusChunks(registry)).join('');
 }
 
-/**
- * OpenMetrics (1.0.0), as `registry.metrics()` of an OpenMetrics registry renders it.
- * prom-client ties one content type to a registry and, when rendering OpenMetrics, renames
- * counters in place (drops `_total`), which would corrupt the next Prometheus-format scrape of the
- * same metric objects. So each family is rendered through a throw-away view:
- * `Object.create(metric)` shares the metric's values through the prototype, while the rename
- * lands on the view.
- */
+/** OpenMetrics (1.0.0), as `registry.metrics()` of an OpenMetrics registry renders it, in pieces. */
 export async function renderOpenMetricsChunks(registry: Registry): Promise<string[]> {
-  const openMetrics = new Registry<OpenMetricsContentType>();
-  openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-  const families = await renderFamilies(registry, (metric) => {
-    if (!isRegistered(registry, metric)) return undefined;
-    const view = Object.create(metric) as MetricObject;
-    openMetrics.registerMetric(view as unknown as Metric);
-    // Registered under its own name, renamed as prom-client renames counters for OpenMetrics.
-    // (`type` is the string 'counter' at run time; the typings declare a numeric enum.)
-    if (String(view.type) === 'counter') view.name = metric.name.replace(/_total$/, '');
-    return openMetrics.getSingleMetricAsString(metric.name);
-  });
+  const families = await renderFamilies(registry, Registry.OPENMETRICS_CONTENT_TYPE);
   return [...families.map((family) => `${family}\n`), '# EOF\n'];
 }
 

@@ -59,7 +59,7 @@ export interface SeriesConfig<L extends string> {
   labelNames: readonly L[];
 }
 
-abstract class LabelledSeries<L extends string, R extends SeriesRecord> {
+export abstract class LabelledSeries<L extends string, R extends SeriesRecord> {
   readonly name: string;
   readonly help: string;
   readonly labelNames: readonly L[];
@@ -164,6 +164,26 @@ abstract class LabelledSeries<L extends string, R extends SeriesRecord> {
   reset(): void {
     this.root = new Map();
     this.records = [];
+  }
+
+  /**
+   * This family in parts of at most `maxSamples` rendered samples each (one part at least), as
+   * views that share these series: the series held now, split in creation order. A render of
+   * the largest family at the ceiling is tens of milliseconds of the event loop; in parts,
+   * beacons are taken between them (renderMetrics.ts). Each series is still read at one
+   * instant, so its buckets, sum and count agree.
+   */
+  parts(maxSamples: number): this[] {
+    const perPart = Math.max(1, Math.floor(maxSamples / this.slots));
+    if (this.records.length <= perPart) return [this];
+    const held = this.records.slice();
+    const views: this[] = [];
+    for (let start = 0; start < held.length; start += perPart) {
+      const view = Object.create(this) as this;
+      view.records = held.slice(start, start + perPart);
+      views.push(view);
+    }
+    return views;
   }
 
   /** For `registry.registerMetric`, whose type names only prom-client's own classes. */
