@@ -143,6 +143,14 @@ describe('label model', () => {
     expect(counts.admitted).toBe(2 * NEW_VALUES_PER_BEACON);
   });
 
+  it("admits every new value of a beacon on one client's word when that is all it needs", () => {
+    const { labels, counts } = model({ admitAfterClients: 1 });
+    const names = Array.from({ length: 10 }, (_, i) => `n${i}`);
+    const sent = send(labels, clients(1)[0]!, 0, { app: 'shop', route: '/cart', names });
+    expect(sent).toEqual({ app: 'shop', route: '/cart', names });
+    expect(counts.pending).toBe(0);
+  });
+
   it('never reserves past the ceiling, however many clients send distinct values', () => {
     const ceiling = 1000;
     const { labels, counts } = model({

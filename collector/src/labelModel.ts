@@ -180,7 +180,9 @@ export function createLabelModel(
     cost: number,
     sighting: Sighting,
   ): boolean => {
-    if (!evidence.has(key) && sighting.fresh-- <= 0) {
+    // On one client's word (`admitAfterClients` 1) nothing waits in the evidence table to flush.
+    const waits = options.admitAfterClients > 1;
+    if (waits && !evidence.has(key) && sighting.fresh-- <= 0) {
       events.pending(label);
       return false;
     }

@@ -129,7 +129,7 @@ describe('a page that unloads while a beacon request is open', () => {
     const pageEvents = (m: Scrape) => m.value('pulse_events_total', { app: APP, kind: 'page' });
     await waitForScrape(collector.adminUrl, (m) => pageEvents(m) >= 2);
     // The hide flush sends its bodies together: read once every one of them has landed.
-    expect(await settledValue(collector.url, pageEvents)).toBe(2);
+    expect(await settledValue(collector.adminUrl, pageEvents)).toBe(2);
     const metrics = await scrape(collector.adminUrl);
     expect(metrics.value('pulse_page_views_total', { app: APP, route: '/' })).toBe(1);
     expect(metrics.value('pulse_page_views_total', { app: APP, route: '/second' })).toBe(1);

@@ -57,6 +57,8 @@ beforeAll(async () => {
     rateLimit: false,
     // One app per page load (site.ts), so every page view can be told apart on /metrics.
     appCap: 10_000,
+    // Each admitted app reserves its worst case (531 series) under the ceiling: room for all.
+    seriesCeiling: 10_000_000,
   });
   browser = await launchChromiumWithBfcache();
   context = await browser.newContext();
