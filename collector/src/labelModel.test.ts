@@ -216,9 +216,15 @@ describe('label model', () => {
     labels.sweep(1000 * MINUTE);
     expect(evicted).toEqual([]);
     expect(labels.app('shop', client, 1000 * MINUTE)).toBe('shop');
+    // The pinned routes and names are reserved for shop only: `__other__` has none of its own.
+    expect(labels.reserved).toBe(2 * COSTS.app + 2 * COSTS.route + COSTS.name);
   });
 
   it('refuses a configuration whose pinned values do not fit under the ceiling', () => {
+    // __other__ (100) and five apps with their pinned route (5 × 110) need 650.
+    expect(() =>
+      model({ seriesCeiling: 650, pinnedApps: ['a', 'b', 'c', 'd', 'e'], pinnedRoutes: ['/'] }),
+    ).not.toThrow();
     expect(() =>
       model({ seriesCeiling: 500, pinnedApps: ['a', 'b', 'c', 'd', 'e'], pinnedRoutes: ['/'] }),
     ).toThrow(LabelCeilingError);

@@ -157,15 +157,20 @@ export function createLabelModel(
     apps.set(app, state);
   };
 
-  // `__other__` and the pinned apps hold their reservations from the start.
-  for (const app of [OTHER, ...allowList]) {
-    if (reserve(appCost)) addApp(app, 0, true);
-    else {
-      throw new LabelCeilingError(
-        `the pinned apps, routes and names need ${appCost * (allowList.size + 1)} series, ` +
-          `more than the series ceiling of ${options.seriesCeiling}`,
-      );
-    }
+  // `__other__` and the pinned apps hold their reservations from the start. `__other__` has no
+  // routes or names of its own (they collapse with it), so it reserves the app's own series only.
+  const pinnedCost = costs.app + appCost * allowList.size;
+  if (pinnedCost > options.seriesCeiling) {
+    throw new LabelCeilingError(
+      `the pinned apps, routes and names need ${pinnedCost} series, ` +
+        `more than the series ceiling of ${options.seriesCeiling}`,
+    );
+  }
+  reserve(costs.app);
+  apps.set(OTHER, { lastSeen: 0, pinned: true, routes: new Map(), names: new Map() });
+  for (const app of allowList) {
+    reserve(appCost);
+    addApp(app, 0, true);
   }
 
   /**
