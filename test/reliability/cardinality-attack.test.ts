@@ -5,6 +5,8 @@
  * model: the per-app caps and the one series ceiling. Every distinct label value would be a set
  * of series held by the collector and by Prometheus; the series exported must stay under the
  * ceiling, and the collector's heap must not grow with the number of distinct values sent.
+ * A last phase sprays a million more values once each (a new app, route and 48 names per beacon),
+ * the shape of an attack that never waits for evidence: 1.2 M distinct values in all.
  *
  * Client networks: `inject({ remoteAddress })` with a distinct IPv4 address per beacon (no
  * sockets: hundreds of thousands of beacons in seconds).
@@ -40,8 +42,17 @@ const ROUTES = 20_000;
 /** New custom names per beacon on the real app: 100,000 in all, each from as many networks. */
 const NAMES_PER_BEACON = 5;
 const NAMES = ROUTES * NAMES_PER_BEACON;
+/**
+ * Phase 3: beacons that each bring a new app, a new route and `SPRAY_NAMES` new names, each sent
+ * once: a million distinct label values with no evidence behind any of them.
+ */
+const SPRAY_BEACONS = 20_000;
+const SPRAY_NAMES = 48;
+const SPRAYED = SPRAY_BEACONS * (2 + SPRAY_NAMES);
+/** Distinct label values sent in all: apps, routes and names of the three phases. */
+const DISTINCT_VALUES = APPS * 4 + ROUTES * (1 + NAMES_PER_BEACON) + SPRAYED;
 const WARM_UP = 500;
-const BEACONS = WARM_UP + (APPS + ROUTES) * admitAfterClients;
+const BEACONS = WARM_UP + (APPS + ROUTES) * admitAfterClients + SPRAY_BEACONS;
 /** Injected requests in flight at once: several keep fastify's pipeline busy. */
 const IN_FLIGHT = 256;
 const HEAP_GROWTH_LIMIT = 50 * 1024 * 1024;
@@ -195,6 +206,19 @@ beforeAll(async () => {
       });
     }
   }
+  // Phase 3: a million values sprayed once each, from as many networks as beacons.
+  for (let i = 0; i < SPRAY_BEACONS; i += 1) {
+    const id = word(i);
+    const names = Array.from({ length: SPRAY_NAMES }, (_, j) => ({
+      k: 'event' as const,
+      name: `spray ${id} ${word(j)}`,
+    }));
+    await send([exampleEvents.view, exampleEvents.page, ...names], {
+      app: `spray-${id}`,
+      route: `/spray/${id}`,
+      release: `3.0.0+${id}`,
+    });
+  }
   await drain();
   metricsText = await metricsPage();
   metrics = parseScrape(metricsText);
@@ -205,7 +229,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-describe(`a botnet's cardinality attack: ${APPS.toLocaleString('en')} apps, ${ROUTES.toLocaleString('en')} routes and ${NAMES.toLocaleString('en')} names, each from ${admitAfterClients} networks`, () => {
+describe(`a botnet's cardinality attack: ${DISTINCT_VALUES.toLocaleString('en')} distinct label values from ${BEACONS.toLocaleString('en')} networks`, () => {
   it('accepts the beacons (they are valid), so the model, not refusals, bounds the series', () => {
     expect([...statuses.keys()]).toEqual([204]);
     expect(statuses.get(204)).toBe(BEACONS);
@@ -262,6 +286,12 @@ describe(`a botnet's cardinality attack: ${APPS.toLocaleString('en')} apps, ${RO
     expect(collapsed(metrics, 'app')).toBeGreaterThan(APPS * (admitAfterClients - 1));
     expect(collapsed(metrics, 'route')).toBeGreaterThan(ROUTES * (admitAfterClients - 1));
     expect(collapsed(metrics, 'name')).toBeGreaterThan(NAMES * (admitAfterClients - 1));
+    // Every sprayed app, seen once, collapsed, and its route and names with it (counted once, as
+    // the app): none of the million values has a series.
+    expect(collapsed(metrics, 'app')).toBeGreaterThan(
+      APPS * (admitAfterClients - 1) + SPRAY_BEACONS,
+    );
+    expect(metricsText).not.toContain('spray');
   });
 
   it('keeps the number of series of every family within the product of the caps', () => {
@@ -276,7 +306,7 @@ describe(`a botnet's cardinality attack: ${APPS.toLocaleString('en')} apps, ${RO
       expect(series.length, family).toBeLessThanOrEqual(bound);
     }
     // Releases are never labels.
-    expect(metricsText).not.toMatch(/1\.0\.0\+|2\.0\.0\+/);
+    expect(metricsText).not.toMatch(/[123]\.0\.0\+/);
   });
 
   it('grows the heap by less than 50 MB', () => {
