@@ -10,9 +10,9 @@
 import { parseArgs } from 'node:util';
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { APP_PATTERN } from './schema.js';
+import { APP_PATTERN } from './beacon/schema.js';
 import { defaultCollectorOptions, type CollectorOptions } from './options.js';
-import { trustProxyProblem } from './trustProxy.js';
+import { trustProxyProblem } from './http/trustProxy.js';
 
 /** The settings of the command, as a config file spells them. */
 export const CliSettingsSchema = Type.Object(

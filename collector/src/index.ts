@@ -20,18 +20,18 @@ export {
   type CappedLabel,
   type PulseMetrics,
   type PulseMetricsDecoration,
-} from './metrics.js';
+} from './series/metrics.js';
 export {
   SeriesCounter,
   SeriesHistogram,
   type LabelValues,
   type RenderedMetric,
   type Sample,
-} from './series.js';
-export { REJECT_REASONS, type RejectReason, type RejectionBody } from './rejection.js';
-export { BeaconEnvelopeSchema, BeaconSchema, PulseEventSchema } from './schema.js';
-export { INGEST_PATH } from './ingest.js';
-export { INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from './headers.js';
-export { exampleBeacon, exampleEvents } from './exampleBeacons.js';
+} from './series/series.js';
+export { REJECT_REASONS, type RejectReason, type RejectionBody } from './http/rejection.js';
+export { BeaconEnvelopeSchema, BeaconSchema, PulseEventSchema } from './beacon/schema.js';
+export { INGEST_PATH } from './beacon/ingest.js';
+export { INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from './http/headers.js';
+export { exampleBeacon, exampleEvents } from './beacon/exampleBeacons.js';
 export { PROTOCOL_VERSION } from '@pulse/sdk/protocol';
 export type { Beacon, PulseEvent } from '@pulse/sdk/protocol';

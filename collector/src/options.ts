@@ -1,6 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { TrustProxy } from './trustProxy.js';
+import type { TrustProxy } from './http/trustProxy.js';
 
 /** The SDK builds the collector serves for script tags. */
 export type ScriptName = 'pulse.js' | 'pulse.socket.js';

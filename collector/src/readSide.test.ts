@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { exampleBeacon } from './exampleBeacons.js';
+import { exampleBeacon } from './beacon/exampleBeacons.js';
 import { createCollector } from './server.js';
 
 const ORIGIN = 'https://shop.example.com';

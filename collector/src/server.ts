@@ -12,18 +12,18 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { assetsPlugin } from './assets.js';
-import { createClientErrorHandler } from './clientErrors.js';
-import { connectionLimitsPlugin } from './connectionLimits.js';
+import { assetsPlugin } from './http/assets.js';
+import { createClientErrorHandler } from './http/clientErrors.js';
+import { connectionLimitsPlugin } from './http/connectionLimits.js';
 import { dashboardPlugin } from './dashboard/index.js';
-import { healthPlugin } from './health.js';
-import { ingestPlugin } from './ingest.js';
-import { adminAccess } from './adminAccess.js';
-import { metricsPlugin } from './metrics.js';
-import { metricsRoute } from './metricsRoute.js';
+import { healthPlugin } from './http/health.js';
+import { ingestPlugin } from './beacon/ingest.js';
+import { adminAccess } from './http/adminAccess.js';
+import { metricsPlugin } from './series/metrics.js';
+import { metricsRoute } from './series/metricsRoute.js';
 import { defaultCollectorOptions, type CollectorOptions } from './options.js';
-import type { RejectReason } from './rejection.js';
-import { checkedTrustProxy } from './trustProxy.js';
+import type { RejectReason } from './http/rejection.js';
+import { checkedTrustProxy } from './http/trustProxy.js';
 
 /** Fills unset options with `defaultCollectorOptions`. */
 export function resolveCollectorOptions(options: Partial<CollectorOptions> = {}): CollectorOptions {

@@ -1,7 +1,7 @@
 /**
  * The wire format between the browser SDK and the collector, defined once.
  *
- * The collector's JSON schema (collector/src/schema.ts) is checked against these types at
+ * The collector's JSON schema (collector/src/beacon/schema.ts) is checked against these types at
  * compile time, and docs/PROTOCOL.md documents them with examples that the tests replay.
  * Keys are short on purpose: every byte here is paid for in the SDK bundle and on the wire.
  * This module has no DOM and no runtime dependencies, so Node code may import it too.

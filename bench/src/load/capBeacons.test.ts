@@ -8,11 +8,15 @@
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollector } from '@pulse/collector';
-import { createPulseMetrics } from '../../../collector/src/metrics.js';
+import { createPulseMetrics } from '../../../collector/src/series/metrics.js';
 import { defaultCollectorOptions } from '../../../collector/src/options.js';
-import { DEVICE_CLASSES, ERROR_KINDS, NAVIGATION_TYPES } from '../../../collector/src/schema.js';
-import { labelCosts } from '../../../collector/src/seriesHandles.js';
-import { REFUSED_EVENTS_HEADER } from '../../../collector/src/headers.js';
+import {
+  DEVICE_CLASSES,
+  ERROR_KINDS,
+  NAVIGATION_TYPES,
+} from '../../../collector/src/beacon/schema.js';
+import { labelCosts } from '../../../collector/src/record/seriesHandles.js';
+import { REFUSED_EVENTS_HEADER } from '../../../collector/src/http/headers.js';
 import { parseScrape, type Scrape } from '../../../test/helpers/metrics.js';
 import { benchCollectorOptions } from '../server/collectorOptions.js';
 import { capBeacons, capLayout, EVENTS_PER_BEACON } from './capBeacons.js';

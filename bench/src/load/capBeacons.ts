@@ -1,15 +1,15 @@
 import { Registry } from 'prom-client';
 import type { Beacon, PulseEvent, Rating } from '@pulse/sdk/protocol';
-import { exampleBeacon, exampleEvents } from '../../../collector/src/exampleBeacons.js';
-import { createPulseMetrics } from '../../../collector/src/metrics.js';
+import { exampleBeacon, exampleEvents } from '../../../collector/src/beacon/exampleBeacons.js';
+import { createPulseMetrics } from '../../../collector/src/series/metrics.js';
 import { defaultCollectorOptions } from '../../../collector/src/options.js';
 import {
   DEVICE_CLASSES as DEVICES,
   ERROR_KINDS,
   NAVIGATION_TYPES as NAVIGATIONS,
   RATINGS,
-} from '../../../collector/src/schema.js';
-import { labelCosts } from '../../../collector/src/seriesHandles.js';
+} from '../../../collector/src/beacon/schema.js';
+import { labelCosts } from '../../../collector/src/record/seriesHandles.js';
 
 /** Events in every generated beacon: the SDK's default batch size. */
 export const EVENTS_PER_BEACON = 20;

@@ -1,10 +1,10 @@
 import { Registry } from 'prom-client';
 import type { Beacon } from '@pulse/sdk/protocol';
-import { createLabelModel } from '../../../collector/src/labelModel.js';
-import { createPulseMetrics } from '../../../collector/src/metrics.js';
+import { createLabelModel } from '../../../collector/src/labels/labelModel.js';
+import { createPulseMetrics } from '../../../collector/src/series/metrics.js';
 import { defaultCollectorOptions } from '../../../collector/src/options.js';
-import { createBeaconRecorder } from '../../../collector/src/record.js';
-import { labelCosts } from '../../../collector/src/seriesHandles.js';
+import { createBeaconRecorder } from '../../../collector/src/record/record.js';
+import { labelCosts } from '../../../collector/src/record/seriesHandles.js';
 
 const CACHE_LINE = 64;
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleBeacon, exampleEvents } from '../exampleBeacons.js';
+import { exampleBeacon, exampleEvents } from '../beacon/exampleBeacons.js';
 import { createCollector } from '../server.js';
 import { SUMMARY_PATH } from './dashboardPlugin.js';
 import type { Summary } from './summarySchema.js';

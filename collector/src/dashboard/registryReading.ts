@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Metric, Registry } from 'prom-client';
-import { SeriesHistogram, type CumulativeHistogram } from '../series.js';
+import { SeriesHistogram, type CumulativeHistogram } from '../series/series.js';
 
 /** Label values of one series, as prom-client reports them. */
 export type Labels = Record<string, string>;

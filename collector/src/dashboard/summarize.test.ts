@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { exampleBeacon } from '../exampleBeacons.js';
+import { exampleBeacon } from '../beacon/exampleBeacons.js';
 import { createCollector } from '../server.js';
 import { readRegistry } from './registryReading.js';
 import { SERIES } from './seriesNames.js';

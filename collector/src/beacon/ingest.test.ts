@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { exampleBeacon, exampleEvents } from './exampleBeacons.js';
-import { REFUSED_EVENTS_HEADER } from './headers.js';
-import type { CollectorOptions } from './options.js';
-import { REJECT_REASONS, type RejectReason } from './rejection.js';
-import { lookupSeries } from './seriesLookup.js';
-import { createCollector } from './server.js';
+import { REFUSED_EVENTS_HEADER } from '../http/headers.js';
+import type { CollectorOptions } from '../options.js';
+import { REJECT_REASONS, type RejectReason } from '../http/rejection.js';
+import { lookupSeries } from '../record/seriesLookup.js';
+import { createCollector } from '../server.js';
 
 const SITE = 'https://shop.example.com';
 

@@ -23,7 +23,7 @@
 import { clientNetwork } from './clientNetwork.js';
 import { LabelEvidence } from './labelEvidence.js';
 import { normaliseName, normaliseRoute } from './labels.js';
-import { OTHER, type CappedLabel } from './metrics.js';
+import { OTHER, type CappedLabel } from '../series/metrics.js';
 
 export interface LabelModelOptions {
   /** Most series the admitted values may make together. */

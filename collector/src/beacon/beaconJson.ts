@@ -9,7 +9,7 @@
  * so a body carrying either key is refused by the schema before anything copies or merges it.
  */
 import type { FastifyRequest } from 'fastify';
-import { Rejection } from './rejection.js';
+import { Rejection } from '../http/rejection.js';
 
 const BYTE_ORDER_MARK = 0xfeff;
 

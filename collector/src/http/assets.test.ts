@@ -7,8 +7,8 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { chooseEncoding, ifNoneMatchHits } from './assets.js';
-import type { CollectorOptions } from './options.js';
-import { createCollector } from './server.js';
+import type { CollectorOptions } from '../options.js';
+import { createCollector } from '../server.js';
 
 const SCRIPT = '(function(){window.Pulse={track:function(){}};})();\n'.repeat(20);
 const SOURCE_MAP = JSON.stringify({ version: 3, file: 'pulse.js', mappings: '' });
@@ -93,7 +93,7 @@ describe('GET /pulse.js', () => {
   });
 
   it('defaults to the built @pulse/sdk files', async () => {
-    const built = fileURLToPath(new URL('../../sdk/dist/pulse.js', import.meta.url));
+    const built = fileURLToPath(new URL('../../../sdk/dist/pulse.js', import.meta.url));
     const target = await collector();
     const response = await get(target, '/pulse.js');
     // Unit tests may run before the SDK build; both states must answer clearly.

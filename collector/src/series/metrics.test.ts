@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
-import { exampleBeacon } from './exampleBeacons.js';
-import type { CollectorOptions } from './options.js';
-import { createCollector } from './server.js';
+import { exampleBeacon } from '../beacon/exampleBeacons.js';
+import type { CollectorOptions } from '../options.js';
+import { createCollector } from '../server.js';
 
 let apps: FastifyInstance[] = [];
 afterEach(async () => {

@@ -17,10 +17,10 @@ import type {
   TimingEvent,
 } from '@pulse/sdk/protocol';
 import { connectionScore, pageScore, type PageValues } from '@pulse/sdk/score';
-import { sightingOf, type LabelModel, type Sighting } from './labelModel.js';
-import type { CappedLabel, PulseMetrics } from './metrics.js';
-import type { SeriesCounter, SeriesHistogram } from './series.js';
-import { EVENT_KINDS } from './schema.js';
+import { sightingOf, type LabelModel, type Sighting } from '../labels/labelModel.js';
+import type { CappedLabel, PulseMetrics } from '../series/metrics.js';
+import type { SeriesCounter, SeriesHistogram } from '../series/series.js';
+import { EVENT_KINDS } from '../beacon/schema.js';
 import { SeriesHandles, VITAL_NAMES, type AppHandles, type PageHandles } from './seriesHandles.js';
 
 const MS = 1000;

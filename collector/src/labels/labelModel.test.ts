@@ -6,7 +6,7 @@ import {
   sightingOf,
   type LabelModelOptions,
 } from './labelModel.js';
-import { OTHER, type CappedLabel } from './metrics.js';
+import { OTHER, type CappedLabel } from '../series/metrics.js';
 
 const COSTS = { app: 100, route: 10, name: 2 };
 const MINUTE = 60_000;

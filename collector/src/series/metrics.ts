@@ -9,7 +9,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { REJECT_REASONS } from './rejection.js';
+import { REJECT_REASONS } from '../http/rejection.js';
 import { SeriesCounter, SeriesHistogram } from './series.js';
 
 /** `__other__`: the label value every capped label falls back to. */

@@ -2,8 +2,8 @@ import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { RejectReason } from './rejection.js';
-import { lookupSeries } from './seriesLookup.js';
-import { createCollector } from './server.js';
+import { lookupSeries } from '../record/seriesLookup.js';
+import { createCollector } from '../server.js';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {

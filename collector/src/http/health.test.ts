@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { exampleBeacon } from './exampleBeacons.js';
-import { createCollector } from './server.js';
+import { exampleBeacon } from '../beacon/exampleBeacons.js';
+import { createCollector } from '../server.js';
 
 let app: FastifyInstance;
 afterEach(async () => {

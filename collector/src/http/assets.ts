@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ScriptName } from './options.js';
+import type { ScriptName } from '../options.js';
 
 const SCRIPT_NAMES: readonly ScriptName[] = ['pulse.js', 'pulse.socket.js'];
 export const SCRIPT_CACHE_CONTROL = 'public, max-age=3600, stale-while-revalidate=86400';

@@ -13,8 +13,8 @@ import {
   type ConnectionLimiter,
   type ConnectionLimits,
 } from './connectionLimits.js';
-import { lookupSeries } from './seriesLookup.js';
-import { createCollector } from './server.js';
+import { lookupSeries } from '../record/seriesLookup.js';
+import { createCollector } from '../server.js';
 
 const LIMITS_TEXT = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createPulseMetrics, type PulseMetrics } from './metrics.js';
+import { createPulseMetrics, type PulseMetrics } from '../series/metrics.js';
 import {
   DEVICE_CLASSES,
   ERROR_KINDS,
   LONG_TASK_KINDS,
   NAVIGATION_TYPES,
   RATINGS,
-} from './schema.js';
+} from '../beacon/schema.js';
 import { SeriesHandles, VITAL_NAMES } from './seriesHandles.js';
 
 /** One recording, as the handles take it; `value` is used by the observing kinds. */

@@ -19,15 +19,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PROTOCOL_VERSION, type Beacon } from '@pulse/sdk/protocol';
 import { parseBeaconJson } from './beaconJson.js';
 import { checkEnvelope, checkEvents, type BeaconEnvelope } from './beaconValidation.js';
-import { corsPlugin, originAllowList } from './cors.js';
-import { INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from './headers.js';
-import { secretMatcher } from './secretMatcher.js';
+import { corsPlugin, originAllowList } from '../http/cors.js';
+import { INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from '../http/headers.js';
+import { secretMatcher } from '../http/secretMatcher.js';
 import { Gauge } from 'prom-client';
-import { createLabelModel } from './labelModel.js';
-import type { CollectorOptions } from './options.js';
-import { createBeaconRecorder } from './record.js';
-import { labelCosts } from './seriesHandles.js';
-import { REJECT_REASONS, Rejection, toRejection, type RejectionBody } from './rejection.js';
+import { createLabelModel } from '../labels/labelModel.js';
+import type { CollectorOptions } from '../options.js';
+import { createBeaconRecorder } from '../record/record.js';
+import { labelCosts } from '../record/seriesHandles.js';
+import { REJECT_REASONS, Rejection, toRejection, type RejectionBody } from '../http/rejection.js';
 
 /**
  * The beacon endpoint's scope: CORS (and the preflight route it adds) lives under this prefix

@@ -23,9 +23,9 @@ import type {
   Rating,
   VitalName,
 } from '@pulse/sdk/protocol';
-import type { LabelCosts } from './labelModel.js';
+import type { LabelCosts } from '../labels/labelModel.js';
 import { LazyMap } from './lazyMap.js';
-import type { CappedLabel, PulseMetrics } from './metrics.js';
+import type { CappedLabel, PulseMetrics } from '../series/metrics.js';
 import {
   DEVICE_CLASSES,
   ERROR_KINDS,
@@ -34,8 +34,13 @@ import {
   NAVIGATION_TYPES,
   RATINGS,
   SocketEventSchema,
-} from './schema.js';
-import type { CounterSeries, HistogramSeries, SeriesCounter, SeriesHistogram } from './series.js';
+} from '../beacon/schema.js';
+import type {
+  CounterSeries,
+  HistogramSeries,
+  SeriesCounter,
+  SeriesHistogram,
+} from '../series/series.js';
 
 type ErrorKind = ErrorEvent['kind'];
 type LongTaskKind = LongTaskEvent['kind'];

@@ -9,7 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { BeaconSchema, PulseEventSchema } from './schema.js';
 
-const doc = readFileSync(fileURLToPath(new URL('../../docs/PROTOCOL.md', import.meta.url)), 'utf8');
+const doc = readFileSync(
+  fileURLToPath(new URL('../../../docs/PROTOCOL.md', import.meta.url)),
+  'utf8',
+);
 const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((match, index) => ({
   index,
   text: match[1]!,

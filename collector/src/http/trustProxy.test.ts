@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCollector } from './server.js';
+import { createCollector } from '../server.js';
 import {
   TRUST_ANY_PROXY_REFUSED,
   checkedTrustProxy,
