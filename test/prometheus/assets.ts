@@ -44,7 +44,14 @@ export interface DashboardPanel {
   title: string;
   datasource?: { type?: string; uid?: string };
   gridPos: { x: number; y: number; w: number; h: number };
-  targets?: { refId: string; expr: string; datasource?: { type?: string; uid?: string } }[];
+  targets?: {
+    refId: string;
+    expr: string;
+    datasource?: { type?: string; uid?: string };
+    instant?: boolean;
+    range?: boolean;
+    format?: string;
+  }[];
 }
 
 export interface DashboardVariable {

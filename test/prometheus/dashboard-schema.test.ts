@@ -22,6 +22,7 @@ import type { Dashboard, FieldConfig, FieldConfigSource, Panel, RowPanel } from 
 import type * as Bargauge from '${PANELCFG}/bargauge/panelcfg/x/BarGaugePanelCfg_types.gen';
 import type * as Heatmap from '${PANELCFG}/heatmap/panelcfg/x/HeatmapPanelCfg_types.gen';
 import type * as Stat from '${PANELCFG}/stat/panelcfg/x/StatPanelCfg_types.gen';
+import type * as Table from '${PANELCFG}/table/panelcfg/x/TablePanelCfg_types.gen';
 import type * as TimeSeries from '${PANELCFG}/timeseries/panelcfg/x/TimeSeriesPanelCfg_types.gen';
 
 /** A schema type as it appears in JSON: string enums become their string values. */
@@ -52,6 +53,7 @@ type PulsePanel =
   | PluginPanel<'timeseries', TimeSeries.Options, TimeSeries.FieldConfig>
   | PluginPanel<'stat', Stat.Options>
   | PluginPanel<'bargauge', Bargauge.Options>
+  | PluginPanel<'table', Table.Options, Table.FieldConfig>
   | PluginPanel<'heatmap', Heatmap.Options, Heatmap.FieldConfig>;
 
 type PulseDashboard = AsJson<Omit<Dashboard, 'panels'> & { panels: PulsePanel[] }>;

@@ -64,6 +64,22 @@ describe('pulse-overview.json', () => {
     }
   });
 
+  it('reads tables and the dashboard time range ($__range) with instant queries only', () => {
+    // A range query over $__range would draw one sliding total per step; a table of series
+    // needs one row per series, which the table format of an instant query gives.
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets ?? []) {
+        if (target.expr.includes('$__range') || panel.type === 'table') {
+          expect(target, `${panel.title} [${target.refId}]`).toMatchObject({
+            instant: true,
+            range: false,
+          });
+        }
+        if (panel.type === 'table') expect(target.format, panel.title).toBe('table');
+      }
+    }
+  });
+
   it('has unique panel ids and no overlapping panels on a 24-column grid', () => {
     const ids = dashboard.panels.map((panel) => panel.id);
     expect(new Set(ids).size).toBe(ids.length);

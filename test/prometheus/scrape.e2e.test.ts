@@ -45,7 +45,7 @@ const EVENTS_PER_SESSION = 2;
  * goes to `__other__` and `pulse_label_overflow_total{label="name"}` has something to count.
  */
 const EVENT_NAME_CAP = 2;
-/** What Grafana's `$__rate_interval` stands for here: longer than the whole test. */
+/** What Grafana's `$__rate_interval` and `$__range` stand for here: longer than the whole test. */
 const RATE_INTERVAL = '2m';
 
 const head = (collector: string) => `<meta charset="utf-8"><link rel="icon" href="data:,">
@@ -105,6 +105,7 @@ async function eventually<T>(read: () => Promise<T>, ready: (value: T) => boolea
 const expand = (expr: string) =>
   expr
     .replaceAll('$__rate_interval', RATE_INTERVAL)
+    .replaceAll('$__range', RATE_INTERVAL)
     .replaceAll('$app', APP)
     .replaceAll('$route', '.*');
 
