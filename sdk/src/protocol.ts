@@ -32,6 +32,39 @@ export type ConnectionType = 'slow-2g' | '2g' | '3g' | '4g';
 /** Kinds of blocking work: Long Tasks API entries and Long Animation Frames. */
 export type LongTaskKind = 'longtask' | 'loaf';
 
+/** What may run a script in a long animation frame (`PerformanceScriptTiming.invokerType`). */
+export const SCRIPT_INVOKER_TYPES = [
+  'classic-script',
+  'module-script',
+  'event-listener',
+  'user-callback',
+  'resolve-promise',
+  'reject-promise',
+] as const;
+
+/** A script's invoker on the wire: one of `SCRIPT_INVOKER_TYPES`, any other sent as `other`. */
+export type ScriptInvoker = (typeof SCRIPT_INVOKER_TYPES)[number] | 'other';
+
+/**
+ * Characters a script's address may hold on the wire (a regular-expression character class):
+ * what a browser leaves unescaped in a URL's origin and path, minus quotes, `?`, `#`, braces,
+ * backslashes, whitespace and controls. The SDK percent-escapes anything else; the collector
+ * refuses it, since the address becomes a label.
+ */
+export const SCRIPT_URL_CHARS = '\\w:/.~@!$&()*+,;=%\\[\\]|^-';
+
+/** One script that ran in a long animation frame. */
+export interface BlockingScript {
+  /**
+   * The script's origin and path, never its query or fragment, at most 200 characters; `inline`
+   * for a script in the page itself.
+   */
+  u: string;
+  i: ScriptInvoker;
+  /** Duration in ms. */
+  d: number;
+}
+
 /** Where a counted JavaScript error came from. */
 export type ErrorKind = 'error' | 'rejection' | 'react';
 
@@ -60,6 +93,14 @@ export interface VitalValue {
   target?: string;
   /** INP only: the interaction's event type (`pointerdown`, `click`, `keydown`...). */
   type?: string;
+  /**
+   * LCP and INP only: the value split into its phases, in ms. LCP: `[ttfb, loadDelay,
+   * loadDuration, renderDelay]` (time to first byte, resource load delay, resource load duration,
+   * element render delay; a text LCP has no resource, so both load parts are 0). INP:
+   * `[inputDelay, processing, presentation]`. The parts add up exactly to `value`: all but the
+   * last are whole ms, and the last absorbs the rounding.
+   */
+  ph?: number[];
 }
 
 /** A page view started: initial load, bfcache restore or SPA route change. */
@@ -87,6 +128,11 @@ export interface LongTaskEvent {
   kind: LongTaskKind;
   /** Duration in ms. */
   d: number;
+  /**
+   * `loaf` only, where the browser lists them: the frame's longest scripts, longest first, at
+   * most 3.
+   */
+  s?: BlockingScript[];
 }
 
 /** A JavaScript error, counted with a short fingerprint. */

@@ -2,7 +2,12 @@
  * Well-formed example beacons, one event of each kind, for tests, benchmarks and load tools
  * that need valid traffic without a browser.
  */
-import { PROTOCOL_VERSION, type Beacon, type PulseEvent } from '@pulse/sdk/protocol';
+import {
+  PROTOCOL_VERSION,
+  type Beacon,
+  type LongTaskEvent,
+  type PulseEvent,
+} from '@pulse/sdk/protocol';
 
 /** One valid event of each kind, with realistic values. */
 export const exampleEvents: { [K in PulseEvent['k']]: Extract<PulseEvent, { k: K }> } = {
@@ -10,8 +15,15 @@ export const exampleEvents: { [K in PulseEvent['k']]: Extract<PulseEvent, { k: K
   page: {
     k: 'page',
     vitals: {
-      LCP: { value: 2140, rating: 'good', target: 'main>h1#hero' },
-      INP: { value: 312, rating: 'needs-improvement', target: 'button#buy', type: 'click' },
+      // Phases add up to their values, as the SDK sends them.
+      LCP: { value: 2140, rating: 'good', target: 'main>h1#hero', ph: [210, 340, 690, 900] },
+      INP: {
+        value: 312,
+        rating: 'needs-improvement',
+        target: 'button#buy',
+        type: 'click',
+        ph: [24, 248, 40],
+      },
       CLS: { value: 0.12, rating: 'needs-improvement', target: 'div#slot' },
       FCP: { value: 980, rating: 'good' },
       TTFB: { value: 210, rating: 'good' },
@@ -39,6 +51,21 @@ export const exampleEvents: { [K in PulseEvent['k']]: Extract<PulseEvent, { k: K
     msgIn: 12,
     msgOut: 9,
   },
+};
+
+/**
+ * A long animation frame with the scripts that blocked it, longest first. Not in `exampleEvents`,
+ * which holds one event per kind (`long` is a long task).
+ */
+export const exampleLoaf: LongTaskEvent = {
+  k: 'long',
+  kind: 'loaf',
+  d: 184,
+  s: [
+    { u: 'https://shop.example.com/assets/app.js', i: 'event-listener', d: 120 },
+    { u: 'https://www.googletagmanager.com/gtm.js', i: 'classic-script', d: 38 },
+    { u: 'inline', i: 'resolve-promise', d: 12 },
+  ],
 };
 
 /** A valid beacon carrying `events` (default: one of each kind), with `overrides` applied. */

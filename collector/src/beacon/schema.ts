@@ -11,7 +11,13 @@
  *   `\`, whitespace, newlines and control characters (label and log injection) never get in.
  */
 import { Type, type Static, type TNumber } from '@sinclair/typebox';
-import { PROTOCOL_VERSION, type Beacon, type PulseEvent } from '@pulse/sdk/protocol';
+import {
+  PROTOCOL_VERSION,
+  SCRIPT_INVOKER_TYPES,
+  SCRIPT_URL_CHARS,
+  type Beacon,
+  type PulseEvent,
+} from '@pulse/sdk/protocol';
 
 /** Longest duration accepted, in ms: an hour. Real vitals and tasks are far below. */
 export const MAX_DURATION_MS = 3_600_000;
@@ -35,6 +41,12 @@ export const RELEASE_PATTERN = '^[A-Za-z0-9_.+-]+$';
 export const ID_PATTERN = '^[A-Za-z0-9_-]+$';
 /** Ingest keys: printable ASCII without spaces. */
 export const KEY_PATTERN = '^[\\x21-\\x7e]+$';
+/**
+ * Addresses of blocking scripts (origin and path, or `inline`), labels of their own: the charset
+ * the SDK escapes to (`SCRIPT_URL_CHARS`), which has no `?`, `#`, quotes, whitespace, backslash,
+ * braces or controls.
+ */
+export const SCRIPT_URL_PATTERN = `^[${SCRIPT_URL_CHARS}]+$`;
 
 const strict = { additionalProperties: false } as const;
 
@@ -61,6 +73,7 @@ const NavigationTypes = words(
   'soft',
 );
 const DeviceClasses = words('mobile', 'tablet', 'desktop');
+const ScriptInvokers = words(...SCRIPT_INVOKER_TYPES, 'other');
 
 /** Every rating a vital may carry, in schema order. */
 export const RATINGS = Ratings.values;
@@ -72,6 +85,8 @@ export const ERROR_KINDS = ErrorKinds.values;
 export const NAVIGATION_TYPES = NavigationTypes.values;
 /** Every device class a beacon may carry, in schema order. */
 export const DEVICE_CLASSES = DeviceClasses.values;
+/** Every invoker a blocking script may carry, in schema order. */
+export const SCRIPT_INVOKERS = ScriptInvokers.values;
 
 /** A vital in ms (LCP, INP, FCP, TTFB) or CLS (unitless, at most 100). */
 const vitalValue = (value: TNumber) =>
@@ -81,6 +96,8 @@ const vitalValue = (value: TNumber) =>
       rating: Ratings.schema,
       target: Type.Optional(Type.String({ maxLength: 100 })),
       type: Type.Optional(Type.String({ maxLength: 32, pattern: '^[a-z]+$' })),
+      // LCP's 4 phases or INP's 3, adding up to `value` (the SDK makes sure; not checked here).
+      ph: Type.Optional(Type.Array(duration('phase, ms'), { minItems: 3, maxItems: 4 })),
     },
     strict,
   );
@@ -112,6 +129,19 @@ export const LongTaskEventSchema = Type.Object(
     k: Type.Literal('long'),
     kind: LongTaskKinds.schema,
     d: duration('duration, ms'),
+    s: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            u: Type.String({ minLength: 1, maxLength: 200, pattern: SCRIPT_URL_PATTERN }),
+            i: ScriptInvokers.schema,
+            d: duration('script duration, ms'),
+          },
+          strict,
+        ),
+        { maxItems: 3 },
+      ),
+    ),
   },
   strict,
 );
