@@ -2,21 +2,24 @@ import { onCLS, onFCP, onINP, onLCP, onTTFB, type MetricType } from 'web-vitals'
 import type { VitalName, VitalValue } from '../protocol.js';
 import { safe } from '../lib/safe.js';
 import { selector } from '../lib/selector.js';
+import { inpPhases, lcpPhases } from './phases.js';
 
 /** The fields of the entries that attribution reads, across entry types. */
 type AttributedEntry = PerformanceEntry &
   Partial<LargestContentfulPaint & PerformanceEventTiming & LayoutShift>;
 
 /**
- * A reported value with its rating and a compact attribution from the metric's own entries. The
- * web-vitals attribution build would give more, but costs ~2.4 KB brotli, more than the whole
- * Pulse budget allows. One generic rule serves all five metrics: take the entry with the largest
- * `value` (CLS: the largest layout shift; the others have no `value`, so the last entry: LCP's
- * only entry, the INP interaction's last event), then its element (LCP), event target (INP) or
- * first shifted node (CLS). The type is the event name for INP entries (those with an
- * interactionId). FCP and TTFB entries name no element, so they get no attribution.
+ * A reported value with its rating, a compact attribution from the metric's own entries and, for
+ * LCP and INP, the value's phases (phases.ts, from the same entries). The web-vitals attribution
+ * build would give more, but costs ~2.4 KB brotli, more than the whole Pulse budget allows. One
+ * generic rule serves all five metrics: take the entry with the largest `value` (CLS: the largest
+ * layout shift; the others have no `value`, so the last entry: LCP's only entry, the INP
+ * interaction's last event), then its element (LCP), event target (INP) or first shifted node
+ * (CLS). The type is the event name for INP entries (those with an interactionId). FCP and TTFB
+ * entries name no element, so they get no attribution.
  */
-const vitalValue = ({ value, rating, entries }: MetricType): VitalValue => {
+const vitalValue = (metric: MetricType): VitalValue => {
+  const { name, value, rating, entries } = metric;
   // Starts from an empty entry, so a metric without entries reads as one without attribution.
   const entry = (entries as AttributedEntry[]).reduce(
     (largest, next) => (largest.value! >= next.value! ? largest : next),
@@ -29,6 +32,7 @@ const vitalValue = ({ value, rating, entries }: MetricType): VitalValue => {
       entry.element || entry.target || (entry.sources || []).find((source) => source.node)?.node,
     ),
     type: entry.interactionId ? entry.name : undefined,
+    ph: name == 'LCP' ? lcpPhases(metric) : name == 'INP' ? inpPhases(metric) : undefined,
   };
 };
 
