@@ -201,11 +201,11 @@ export const init = (config: PulseConfig): PulseClient => {
       observeErrors(signal, record);
       disposers.push(
         watchHistory(signal, () => manualRoutes || softNavigation(routeOf())),
-        observeLongTasks((kind, duration) => {
+        observeLongTasks((kind, duration, scripts) => {
           // Rounded once, so the page's TBT is exactly the sum over the tasks it sent.
           duration = Math.round(duration);
           if (kind == 'longtask' && page) page.tbt += Math.max(0, duration - BLOCKING_THRESHOLD);
-          record({ k: 'long', kind, d: duration });
+          record({ k: 'long', kind, d: duration, s: scripts });
         }),
       );
     } catch (error) {
