@@ -10,8 +10,11 @@ export const BENCH_ROOT = join(REPO_ROOT, 'bench');
 /** Minimal realistic entries bundled for the size comparison (and the main-thread page). */
 export const ENTRIES_DIR = join(BENCH_ROOT, 'entries');
 
-/** Per-section results of the latest run, from which BENCHMARKS.md is rendered. */
-export const RESULTS_DIR = join(BENCH_ROOT, 'dist', 'results');
+/**
+ * Per-section results, from which BENCHMARKS.md is rendered. Tracked in git, so a rerun of one
+ * section (`BENCH_ONLY=<id>`) on a fresh clone keeps the committed figures of the others.
+ */
+export const RESULTS_DIR = join(BENCH_ROOT, 'results');
 
 /** Bundles made in this run (anchors and Pulse entries), reused by the main-thread section. */
 export const BUNDLES_DIR = join(BENCH_ROOT, 'dist', 'bundles');

@@ -7,7 +7,7 @@ import type { SectionResult } from './section.js';
 /** Stores one section's outcome so a later partial run can render the full report. */
 export async function saveResult(result: SectionResult): Promise<void> {
   await mkdir(RESULTS_DIR, { recursive: true });
-  await writeFile(join(RESULTS_DIR, `${result.id}.json`), JSON.stringify(result, null, 2));
+  await writeFile(join(RESULTS_DIR, `${result.id}.json`), `${JSON.stringify(result, null, 2)}\n`);
 }
 
 /** The last stored outcome of section `id`, if any. */
