@@ -48,15 +48,25 @@ const EVENT_NAME_CAP = 2;
 /** What Grafana's `$__rate_interval` and `$__range` stand for here: longer than the whole test. */
 const RATE_INTERVAL = '2m';
 
-const head = (collector: string) => `<meta charset="utf-8"><link rel="icon" href="data:,">
-<script src="${collector}/pulse.js" data-app="${APP}" data-release="2.0.0"></script>`;
+/**
+ * The release each replica's site runs. Replica 0's sessions come first in each round, so its
+ * release is first seen first: the release comparison has a newest (2.0.0) and a previous (1.9.0)
+ * release, both with page views in both rounds.
+ */
+const RELEASES = ['1.9.0', '2.0.0'];
+
+const head = (
+  collector: string,
+  release: string,
+) => `<meta charset="utf-8"><link rel="icon" href="data:,">
+<script src="${collector}/pulse.js" data-app="${APP}" data-release="${release}"></script>`;
 
 /**
  * Product page: large headline (LCP), late banner (CLS), a long task, a slow click handler (INP),
  * a monitored socket, a custom timing, custom events, and two errors.
  */
-const productPage = (collector: string, socketServer: string) => `<!doctype html>
-<html><head>${head(collector)}
+const productPage = (collector: string, release: string, socketServer: string) => `<!doctype html>
+<html><head>${head(collector, release)}
 <script src="${collector}/pulse.socket.js"></script>
 <script src="${socketServer}/socket.io/socket.io.js"></script>
 </head><body>
@@ -86,8 +96,8 @@ const productPage = (collector: string, socketServer: string) => `<!doctype html
   });
 </script></body></html>`;
 
-const checkoutPage = (collector: string) => `<!doctype html>
-<html><head>${head(collector)}</head><body>
+const checkoutPage = (collector: string, release: string) => `<!doctype html>
+<html><head>${head(collector, release)}</head><body>
 <h1 style="font-size:48px">Checkout</h1><p>Your basket: one mug.</p></body></html>`;
 
 /** Reads `read()` until `ready` holds or the time is up, and returns the last reading. */
@@ -184,14 +194,14 @@ describe('two collector replicas scraped by a real Prometheus', () => {
   }
 
   beforeAll(async () => {
-    const pages = (path: string, collector: RunningCollector) => {
-      if (path === PRODUCT_PATH) return productPage(collector.url, socketServerUrl);
-      if (path === CHECKOUT_PATH) return checkoutPage(collector.url);
+    const pages = (path: string, collector: RunningCollector, release: string) => {
+      if (path === PRODUCT_PATH) return productPage(collector.url, release, socketServerUrl);
+      if (path === CHECKOUT_PATH) return checkoutPage(collector.url, release);
       return undefined;
     };
     // One site origin per replica, so each page loads /pulse.js from (and beacons to) its own.
     for (let replica = 0; replica < REPLICAS; replica++) {
-      sites.push(await serveHtml((path) => pages(path, collectors[replica]!)));
+      sites.push(await serveHtml((path) => pages(path, collectors[replica]!, RELEASES[replica]!)));
     }
     for (let replica = 0; replica < REPLICAS; replica++) {
       collectors.push(
