@@ -167,10 +167,12 @@ export const init = (config: PulseConfig): PulseClient => {
       // web-vitals finalises INP and CLS in a capturing `visibilitychange` listener on window;
       // ours is on document, so it runs after theirs and the page event carries final values.
       // Reports after stop() are ignored: web-vitals offers no way to unsubscribe.
-      observeVitals((name, value) => {
-        emit({ k: 'vital', name, ...value });
-        if (page) page.vitals[name] = value;
-      });
+      disposers.push(
+        observeVitals((name, value) => {
+          emit({ k: 'vital', name, ...value });
+          if (page) page.vitals[name] = value;
+        }),
+      );
 
       // The page view ends at the hide, with final values: web-vitals finalises INP and CLS in
       // its own (earlier) visibilitychange listener. Not at pagehide: Chromium fires it while the

@@ -120,6 +120,13 @@ describe('inpPhases', () => {
     expectParts(inpPhases(inp(336, entries)), 336, 30, 260, 46);
   });
 
+  it("takes the handlers of all the interaction's events when given their span", () => {
+    // web-vitals hands over pointerdown alone; click's handler ran 250 ms before the same paint.
+    const pointerdown = { startTime: 500, processingStart: 512, processingEnd: 514, duration: 304 };
+    expectParts(inpPhases(inp(304, [pointerdown])), 304, 12, 2, 290);
+    expectParts(inpPhases(inp(304, [pointerdown]), [512, 781.3]), 304, 12, 269, 23);
+  });
+
   it('clamps processing that ends after the rounded next paint', () => {
     const entries = [{ startTime: 100, processingStart: 110, processingEnd: 213, duration: 112 }];
     expect(inpPhases(inp(112, entries))).toEqual([10, 102, 0]);

@@ -1,4 +1,5 @@
 import type { INPMetric, LCPMetric } from 'web-vitals';
+import type { HandlerSpan } from './handlerSpans.js';
 
 /**
  * Splits `value` at `marks` (ms since the metric's start, in order) into parts that add up
@@ -49,16 +50,21 @@ const requestStart = (resource: PerformanceResourceTiming) =>
   resource.requestStart || resource.startTime;
 
 /**
- * INP as `[inputDelay, processing, presentation]` from the interaction's event-timing entries,
- * as web-vitals' attribution build splits it (onINP.js): from the input to the first handler,
- * through the last handler's end, to the next paint (`startTime + duration`). Undefined without
- * entries (web-vitals' stand-in INP after a bfcache restore).
+ * INP as `[inputDelay, processing, presentation]`, as web-vitals' attribution build splits it
+ * (onINP.js): from the input to the first handler, through the last handler's end, to the next
+ * paint (`startTime + duration`). The handlers are those of all the interaction's events
+ * (`handlers`, from handlerSpans.ts), else of the entries web-vitals handed over. Undefined
+ * without entries (web-vitals' stand-in INP after a bfcache restore).
  */
-export const inpPhases = ({ value, entries }: INPMetric): number[] | undefined => {
+export const inpPhases = (
+  { value, entries }: INPMetric,
+  handlers?: HandlerSpan,
+): number[] | undefined => {
   const first = entries[0];
   if (!first) return;
-  return splitAt(value, [
-    Math.min(...entries.map((entry) => entry.processingStart)) - first.startTime,
-    Math.max(...entries.map((entry) => entry.processingEnd)) - first.startTime,
-  ]);
+  const [processingStart, processingEnd] = handlers || [
+    Math.min(...entries.map((entry) => entry.processingStart)),
+    Math.max(...entries.map((entry) => entry.processingEnd)),
+  ];
+  return splitAt(value, [processingStart - first.startTime, processingEnd - first.startTime]);
 };

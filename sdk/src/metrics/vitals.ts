@@ -2,6 +2,7 @@ import { onCLS, onFCP, onINP, onLCP, onTTFB, type MetricType } from 'web-vitals'
 import type { VitalName, VitalValue } from '../protocol.js';
 import { safe } from '../lib/safe.js';
 import { selector } from '../lib/selector.js';
+import { observeHandlerSpans, type HandlerSpan } from './handlerSpans.js';
 import { inpPhases, lcpPhases } from './phases.js';
 
 /** The fields of the entries that attribution reads, across entry types. */
@@ -18,7 +19,10 @@ type AttributedEntry = PerformanceEntry &
  * (CLS). The type is the event name for INP entries (those with an interactionId). FCP and TTFB
  * entries name no element, so they get no attribution.
  */
-const vitalValue = (metric: MetricType): VitalValue => {
+const vitalValue = (
+  metric: MetricType,
+  spanOf: (interactionId: number) => HandlerSpan | undefined,
+): VitalValue => {
   const { name, value, rating, entries } = metric;
   // Starts from an empty entry, so a metric without entries reads as one without attribution.
   const entry = (entries as AttributedEntry[]).reduce(
@@ -32,16 +36,28 @@ const vitalValue = (metric: MetricType): VitalValue => {
       entry.element || entry.target || (entry.sources || []).find((source) => source.node)?.node,
     ),
     type: entry.interactionId ? entry.name : undefined,
-    ph: name == 'LCP' ? lcpPhases(metric) : name == 'INP' ? inpPhases(metric) : undefined,
+    ph:
+      name == 'LCP'
+        ? lcpPhases(metric)
+        : name == 'INP'
+          ? inpPhases(metric, spanOf(entry.interactionId!))
+          : undefined,
   };
 };
 
 /**
  * Reports each of the five vitals every time its value changes (`reportAllChanges`), so live
  * listeners see LCP grow and INP/CLS worsen; the page event later keeps only the last value.
- * Values are sent as measured: the collector converts and buckets them.
+ * Values are sent as measured: the collector converts and buckets them. INP phases are computed
+ * as INP is reported, while its interaction is among the handler spans kept. Returns the
+ * disconnect function of those spans' observer: web-vitals offers no way to unsubscribe.
  */
-export const observeVitals = (report: (name: VitalName, value: VitalValue) => void): void => {
-  const onReport = safe((metric: MetricType) => report(metric.name, vitalValue(metric)));
+export const observeVitals = (
+  report: (name: VitalName, value: VitalValue) => void,
+): (() => void) => {
+  // Observing before web-vitals does, so an interaction's span is complete when INP reports it.
+  const [spanOf, disconnect] = observeHandlerSpans();
+  const onReport = safe((metric: MetricType) => report(metric.name, vitalValue(metric, spanOf)));
   for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB]) on(onReport, { reportAllChanges: true });
+  return disconnect;
 };
