@@ -20,6 +20,12 @@ interface Anchor {
 
 const ANCHORS: Anchor[] = [
   { entry: 'web-vitals', label: 'web-vitals alone (five metrics + sendBeacon)', pkg: 'web-vitals' },
+  {
+    // What LCP/INP phases and the longest script would cost from web-vitals itself.
+    entry: 'web-vitals-attribution',
+    label: 'web-vitals attribution build (five metrics, LCP/INP phases + sendBeacon)',
+    pkg: 'web-vitals',
+  },
   { entry: 'elastic', label: '@elastic/apm-rum', pkg: '@elastic/apm-rum' },
   {
     entry: 'faro',
