@@ -103,6 +103,15 @@ export interface VitalValue {
   ph?: number[];
 }
 
+/**
+ * Names of the phases in `VitalValue.ph`, in the order sent: the series label values of
+ * `pulse_lcp_phase_seconds` and `pulse_inp_phase_seconds`.
+ */
+export const LCP_PHASES = ['ttfb', 'load_delay', 'load_duration', 'render_delay'] as const;
+export const INP_PHASES = ['input_delay', 'processing', 'presentation'] as const;
+export type LcpPhase = (typeof LCP_PHASES)[number];
+export type InpPhase = (typeof INP_PHASES)[number];
+
 /** A page view started: initial load, bfcache restore or SPA route change. */
 export interface ViewEvent {
   k: 'view';

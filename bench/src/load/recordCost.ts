@@ -1,10 +1,8 @@
 import { Registry } from 'prom-client';
 import type { Beacon } from '@pulse/sdk/protocol';
-import { createLabelModel } from '../../../collector/src/labels/labelModel.js';
 import { createPulseMetrics } from '../../../collector/src/series/metrics.js';
 import { defaultCollectorOptions } from '../../../collector/src/options.js';
-import { createBeaconRecorder } from '../../../collector/src/record/record.js';
-import { labelCosts } from '../../../collector/src/record/seriesHandles.js';
+import { createRecording } from '../../../collector/src/record/recording.js';
 
 const CACHE_LINE = 64;
 
@@ -17,18 +15,13 @@ const CACHE_LINE = 64;
 export function recordMicroseconds(beacons: readonly Beacon[], evictBytes: number, rounds: number) {
   const metrics = createPulseMetrics(new Registry());
   // One client, admitted at once: what is timed is recording into admitted values.
-  const labels = createLabelModel(
-    {
-      ...defaultCollectorOptions,
-      admitAfterClients: 1,
-      pinnedApps: [],
-      pinnedRoutes: [],
-      pinnedNames: [],
-    },
-    labelCosts(metrics),
-    { overflow: () => {}, pending: () => {}, admitted: () => {}, evicted: () => {} },
-  );
-  const recorder = createBeaconRecorder(metrics, labels);
+  const { recorder } = createRecording(metrics, {
+    ...defaultCollectorOptions,
+    admitAfterClients: 1,
+    pinnedApps: [],
+    pinnedRoutes: [],
+    pinnedNames: [],
+  });
   const record = (beacon: Beacon) => recorder.record(beacon, { ip: '192.0.2.1' }, 0);
   // Untimed: creates every series and lets the JIT optimise the recording code.
   for (let i = 0; i < rounds; i++) record(beacons[i % beacons.length]!);

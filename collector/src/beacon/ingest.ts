@@ -23,10 +23,11 @@ import { corsPlugin, originAllowList } from '../http/cors.js';
 import { INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from '../http/headers.js';
 import { secretMatcher } from '../http/secretMatcher.js';
 import { Gauge } from 'prom-client';
-import { createLabelModel } from '../labels/labelModel.js';
 import type { CollectorOptions } from '../options.js';
-import { createBeaconRecorder } from '../record/record.js';
-import { labelCosts } from '../record/seriesHandles.js';
+import { createRecording } from '../record/recording.js';
+import type { ErrorGroups } from '../record/errorGroups.js';
+import type { PageOrigins } from '../diagnosis/pageOrigins.js';
+import { OTHER } from '../series/metrics.js';
 import { REJECT_REASONS, Rejection, toRejection, type RejectionBody } from '../http/rejection.js';
 
 /**
@@ -76,25 +77,17 @@ const asObject = (body: unknown): UncheckedBody =>
 export const ingestPlugin = fp(
   async (app: FastifyInstance, options: IngestPluginOptions) => {
     const { metrics } = app.pulse;
-    const labels = createLabelModel(
+    const { labels, recorder, pageOrigins } = createRecording(
+      metrics,
       {
         ...options,
         pinnedApps: options.apps,
         pinnedRoutes: options.routes,
         pinnedNames: options.eventNames,
       },
-      labelCosts(metrics),
-      {
-        overflow: (label) => metrics.labelOverflowTotal.inc({ label }),
-        pending: (label) => metrics.labelPendingTotal.inc({ label }),
-        admitted: (label) => metrics.labelAdmissionsTotal.inc({ label }),
-        evicted: (label, app, value) => {
-          recorder.forget(label, app, value);
-          metrics.labelEvictionsTotal.inc({ label });
-        },
-      },
+      options.allowOrigins,
     );
-    const recorder = createBeaconRecorder(metrics, labels);
+    app.decorate('pulseDiagnosis', { errorGroups: recorder.errorGroups, pageOrigins });
     const sweep = setInterval(
       () => labels.sweep(Date.now()),
       Math.min(SWEEP_INTERVAL_MS, options.labelIdleTimeout / 4),
@@ -249,7 +242,8 @@ export const ingestPlugin = fp(
             }
             // Until an event is refused, the accepted events are the beacon's own array.
             const beacon = (refused > 0 ? { ...envelope, events: accepted } : envelope) as Beacon;
-            recorder.record(beacon, request, Date.now());
+            const recordedAs = recorder.record(beacon, request, Date.now());
+            if (recordedAs !== OTHER) pageOrigins.see(recordedAs, request.headers.origin);
             reply.code(204).send();
           },
         );
@@ -259,3 +253,16 @@ export const ingestPlugin = fp(
   },
   { fastify: '5.x', name: 'pulse-ingest', dependencies: ['pulse-metrics'] },
 );
+
+/** What the diagnosis keeps beside the series, for the read side's diagnosis API. */
+export interface DiagnosisState {
+  errorGroups: ErrorGroups;
+  pageOrigins: PageOrigins;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Error groups and page origins, read by the diagnosis API on the admin side. */
+    pulseDiagnosis: DiagnosisState;
+  }
+}

@@ -7,19 +7,11 @@
 
 export type DiagnosedVital = 'LCP' | 'INP' | 'CLS';
 
-/** The four parts of LCP, as web-vitals' attribution splits it, in the order they happen. */
-export type LcpPhase = 'ttfb' | 'load_delay' | 'load_duration' | 'render_delay';
+// LCP's four parts and INP's three, as web-vitals' attribution splits them, in the order they
+// happen: the names the SDK's `ph` and the phase series use.
+import { INP_PHASES, LCP_PHASES, type InpPhase, type LcpPhase } from '@pulse/sdk/protocol';
 
-/** The three parts of an interaction's latency, as web-vitals' attribution splits it, in order. */
-export type InpPhase = 'input_delay' | 'processing' | 'presentation';
-
-export const LCP_PHASES: readonly LcpPhase[] = [
-  'ttfb',
-  'load_delay',
-  'load_duration',
-  'render_delay',
-];
-export const INP_PHASES: readonly InpPhase[] = ['input_delay', 'processing', 'presentation'];
+export { INP_PHASES, LCP_PHASES, type InpPhase, type LcpPhase };
 
 /** An element (or, for INP, an interaction) that poor and needs-improvement page views blame. */
 export interface Culprit {

@@ -8,6 +8,8 @@
  * of invented values from a few clients churns among themselves while a real new value, sent by
  * several browsers, keeps its place. Entries older than the window start over.
  */
+import { clientNetwork } from './clientNetwork.js';
+import type { Sighting } from './labelModel.js';
 
 interface Candidate {
   networks: Set<string>;
@@ -53,6 +55,16 @@ export class LabelEvidence {
     }
     if (candidate.networks.size < this.needed) candidate.networks.add(network);
     return candidate.networks.size;
+  }
+
+  /**
+   * Records a sighting of `key` by `sighting`'s client and says whether it now has its
+   * evidence. A key not collecting yet starts only while the beacon has new values left to
+   * spend (`fresh`): one beacon of invented values cannot flush the table.
+   */
+  admits(key: string, sighting: Sighting): boolean {
+    if (!this.has(key) && sighting.fresh-- <= 0) return false;
+    return this.see(key, clientNetwork(sighting.client.ip), sighting.now) >= this.needed;
   }
 
   /** Forgets `key` (admitted, or its scope evicted). */

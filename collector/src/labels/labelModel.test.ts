@@ -35,6 +35,12 @@ function model(options: Partial<LabelModelOptions> = {}) {
       pending: () => counts.pending++,
       admitted: () => counts.admitted++,
       evicted: (label, app, value) => evicted.push([label, app, value]),
+      ranked: {
+        pending: () => counts.pending++,
+        overflow: () => counts.overflow++,
+        admitted: () => counts.admitted++,
+        retired: () => {},
+      },
     },
   );
   // Each call its own beacon: `send` below shares one sighting between a beacon's values.

@@ -20,10 +20,10 @@
  * Routes and names of an app that is not admitted collapse with it: `__other__` has no routes.
  * With an allow-list of apps (`pinnedApps`), beacons of other apps are refused at ingest.
  */
-import { clientNetwork } from './clientNetwork.js';
 import { LabelEvidence } from './labelEvidence.js';
+import { RankedLabels, type RankedLabelEvents, type ScopeLabels } from './rankedLabels.js';
 import { normaliseName, normaliseRoute } from './labels.js';
-import { OTHER, type CappedLabel } from '../series/metrics.js';
+import { OTHER, type CappedLabel, type RankedLabel } from '../series/metrics.js';
 
 export interface LabelModelOptions {
   /** Most series the admitted values may make together. */
@@ -65,6 +65,8 @@ export interface LabelModelEvents {
   admitted(label: CappedLabel): void;
   /** A value was evicted: its series must go. `app` is the value itself when `label` is app. */
   evicted(label: CappedLabel, app: string, value: string): void;
+  /** What the ranked labels of the diagnosis (release, target, script, fingerprint) tell. */
+  ranked: RankedLabelEvents;
 }
 
 /**
@@ -100,6 +102,20 @@ export interface LabelModel {
   /** `app` is what `app()` returned. */
   route(app: string, route: string, sighting: Sighting): string;
   name(app: string, name: string, sighting: Sighting): string;
+  /**
+   * The value of a ranked label (rankedLabels.ts) in the scope `scope` (`app` is what `app()`
+   * returned; for targets, `route` what `route()` returned, and the metric), adding `weight`
+   * to its rank.
+   */
+  ranked(
+    label: RankedLabel,
+    scope: ScopeLabels,
+    value: string,
+    weight: number,
+    sighting: Sighting,
+  ): string;
+  /** The values of a ranked label with series of their own in `scope`. */
+  held(label: RankedLabel, scope: ScopeLabels): string[];
   /** Evicts values idle since before `now - labelIdleTimeout`. */
   sweep(now: number): void;
   /** Series reserved by the admitted values now. */
@@ -137,6 +153,7 @@ export function createLabelModel(
   const pinnedNames = [...new Set(options.pinnedNames.map(normaliseName))];
   /** What admitting an app reserves: itself, and the routes and names pinned for every app. */
   const appCost = costs.app + pinnedRoutes.length * costs.route + pinnedNames.length * costs.name;
+  const ranked = new RankedLabels(evidence, options.admitAfterClients, events.ranked);
   let reserved = 0;
 
   const reserve = (cost: number) => {
@@ -186,13 +203,7 @@ export function createLabelModel(
     sighting: Sighting,
   ): boolean => {
     // On one client's word (`admitAfterClients` 1) nothing waits in the evidence table to flush.
-    const waits = options.admitAfterClients > 1;
-    if (waits && !evidence.has(key) && sighting.fresh-- <= 0) {
-      events.pending(label);
-      return false;
-    }
-    const seen = evidence.see(key, clientNetwork(sighting.client.ip), sighting.now);
-    if (seen < options.admitAfterClients) {
+    if (options.admitAfterClients > 1 && !evidence.admits(key, sighting)) {
       events.pending(label);
       return false;
     }
@@ -242,6 +253,7 @@ export function createLabelModel(
       if (admitted.pinned || admitted.lastSeen >= cutoff) continue;
       values.delete(value);
       reserved -= cost;
+      if (label === 'route') ranked.drop(app, value);
       events.evicted(label, app, value);
     }
   };
@@ -274,14 +286,20 @@ export function createLabelModel(
           apps.delete(app);
           reserved -= appCost + (state.routes.size - pinnedRoutes.length) * costs.route;
           reserved -= (state.names.size - pinnedNames.length) * costs.name;
+          ranked.drop(app);
           events.evicted('app', app, app);
           continue;
         }
         evictIdle('route', app, state.routes, costs.route, cutoff);
         evictIdle('name', app, state.names, costs.name, cutoff);
       }
+      ranked.sweep(now, cutoff);
       evidence.sweep(now);
     },
+
+    ranked: (label, scope, value, weight, sighting) =>
+      ranked.value(label, scope, value, weight, sighting),
+    held: (label, scope) => ranked.held(label, scope),
 
     get reserved() {
       return reserved;

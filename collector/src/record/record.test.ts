@@ -3,11 +3,9 @@ import { Registry } from 'prom-client';
 import { connectionScore, pageScore } from '@pulse/sdk/score';
 import type { Beacon, PulseEvent } from '@pulse/sdk/protocol';
 import { exampleBeacon, exampleEvents } from '../beacon/exampleBeacons.js';
-import { createLabelModel } from '../labels/labelModel.js';
 import { createPulseMetrics, type PulseMetrics } from '../series/metrics.js';
 import { defaultCollectorOptions } from '../options.js';
-import { createBeaconRecorder } from './record.js';
-import { labelCosts } from './seriesHandles.js';
+import { createRecording } from './recording.js';
 import { lookupSeries, type SeriesLookup } from './seriesLookup.js';
 
 let registry: Registry;
@@ -18,23 +16,13 @@ beforeEach(() => {
   registry = new Registry();
   metrics = createPulseMetrics(registry);
   // One client, admitted at once: admission has tests of its own (labelModel.test.ts).
-  const labels = createLabelModel(
-    {
-      ...defaultCollectorOptions,
-      admitAfterClients: 1,
-      pinnedApps: [],
-      pinnedRoutes: [],
-      pinnedNames: [],
-    },
-    labelCosts(metrics),
-    {
-      overflow: (label) => metrics.labelOverflowTotal.inc({ label }),
-      pending: () => {},
-      admitted: () => {},
-      evicted: () => {},
-    },
-  );
-  const recorder = createBeaconRecorder(metrics, labels);
+  const { recorder } = createRecording(metrics, {
+    ...defaultCollectorOptions,
+    admitAfterClients: 1,
+    pinnedApps: [],
+    pinnedRoutes: [],
+    pinnedNames: [],
+  });
   recordBeacon = (beacon) => recorder.record(beacon, { ip: '192.0.2.1' }, 0);
 });
 

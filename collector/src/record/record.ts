@@ -17,11 +17,14 @@ import type {
   TimingEvent,
 } from '@pulse/sdk/protocol';
 import { connectionScore, pageScore, type PageValues } from '@pulse/sdk/score';
-import { sightingOf, type LabelModel, type Sighting } from '../labels/labelModel.js';
+import { sightingOf, type LabelModel } from '../labels/labelModel.js';
 import type { CappedLabel, PulseMetrics } from '../series/metrics.js';
 import type { SeriesCounter, SeriesHistogram } from '../series/series.js';
 import { EVENT_KINDS } from '../beacon/schema.js';
 import { SeriesHandles, VITAL_NAMES, type AppHandles, type PageHandles } from './seriesHandles.js';
+import { DiagnosisRecorder, type DiagnosisContext } from './recordDiagnosis.js';
+import type { ErrorGroups } from './errorGroups.js';
+import type { RankedLabel } from '../series/metrics.js';
 
 const MS = 1000;
 
@@ -29,7 +32,7 @@ const MS = 1000;
  * The end of a page view with its final values. The SDK sends exactly one `page` event per page
  * view, so the page is scored here, once, and never from partial reports.
  */
-function recordPage(page: PageHandles, event: PageEvent): void {
+function recordPage(page: PageHandles, event: PageEvent): number | undefined {
   // Every key from the start: one object of one shape per page event, never grown.
   const { LCP, INP, CLS, FCP, TTFB } = event.vitals;
   const values: PageValues = {
@@ -51,6 +54,7 @@ function recordPage(page: PageHandles, event: PageEvent): void {
   if (event.heap !== undefined) page.app.heap.get(page.device).observe(event.heap);
   const score = pageScore(values);
   if (score !== undefined) page.observeScore(score);
+  return score;
 }
 
 function recordLongTask(page: PageHandles, event: LongTaskEvent) {
@@ -90,21 +94,26 @@ function recordSocket(app: AppHandles, event: SocketEvent): void {
 
 function recordEvent(
   labels: LabelModel,
+  diagnosis: DiagnosisRecorder,
+  context: DiagnosisContext,
   page: PageHandles,
   beacon: Beacon,
   event: PulseEvent,
-  sighting: Sighting,
 ) {
   const { app } = page;
+  const { sighting } = context;
   switch (event.k) {
     case 'view':
+      diagnosis.view(context);
       return page.countView(beacon.nav);
     case 'page':
-      return recordPage(page, event);
+      return diagnosis.page(context, event, recordPage(page, event));
     case 'long':
-      return recordLongTask(page, event);
+      recordLongTask(page, event);
+      return diagnosis.long(context, event);
     case 'error':
-      return recordError(page, event);
+      recordError(page, event);
+      return diagnosis.error(context, event);
     case 'event':
       return recordCustomEvent(app, labels.name(app.app, event.name, sighting), event);
     case 'timing':
@@ -114,26 +123,54 @@ function recordEvent(
   }
 }
 
+/** Page views a beacon starts: its release's weight in the release ranking. */
+const viewsIn = (events: readonly PulseEvent[]) =>
+  events.reduce((views, event) => (event.k === 'view' ? views + 1 : views), 0);
+
 /** Records accepted beacons, and removes the series of label values the model evicted. */
 export interface BeaconRecorder {
   /**
    * Records every event of an accepted beacon, and the beacon itself. `client` sent it (a
    * fastify request will do: its address is read only for label values not admitted yet).
+   * Returns the app it was recorded under (`__other__` when not admitted).
    */
-  record(beacon: Beacon, client: { readonly ip: string }, now: number): void;
+  record(beacon: Beacon, client: { readonly ip: string }, now: number): string;
   /** Removes every series of an evicted app, route or name, and the handles that reach them. */
   forget(label: CappedLabel, app: string, value: string): void;
+  /** Removes the series of a ranked value that lost its slot in `scope`. */
+  retire(label: RankedLabel, scope: Readonly<Record<string, string>>, value: string): void;
+  /** The error groups behind `pulse_error_group_total`, for the dashboard. */
+  readonly errorGroups: ErrorGroups;
 }
 
 export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel): BeaconRecorder {
   const handles = new SeriesHandles(metrics);
+  const diagnosis = new DiagnosisRecorder(metrics, labels);
   const families = Object.values(metrics) as (SeriesCounter<string> | SeriesHistogram<string>)[];
+  /** Removes the series of every family with all of `match`'s labels that match it. */
+  const removeWhere = (match: Readonly<Record<string, string>>) => {
+    const names = Object.keys(match);
+    for (const family of families) {
+      if (names.every((name) => family.labelNames.includes(name))) family.removeWhere(match);
+    }
+  };
   const kindCounts = new Uint32Array(EVENT_KINDS.length);
   const record = (beacon: Beacon, client: { readonly ip: string }, now: number) => {
     const sighting = sightingOf(client, now);
     const app = labels.app(beacon.app, sighting);
     const route = labels.route(app, beacon.route, sighting);
     const page = handles.page(app, route, beacon.device);
+    const context: DiagnosisContext = { app, route, sighting };
+    if (beacon.release !== undefined) {
+      const scope = { app };
+      context.release = labels.ranked(
+        'release',
+        scope,
+        beacon.release,
+        viewsIn(beacon.events),
+        sighting,
+      );
+    }
     page.app.beacons.inc();
     if (beacon.dropped !== undefined && beacon.dropped > 0) page.app.dropped().inc(beacon.dropped);
     // One increment per kind rather than per event, counted in one array kept for every beacon.
@@ -141,20 +178,21 @@ export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel):
     for (const event of beacon.events) {
       const kind = EVENT_KINDS.indexOf(event.k);
       kindCounts[kind] = kindCounts[kind]! + 1;
-      recordEvent(labels, page, beacon, event, sighting);
+      recordEvent(labels, diagnosis, context, page, beacon, event);
     }
     kindCounts.forEach((count, kind) => {
       if (count > 0) page.app.events.get(EVENT_KINDS[kind]!).inc(count);
     });
+    return app;
   };
   const forget = (label: CappedLabel, app: string, value: string) => {
-    const match: Record<string, string> = label === 'app' ? { app } : { app, [label]: value };
-    for (const family of families) {
-      if (family.labelNames.includes('app') && family.labelNames.includes(label)) {
-        family.removeWhere(match);
-      }
-    }
+    removeWhere(label === 'app' ? { app } : { app, [label]: value });
+    if (label === 'app') diagnosis.errorGroups.forget(app);
     handles.forget(label, app, value);
   };
-  return { record, forget };
+  const retire = (label: RankedLabel, scope: Readonly<Record<string, string>>, value: string) => {
+    removeWhere({ ...scope, [label]: value });
+    if (label === 'fingerprint') diagnosis.errorGroups.forget(scope.app!, value);
+  };
+  return { record, forget, retire, errorGroups: diagnosis.errorGroups };
 }

@@ -15,17 +15,21 @@
  * Series are made on first use, never ahead: a series exists only once something was recorded
  * in it, exactly as when recording through the metrics directly (seriesHandles.test.ts).
  */
-import type {
-  DeviceClass,
-  ErrorEvent,
-  LongTaskEvent,
-  NavigationType,
-  Rating,
-  VitalName,
+import {
+  INP_PHASES,
+  LCP_PHASES,
+  type DeviceClass,
+  type ErrorEvent,
+  type LongTaskEvent,
+  type NavigationType,
+  type Rating,
+  type VitalName,
 } from '@pulse/sdk/protocol';
 import type { LabelCosts } from '../labels/labelModel.js';
 import { LazyMap } from './lazyMap.js';
-import type { CappedLabel, PulseMetrics } from '../series/metrics.js';
+import { CULPRIT_METRICS, type CappedLabel, type PulseMetrics } from '../series/metrics.js';
+import { RANKED_SLOTS } from '../labels/rankedLabels.js';
+import { RELEASE_VITALS } from './recordDiagnosis.js';
 import {
   DEVICE_CLASSES,
   ERROR_KINDS,
@@ -33,6 +37,7 @@ import {
   LONG_TASK_KINDS,
   NAVIGATION_TYPES,
   RATINGS,
+  SCRIPT_INVOKERS,
   SocketEventSchema,
 } from '../beacon/schema.js';
 import type {
@@ -303,9 +308,36 @@ export class SeriesHandles {
  * series is one per bucket, `+Inf` included, plus `_sum` and `_count`: exactly its `slots`).
  * The label model reserves these against the series ceiling.
  */
+/**
+ * The diagnosis series of a route: its phases, and the culprit slots of each metric (with
+ * `__other__`), reserved with the route so ranked values never take the ceiling by surprise.
+ */
+const diagnosisRouteCost = (metrics: PulseMetrics) =>
+  LCP_PHASES.length * metrics.lcpPhaseSeconds.slots +
+  INP_PHASES.length * metrics.inpPhaseSeconds.slots +
+  CULPRIT_METRICS.length * (RANKED_SLOTS.target + 1) * metrics.culpritTotal.slots;
+
+/** The diagnosis series of an app: its release, script and error group slots, `__other__` included. */
+const diagnosisAppCost = (metrics: PulseMetrics) => {
+  const release =
+    metrics.releasePageViewsTotal.slots +
+    metrics.releasePageScore.slots +
+    RELEASE_VITALS.length * metrics.releaseWebVitalSeconds.slots +
+    metrics.releaseLayoutShiftScore.slots +
+    ERROR_KINDS.length * metrics.releaseJsErrorsTotal.slots +
+    metrics.releaseFirstSeenTimestampSeconds.slots;
+  return (
+    (RANKED_SLOTS.release + 1) * release +
+    (RANKED_SLOTS.script + 1) * SCRIPT_INVOKERS.length * metrics.scriptBlockingSecondsTotal.slots +
+    (RANKED_SLOTS.fingerprint + 1) * ERROR_KINDS.length * metrics.errorGroupTotal.slots
+  );
+};
+
 export function labelCosts(metrics: PulseMetrics): LabelCosts {
   const route =
-    routeLayout(metrics).layout.size + DEVICE_CLASSES.length * deviceLayout(metrics).layout.size;
+    routeLayout(metrics).layout.size +
+    DEVICE_CLASSES.length * deviceLayout(metrics).layout.size +
+    diagnosisRouteCost(metrics);
   const name = metrics.customEventsTotal.slots + metrics.customTimingSeconds.slots;
   const { transport, disconnects } = SocketEventSchema.properties;
   const socket =
@@ -322,5 +354,5 @@ export function labelCosts(metrics: PulseMetrics): LabelCosts {
     disconnects.items.anyOf.length * metrics.socketDisconnectsTotal.slots +
     transport.anyOf.length * socket;
   // An admitted app also has its own `__other__` route and name.
-  return { app: appOwn + route + name, route, name };
+  return { app: appOwn + diagnosisAppCost(metrics) + route, route, name };
 }

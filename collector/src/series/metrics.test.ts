@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
-import { exampleBeacon } from '../beacon/exampleBeacons.js';
+import { exampleBeacon, exampleEvents } from '../beacon/exampleBeacons.js';
 import type { CollectorOptions } from '../options.js';
 import { createCollector } from '../server.js';
 
@@ -27,7 +27,13 @@ const sendExample = (app: FastifyInstance) =>
     method: 'POST',
     url: '/v1/rum',
     headers: { 'content-type': 'text/plain' },
-    payload: JSON.stringify(exampleBeacon()),
+    // Every kind of event, and a long animation frame with the scripts that ran in it.
+    payload: JSON.stringify(
+      exampleBeacon([
+        ...Object.values(exampleEvents),
+        { k: 'long', kind: 'loaf', d: 90, s: [{ u: 'inline', i: 'event-listener', d: 60 }] },
+      ]),
+    ),
   });
 
 /** SPEC.md "Prometheus series": name → type and label names. */
@@ -63,6 +69,17 @@ const SPEC_SERIES: Record<string, { type: 'histogram' | 'counter' | 'gauge'; lab
   pulse_connections_evicted_total: { type: 'counter', labels: ['cap'] },
   pulse_connections_refused_total: { type: 'counter', labels: ['cap'] },
   pulse_open_connections: { type: 'gauge', labels: [] },
+  pulse_release_page_views_total: { type: 'counter', labels: ['app', 'release'] },
+  pulse_release_page_score: { type: 'histogram', labels: ['app', 'release'] },
+  pulse_release_web_vital_seconds: { type: 'histogram', labels: ['app', 'release', 'metric'] },
+  pulse_release_layout_shift_score: { type: 'histogram', labels: ['app', 'release'] },
+  pulse_release_js_errors_total: { type: 'counter', labels: ['app', 'release', 'kind'] },
+  pulse_release_first_seen_timestamp_seconds: { type: 'gauge', labels: ['app', 'release'] },
+  pulse_lcp_phase_seconds: { type: 'histogram', labels: ['app', 'route', 'phase'] },
+  pulse_inp_phase_seconds: { type: 'histogram', labels: ['app', 'route', 'phase'] },
+  pulse_culprit_total: { type: 'counter', labels: ['app', 'route', 'metric', 'target'] },
+  pulse_script_blocking_seconds_total: { type: 'counter', labels: ['app', 'script', 'invoker'] },
+  pulse_error_group_total: { type: 'counter', labels: ['app', 'fingerprint', 'kind'] },
 };
 
 /** `# TYPE` lines and the label names used by each family's samples, from exposition text. */

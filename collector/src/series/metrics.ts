@@ -10,7 +10,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { REJECT_REASONS } from '../http/rejection.js';
-import { SeriesCounter, SeriesHistogram } from './series.js';
+import { SeriesCounter, SeriesGauge, SeriesHistogram } from './series.js';
 
 /** `__other__`: the label value every capped label falls back to. */
 export const OTHER = '__other__';
@@ -18,6 +18,16 @@ export const OTHER = '__other__';
 /** Labels whose values the label model admits (labelModel.ts), as counted by `pulse_label_*_total{label}`. */
 export const CAPPED_LABELS = ['app', 'route', 'name'] as const;
 export type CappedLabel = (typeof CAPPED_LABELS)[number];
+
+/**
+ * Labels of the diagnosis whose values are ranked per scope, the heaviest few keeping series of
+ * their own (labels/rankedLabels.ts); counted by `pulse_label_*_total{label}` as well.
+ */
+export const RANKED_LABELS = ['release', 'target', 'script', 'fingerprint'] as const;
+export type RankedLabel = (typeof RANKED_LABELS)[number];
+
+/** Vitals whose culprits are counted. */
+export const CULPRIT_METRICS = ['LCP', 'INP', 'CLS'] as const;
 
 // Thresholds (s): INP 0.2/0.5, TTFB 0.8/1.8, FCP 1.8/3, LCP 2.5/4 — each one is a bucket bound.
 const VITAL_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1, 1.2, 1.8, 2.5, 3, 4, 6, 10, 20];
@@ -35,6 +45,8 @@ const JITTER_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1];
 // Most windows lose nothing: `le="0"` separates clean windows from lossy ones.
 const LOSS_BUCKETS = [0, 0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
 const CUSTOM_TIMING_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+// Parts of LCP and INP: from a few ms (an input delay) to seconds (a slow image).
+const PHASE_BUCKETS = [0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 4, 8, 15];
 
 /** Every Pulse series, typed by its label names. */
 export interface PulseMetrics {
@@ -63,11 +75,26 @@ export interface PulseMetrics {
   labelPendingTotal: SeriesCounter<'label'>;
   labelAdmissionsTotal: SeriesCounter<'label'>;
   labelEvictionsTotal: SeriesCounter<'label'>;
+  releasePageViewsTotal: SeriesCounter<'app' | 'release'>;
+  releasePageScore: SeriesHistogram<'app' | 'release'>;
+  releaseWebVitalSeconds: SeriesHistogram<'app' | 'release' | 'metric'>;
+  releaseLayoutShiftScore: SeriesHistogram<'app' | 'release'>;
+  releaseJsErrorsTotal: SeriesCounter<'app' | 'release' | 'kind'>;
+  releaseFirstSeenTimestampSeconds: SeriesGauge<'app' | 'release'>;
+  lcpPhaseSeconds: SeriesHistogram<'app' | 'route' | 'phase'>;
+  inpPhaseSeconds: SeriesHistogram<'app' | 'route' | 'phase'>;
+  culpritTotal: SeriesCounter<'app' | 'route' | 'metric' | 'target'>;
+  scriptBlockingSecondsTotal: SeriesCounter<'app' | 'script' | 'invoker'>;
+  errorGroupTotal: SeriesCounter<'app' | 'fingerprint' | 'kind'>;
 }
 
 /** Registers every Pulse series in `registry` and returns them. */
 export function createPulseMetrics(registry: Registry): PulseMetrics {
-  const register = <M extends SeriesCounter<string> | SeriesHistogram<string>>(metric: M) => {
+  const register = <
+    M extends SeriesCounter<string> | SeriesGauge<string> | SeriesHistogram<string>,
+  >(
+    metric: M,
+  ) => {
     registry.registerMetric(metric.asRegistryMetric());
     return metric;
   };
@@ -79,6 +106,8 @@ export function createPulseMetrics(registry: Registry): PulseMetrics {
   ) => register(new SeriesHistogram<L>({ name, help, labelNames, buckets }));
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     register(new SeriesCounter<L>({ name, help, labelNames }));
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    register(new SeriesGauge<L>({ name, help, labelNames }));
 
   const metrics: PulseMetrics = {
     webVitalSeconds: histogram(
@@ -206,14 +235,74 @@ export function createPulseMetrics(registry: Registry): PulseMetrics {
     ),
     labelEvictionsTotal: counter(
       'pulse_label_evictions_total',
-      'Admitted label values evicted after going idle; their series were removed.',
+      'Admitted label values evicted (idle, or outweighed by a heavier value); their series were removed.',
       ['label'],
+    ),
+    releasePageViewsTotal: counter(
+      'pulse_release_page_views_total',
+      'Page views started, by release (the newest releases of each app; the rest __other__).',
+      ['app', 'release'],
+    ),
+    releasePageScore: histogram(
+      'pulse_release_page_score',
+      'Page experience score of a page view by release, 0..100 (docs/SCORING.md).',
+      ['app', 'release'],
+      SCORE_BUCKETS,
+    ),
+    releaseWebVitalSeconds: histogram(
+      'pulse_release_web_vital_seconds',
+      'Final Core Web Vital value of a page view by release (LCP, INP, FCP, TTFB), seconds.',
+      ['app', 'release', 'metric'],
+      VITAL_BUCKETS,
+    ),
+    releaseLayoutShiftScore: histogram(
+      'pulse_release_layout_shift_score',
+      'Final Cumulative Layout Shift of a page view by release.',
+      ['app', 'release'],
+      LAYOUT_SHIFT_BUCKETS,
+    ),
+    releaseJsErrorsTotal: counter(
+      'pulse_release_js_errors_total',
+      'JavaScript errors in pages, by release and source.',
+      ['app', 'release', 'kind'],
+    ),
+    releaseFirstSeenTimestampSeconds: gauge(
+      'pulse_release_first_seen_timestamp_seconds',
+      'When this collector first saw the release (Unix seconds): the newest release of an app has the largest.',
+      ['app', 'release'],
+    ),
+    lcpPhaseSeconds: histogram(
+      'pulse_lcp_phase_seconds',
+      "Parts of a page view's LCP (ttfb, load_delay, load_duration, render_delay), seconds; they add up to its LCP.",
+      ['app', 'route', 'phase'],
+      PHASE_BUCKETS,
+    ),
+    inpPhaseSeconds: histogram(
+      'pulse_inp_phase_seconds',
+      "Parts of a page view's INP (input_delay, processing, presentation), seconds; they add up to its INP.",
+      ['app', 'route', 'phase'],
+      PHASE_BUCKETS,
+    ),
+    culpritTotal: counter(
+      'pulse_culprit_total',
+      'Page views whose LCP, INP or CLS was needs-improvement or poor, by the element or interaction to blame.',
+      ['app', 'route', 'metric', 'target'],
+    ),
+    scriptBlockingSecondsTotal: counter(
+      'pulse_script_blocking_seconds_total',
+      'Time scripts ran in long animation frames, by script (origin and path) and invoker type, seconds.',
+      ['app', 'script', 'invoker'],
+    ),
+    errorGroupTotal: counter(
+      'pulse_error_group_total',
+      'JavaScript errors by fingerprint (one group per error name, message shape and top frame).',
+      ['app', 'fingerprint', 'kind'],
     ),
   };
 
   // Start every bounded series at 0, so rate() and alerts see the first increment.
   for (const reason of REJECT_REASONS) metrics.rejectedTotal.inc({ reason }, 0);
-  for (const label of CAPPED_LABELS) {
+  for (const label of [...CAPPED_LABELS, ...RANKED_LABELS]) {
     metrics.labelOverflowTotal.inc({ label }, 0);
     metrics.labelPendingTotal.inc({ label }, 0);
     metrics.labelAdmissionsTotal.inc({ label }, 0);

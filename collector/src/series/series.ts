@@ -27,7 +27,7 @@ export interface Sample {
 export interface RenderedMetric<S = Sample> {
   name: string;
   help: string;
-  type: 'counter' | 'histogram';
+  type: 'counter' | 'gauge' | 'histogram';
   /** How prom-client's cluster aggregation merges this metric across workers. */
   aggregator: 'sum';
   values: S[];
@@ -64,7 +64,7 @@ export abstract class LabelledSeries<L extends string, R extends SeriesRecord> {
   readonly help: string;
   readonly labelNames: readonly L[];
   readonly aggregator = 'sum';
-  abstract readonly type: 'counter' | 'histogram';
+  abstract readonly type: 'counter' | 'gauge' | 'histogram';
   private root: LabelBranch = new Map();
   /** Every record, in creation order (the order prom-client renders series in). */
   protected records: R[] = [];
@@ -277,6 +277,53 @@ export class SeriesCounter<L extends string> extends LabelledSeries<L, CounterSe
   /** Adds `by` to the series held at `values[at]` (see `labelsAt`). */
   recordAt(values: Float64Array, at: number, by: number): void {
     addTo(values, at, by);
+  }
+
+  async get(): Promise<RenderedMetric> {
+    return this.rendered(this.records.map(({ labels, value }) => ({ labels, value })));
+  }
+}
+
+/**
+ * One gauge series. Gauges here are set rarely (a release's first sighting), never on the hot
+ * path, so the value stays in a field.
+ */
+export class GaugeSeries implements SeriesRecord {
+  value = 0;
+
+  constructor(readonly labels: Record<string, string>) {}
+
+  set(value: number): void {
+    assertFinite(value);
+    this.value = value;
+  }
+
+  isAt(): boolean {
+    return false;
+  }
+
+  moveTo(values: Float64Array, at: number): void {
+    values[at] = this.value;
+  }
+}
+
+/** A Prometheus gauge: `set(labels, value)`. */
+export class SeriesGauge<L extends string> extends LabelledSeries<L, GaugeSeries> {
+  readonly type = 'gauge';
+  readonly slots = 1;
+
+  protected createRecord(labels: Record<string, string>): GaugeSeries {
+    return new GaugeSeries(labels);
+  }
+
+  set(labels: LabelValues<L>, value: number): void {
+    this.labelled(labels).set(value);
+  }
+
+  /** Sets the value held at `values[at]`. */
+  recordAt(values: Float64Array, at: number, value: number): void {
+    assertFinite(value);
+    values[at] = value;
   }
 
   async get(): Promise<RenderedMetric> {
