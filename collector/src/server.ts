@@ -17,7 +17,8 @@ import { createClientErrorHandler } from './http/clientErrors.js';
 import { connectionLimitsPlugin } from './http/connectionLimits.js';
 import { dashboardPlugin } from './dashboard/index.js';
 import { healthPlugin } from './http/health.js';
-import { ingestPlugin } from './beacon/ingest.js';
+import { ingestPlugin, type DiagnosisState } from './beacon/ingest.js';
+import { diagnosisPlugin } from './diagnosis/diagnosisPlugin.js';
 import { adminAccess } from './http/adminAccess.js';
 import { metricsPlugin } from './series/metrics.js';
 import { metricsRoute } from './series/metricsRoute.js';
@@ -67,7 +68,7 @@ export async function createCollector(
   await app.register(assetsPlugin, { scripts: config.scripts });
   await app.register(ingestPlugin, config);
 
-  const admin = await createAdminSide(app.pulse.registry, config);
+  const admin = await createAdminSide(app.pulse.registry, app.pulseDiagnosis, config);
   app.decorate('pulseAdmin', admin);
   app.addHook('onClose', async () => admin.close());
   await app.ready();
@@ -77,6 +78,7 @@ export async function createCollector(
 /** The read side: dashboard, `/api/*` and `/metrics` over `registry`, on an instance of its own. */
 async function createAdminSide(
   registry: Registry,
+  diagnosis: DiagnosisState,
   config: CollectorOptions,
 ): Promise<FastifyInstance> {
   const admin = Fastify({
@@ -87,6 +89,7 @@ async function createAdminSide(
   await admin.register(adminAccess, { adminToken: config.adminToken });
   await admin.register(metricsRoute, { registry, renderMaxAgeMs: config.metricsRenderMaxAge });
   await admin.register(dashboardPlugin, { registry });
+  await admin.register(diagnosisPlugin, { registry, state: diagnosis });
   await admin.ready();
   return admin;
 }

@@ -1,0 +1,74 @@
+/**
+ * The diagnosis API on the read side (admin listener): why a route is slow, how the newest
+ * release compares with the previous one, and the app's error groups. Documented in
+ * docs/DIAGNOSIS.md; the dashboard's "Why", "Releases" and "Errors" panels read it.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import fastifyPlugin from 'fastify-plugin';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Registry } from 'prom-client';
+import { readRegistry } from '../dashboard/registryReading.js';
+import type { DiagnosisState } from '../beacon/ingest.js';
+import { DIAGNOSIS_SERIES, diagnosisReport } from './diagnosisReport.js';
+import { RELEASE_SERIES, releaseComparison } from './releaseComparison.js';
+
+export const DIAGNOSIS_PATH = '/api/v1/diagnosis';
+export const RELEASES_PATH = '/api/v1/releases';
+export const ERRORS_PATH = '/api/v1/errors';
+
+export interface DiagnosisPluginOptions {
+  registry: Registry;
+  state: DiagnosisState;
+}
+
+// Label values are at most this long (beacon schema), so longer queries can match nothing.
+const AppQuery = Type.Object({ app: Type.String({ minLength: 1, maxLength: 64 }) });
+const RouteQuery = Type.Object({
+  app: Type.String({ minLength: 1, maxLength: 64 }),
+  route: Type.String({ minLength: 1, maxLength: 256 }),
+});
+
+const diagnosis: FastifyPluginAsync<DiagnosisPluginOptions> = async (app, { registry, state }) => {
+  const noStore = { 'cache-control': 'no-store' };
+
+  app.get<{ Querystring: Static<typeof RouteQuery> }>(
+    DIAGNOSIS_PATH,
+    { schema: { querystring: RouteQuery } },
+    async (request, reply) => {
+      const reading = await readRegistry(registry, DIAGNOSIS_SERIES);
+      const { app: name, route } = request.query;
+      return reply.headers(noStore).send(diagnosisReport(reading, name, route, state.pageOrigins));
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof AppQuery> }>(
+    RELEASES_PATH,
+    { schema: { querystring: AppQuery } },
+    async (request, reply) => {
+      const reading = await readRegistry(registry, RELEASE_SERIES);
+      return reply.headers(noStore).send(releaseComparison(reading, request.query.app));
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof AppQuery> }>(
+    ERRORS_PATH,
+    { schema: { querystring: AppQuery } },
+    async (request, reply) => {
+      const { app: name } = request.query;
+      const reading = await readRegistry(registry, RELEASE_SERIES);
+      const newest = releaseComparison(reading, name).newest?.release;
+      const groups = state.errorGroups.list(name).map((group) => ({
+        ...group,
+        // Seen in the newest release only: new with it, a regression to look at first.
+        newInNewestRelease:
+          newest !== undefined && group.releases.length === 1 && group.releases[0] === newest,
+      }));
+      return reply.headers(noStore).send({ app: name, newestRelease: newest ?? null, groups });
+    },
+  );
+};
+
+export const diagnosisPlugin = fastifyPlugin(diagnosis, {
+  fastify: '5.x',
+  name: 'pulse-diagnosis',
+});
