@@ -77,6 +77,9 @@ describe('the diagnosis API', () => {
     const lcp = report.vitals.find((vital) => vital.metric === 'LCP')!;
     expect(lcp.rating).toBe('poor');
     expect(lcp.dominatingPhase).toBe('load_delay');
+    // The mean phases come along, in seconds, for the dashboard's bar of them.
+    expect(lcp.phases!.load_delay).toBeCloseTo(3.8, 9);
+    expect(lcp.phases!.ttfb).toBeCloseTo(0.2, 9);
     expect(lcp.culprits).toEqual([{ target: 'img.hero', share: 1 }]);
     expect(lcp.advice.map((advice) => advice.rule)).toContain('lcp-load-delay-image');
     const inp = report.vitals.find((vital) => vital.metric === 'INP')!;

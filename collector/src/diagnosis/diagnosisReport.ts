@@ -24,6 +24,8 @@ import {
   type Advice,
   type BlockingScript,
   type DiagnosedVital,
+  type InpPhase,
+  type LcpPhase,
   type VitalDiagnosis,
 } from './advice.js';
 import type { PageOrigins } from './pageOrigins.js';
@@ -42,12 +44,18 @@ export const DIAGNOSIS_SERIES = [
 /** Scripts listed per app: the heaviest, the rest left to `/metrics`. */
 const TOP_SCRIPTS = 10;
 
+/** A vital's diagnosis with the phases it was drawn from, so a reader can see them side by side. */
+export interface RouteVitalDiagnosis extends VitalDiagnosis {
+  /** Mean seconds of each phase over the route's page views; absent without phase data (CLS). */
+  phases?: Partial<Record<LcpPhase | InpPhase, number>>;
+}
+
 export interface DiagnosisReport {
   app: string;
   route: string;
   /** Page views behind the figures (`pulse_web_vital_rating_total` of LCP, the most reported). */
   pageViews: number;
-  vitals: VitalDiagnosis[];
+  vitals: RouteVitalDiagnosis[];
   scripts: BlockingScript[];
   scriptAdvice: Advice[];
 }
@@ -111,7 +119,7 @@ export function diagnosisReport(
   origins: PageOrigins,
 ): DiagnosisReport {
   const scripts = blockingScripts(reading, app, origins);
-  const vitals: VitalDiagnosis[] = [];
+  const vitals: RouteVitalDiagnosis[] = [];
   for (const metric of ['LCP', 'INP', 'CLS'] as const) {
     const p75 = p75Of(reading, app, route, metric);
     if (p75 === null) continue;
@@ -134,16 +142,8 @@ export function diagnosisReport(
         target: labels.target!,
         share: missed > 0 ? value / missed : 0,
       }));
-    vitals.push(
-      diagnose({
-        metric,
-        rating,
-        p75,
-        phases: phasesOf(reading, app, route, metric),
-        culprits,
-        scripts,
-      }),
-    );
+    const phases = phasesOf(reading, app, route, metric);
+    vitals.push({ ...diagnose({ metric, rating, p75, phases, culprits, scripts }), phases });
   }
   return {
     app,
