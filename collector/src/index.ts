@@ -16,13 +16,17 @@ export {
 export {
   OTHER,
   CAPPED_LABELS,
+  RANKED_LABELS,
   createPulseMetrics,
   type CappedLabel,
+  type RankedLabel,
   type PulseMetrics,
   type PulseMetricsDecoration,
 } from './series/metrics.js';
+export { RANKED_SLOTS } from './labels/rankedLabels.js';
 export {
   SeriesCounter,
+  SeriesGauge,
   SeriesHistogram,
   type LabelValues,
   type RenderedMetric,
