@@ -247,3 +247,57 @@ describe('label model', () => {
     expect(labels.app('real', c!, 2)).toBe('real');
   });
 });
+
+describe('ranked labels of the diagnosis (release, target, script, fingerprint)', () => {
+  it('admits a release, culprit, script or error group only on evidence from several networks', () => {
+    const {
+      labels: { model: labels },
+    } = model({ admitAfterClients: 3 });
+    const [a, b, c] = clients(3, 1000);
+    const attacker = clients(1)[0]!;
+    const see = (label: 'release' | 'target', value: string, client: string, weight = 1) =>
+      labels.ranked(
+        label,
+        label === 'release' ? { app: 'shop' } : { app: 'shop', route: '/', metric: 'LCP' },
+        value,
+        weight,
+        sightingOf({ ip: client }, 0),
+      );
+    for (const client of [a!, b!, c!]) labels.app('shop', sightingOf({ ip: client }, 0));
+    // One address, however heavy and however often: nothing.
+    for (let i = 0; i < 100; i++) expect(see('target', 'div#fake', attacker, 1000)).toBe(OTHER);
+    for (let i = 0; i < 100; i++) expect(see('release', `9.9.${i}`, attacker, 1000)).toBe(OTHER);
+    expect(labels.held('target', { app: 'shop', route: '/', metric: 'LCP' })).toEqual([]);
+    // Three networks: admitted, and held.
+    expect(see('target', 'img.hero', a!)).toBe(OTHER);
+    expect(see('target', 'img.hero', b!)).toBe(OTHER);
+    expect(see('target', 'img.hero', c!)).toBe('img.hero');
+    expect(see('target', 'img.hero', attacker)).toBe('img.hero');
+    expect(labels.held('target', { app: 'shop', route: '/', metric: 'LCP' })).toEqual(['img.hero']);
+  });
+
+  it('has no scopes under __other__: its releases and culprits collapse with it', () => {
+    const {
+      labels: { model: labels },
+    } = model({ admitAfterClients: 1 });
+    const sighting = sightingOf({ ip: '192.0.2.1' }, 0);
+    expect(labels.ranked('release', { app: OTHER }, '1.0.0', 1, sighting)).toBe(OTHER);
+  });
+
+  it('retires the ranked values of an evicted route with it, so they can start over', () => {
+    const {
+      labels: { model: labels },
+    } = model({ admitAfterClients: 1 });
+    const at = (now: number) => sightingOf({ ip: '192.0.2.1' }, now);
+    labels.app('shop', at(0));
+    labels.route('shop', '/old', at(0));
+    const scope = { app: 'shop', route: '/old', metric: 'INP' };
+    expect(labels.ranked('target', scope, 'click button#pay', 1, at(0))).toBe('click button#pay');
+    // The culprit was seen lately, but its route not for an hour and a half.
+    labels.ranked('target', scope, 'click button#pay', 1, at(85 * MINUTE));
+    labels.app('shop', at(90 * MINUTE));
+    labels.sweep(90 * MINUTE);
+    // The route went idle and was evicted: its culprits went with it.
+    expect(labels.held('target', scope)).toEqual([]);
+  });
+});
