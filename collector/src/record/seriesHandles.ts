@@ -324,10 +324,11 @@ const diagnosisAppCost = (metrics: PulseMetrics) => {
     metrics.releasePageScore.slots +
     RELEASE_VITALS.length * metrics.releaseWebVitalSeconds.slots +
     metrics.releaseLayoutShiftScore.slots +
-    ERROR_KINDS.length * metrics.releaseJsErrorsTotal.slots +
-    metrics.releaseFirstSeenTimestampSeconds.slots;
+    ERROR_KINDS.length * metrics.releaseJsErrorsTotal.slots;
   return (
     (RANKED_SLOTS.release + 1) * release +
+    // Only releases with a slot have a first sighting to export; `__other__` has none.
+    RANKED_SLOTS.release * metrics.releaseFirstSeenTimestampSeconds.slots +
     (RANKED_SLOTS.script + 1) * SCRIPT_INVOKERS.length * metrics.scriptBlockingSecondsTotal.slots +
     (RANKED_SLOTS.fingerprint + 1) * ERROR_KINDS.length * metrics.errorGroupTotal.slots
   );
@@ -354,5 +355,5 @@ export function labelCosts(metrics: PulseMetrics): LabelCosts {
     disconnects.items.anyOf.length * metrics.socketDisconnectsTotal.slots +
     transport.anyOf.length * socket;
   // An admitted app also has its own `__other__` route and name.
-  return { app: appOwn + diagnosisAppCost(metrics) + route, route, name };
+  return { app: appOwn + diagnosisAppCost(metrics) + route + name, route, name };
 }
