@@ -163,3 +163,76 @@ describe('createBeaconRecorder', () => {
     expect(series.labelSets('pulse_page_views_total')[0]?.route).toBe('/orders/:id/items/:id');
   });
 });
+
+describe('release retirement', () => {
+  it('keeps series for the newest releases; an old one retires once traffic has moved on', async () => {
+    const local = new Registry();
+    const families = createPulseMetrics(local);
+    const { recorder, labels } = createRecording(families, {
+      ...defaultCollectorOptions,
+      admitAfterClients: 1,
+      pinnedApps: [],
+      pinnedRoutes: [],
+      pinnedNames: [],
+    });
+    const MINUTE = 60_000;
+    let now = 0;
+    /** `views` page views of `release`, one minute apart, then a sweep. */
+    const rollout = (release: string, views: number) => {
+      for (let i = 0; i < views; i++) {
+        recorder.record(exampleBeacon([exampleEvents.view], { release }), { ip: '192.0.2.1' }, now);
+        now += MINUTE;
+        labels.sweep(now);
+      }
+    };
+    const releases = async () =>
+      (await lookupSeries(local))
+        .labelSets('pulse_release_page_views_total')
+        .map((set) => set.release)
+        .sort();
+    rollout('1.0.0', 20);
+    rollout('1.1.0', 20);
+    rollout('1.2.0', 20);
+    // Three slots: every release so far keeps its own series.
+    expect(await releases()).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+    // 1.3.0 arrives when 1.0.0 has had no page view for 40 minutes: 1.0.0, the lightest, retires.
+    rollout('1.3.0', 20);
+    expect(await releases()).toEqual(['1.1.0', '1.2.0', '1.3.0', '__other__']);
+    const series = await lookupSeries(local);
+    expect(series.value('pulse_label_evictions_total', { label: 'release' })).toBe(1);
+    // Its first-seen time retired with it; the newest release has the latest one.
+    const firstSeen = series.labelSets('pulse_release_first_seen_timestamp_seconds');
+    expect(firstSeen.map((set) => set.release).sort()).toEqual(['1.1.0', '1.2.0', '1.3.0']);
+    expect(series.value('pulse_release_first_seen_timestamp_seconds', { release: '1.3.0' })).toBe(
+      60 * 60,
+    );
+  });
+
+  it('keeps a release that is still used, however many newer ones a single client invents', async () => {
+    const local = new Registry();
+    const families = createPulseMetrics(local);
+    const { recorder } = createRecording(families, {
+      ...defaultCollectorOptions,
+      pinnedApps: [],
+      pinnedRoutes: [],
+      pinnedNames: [],
+    });
+    // Five browsers use 2.0.0; then one address sends a thousand invented releases.
+    for (let i = 0; i < 20; i++) {
+      const ip = `198.51.100.${i % 5}`;
+      recorder.record(exampleBeacon([exampleEvents.view], { release: '2.0.0' }), { ip }, 0);
+    }
+    for (let i = 0; i < 1000; i++) {
+      const beacon = exampleBeacon([exampleEvents.view], { release: `9.${i}.0` });
+      recorder.record(beacon, { ip: '203.0.113.66' }, 1);
+    }
+    const series = await lookupSeries(local);
+    expect(
+      series
+        .labelSets('pulse_release_page_views_total')
+        .filter((set) => set.app === 'shop')
+        .map((set) => set.release)
+        .sort(),
+    ).toEqual(['2.0.0', '__other__']);
+  });
+});
