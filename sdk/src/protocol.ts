@@ -91,7 +91,10 @@ export interface VitalValue {
    * largest layout-shift source. At most 100 characters.
    */
   target?: string;
-  /** INP only: the interaction's event type (`pointerdown`, `click`, `keydown`...). */
+  /**
+   * INP only: the event type of the interaction whose handlers ran longest (`click`,
+   * `pointerdown`, `keydown`...).
+   */
   type?: string;
   /**
    * LCP and INP only: the value split into its phases, in ms. LCP: `[ttfb, loadDelay,

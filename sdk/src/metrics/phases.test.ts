@@ -124,7 +124,7 @@ describe('inpPhases', () => {
     // web-vitals hands over pointerdown alone; click's handler ran 250 ms before the same paint.
     const pointerdown = { startTime: 500, processingStart: 512, processingEnd: 514, duration: 304 };
     expectParts(inpPhases(inp(304, [pointerdown])), 304, 12, 2, 290);
-    expectParts(inpPhases(inp(304, [pointerdown]), [512, 781.3]), 304, 12, 269, 23);
+    expectParts(inpPhases(inp(304, [pointerdown]), [512, 781.3, 'click', 250]), 304, 12, 269, 23);
   });
 
   it('clamps processing that ends after the rounded next paint', () => {

@@ -16,8 +16,10 @@ type AttributedEntry = PerformanceEntry &
  * generic rule serves all five metrics: take the entry with the largest `value` (CLS: the largest
  * layout shift; the others have no `value`, so the last entry: LCP's only entry, the INP
  * interaction's last event), then its element (LCP), event target (INP) or first shifted node
- * (CLS). The type is the event name for INP entries (those with an interactionId). FCP and TTFB
- * entries name no element, so they get no attribution.
+ * (CLS). The type is, for INP entries (those with an interactionId), the name of the
+ * interaction's event whose handlers ran longest (handlerSpans.ts), else the entry's own: the
+ * handler to blame, `click` rather than the `pointerdown` web-vitals hands over for a click.
+ * FCP and TTFB entries name no element, so they get no attribution.
  */
 const vitalValue = (
   metric: MetricType,
@@ -29,19 +31,15 @@ const vitalValue = (
     (largest, next) => (largest.value! >= next.value! ? largest : next),
     {} as AttributedEntry,
   );
+  const span = entry.interactionId ? spanOf(entry.interactionId) : undefined;
   return {
     value,
     rating,
     target: selector(
       entry.element || entry.target || (entry.sources || []).find((source) => source.node)?.node,
     ),
-    type: entry.interactionId ? entry.name : undefined,
-    ph:
-      name == 'LCP'
-        ? lcpPhases(metric)
-        : name == 'INP'
-          ? inpPhases(metric, spanOf(entry.interactionId!))
-          : undefined,
+    type: entry.interactionId ? (span ? span[2] : entry.name) : undefined,
+    ph: name == 'LCP' ? lcpPhases(metric) : name == 'INP' ? inpPhases(metric, span) : undefined,
   };
 };
 
