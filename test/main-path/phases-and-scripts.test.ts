@@ -7,14 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Beacon, LongTaskEvent, PageEvent } from '@pulse/sdk/protocol';
 import { launchChromium } from '../helpers/browser.js';
 import { BUSY_SCRIPT } from '../fixtures/page-scripts.js';
+import { noisePng } from '../fixtures/png.js';
 
 const PULSE_JS = readFileSync(
   fileURLToPath(new URL('../../sdk/dist/pulse.js', import.meta.url)),
@@ -24,36 +23,6 @@ const PULSE_JS = readFileSync(
 const IMAGE_DELAY_MS = 600;
 const SLOW_HANDLER_MS = 300;
 const SLOW_SCRIPT_MS = 150;
-
-/**
- * A 600 x 400 PNG of noise: big enough to be the largest paint (an upscaled 1 px image is not),
- * and with enough bits per pixel (Chromium skips low-entropy images as LCP candidates).
- */
-function png(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const framed = Buffer.alloc(body.length + 8);
-    framed.writeUInt32BE(data.length, 0);
-    body.copy(framed, 4);
-    framed.writeUInt32BE(crc32(body), body.length + 4);
-    return framed;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
-  const rows = Array.from({ length: height }, () => {
-    const row = randomBytes(width + 1);
-    row[0] = 0; // no filter
-    return row;
-  });
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>Pulse diagnosis</title><link rel="icon" href="data:,">
@@ -85,7 +54,7 @@ describe('LCP and INP phases, blocking scripts (built /pulse.js in Chromium)', (
   let frames: LongTaskEvent[];
 
   beforeAll(async () => {
-    const hero = png(600, 400);
+    const hero = noisePng(600, 400);
     server = createServer((request, response) => {
       const path = (request.url ?? '/').split('?')[0];
       if (request.method === 'POST' && path === '/v1/rum') {
