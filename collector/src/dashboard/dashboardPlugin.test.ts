@@ -79,6 +79,10 @@ describe('dashboard plugin', () => {
       expect(response.body).toContain(`data-metric="${metric}"`);
     }
     expect(response.body).toContain('/dashboard/uplot.js');
+    // The diagnosis panels have their places too; the page script fills them.
+    for (const region of ['why', 'releases', 'errors']) {
+      expect(response.body).toContain(`id="${region}"`);
+    }
   });
 
   it('serves uPlot with a validator and answers 304 to a matching If-None-Match', async () => {

@@ -107,6 +107,21 @@ export function renderPage(pollIntervalMs: number): string {
     </div>
   </section>
 
+  <section aria-labelledby="h-why" id="why-section">
+    <h2 id="h-why">Why <small class="scope"></small></h2>
+    <div id="why" class="panel" aria-live="polite"></div>
+  </section>
+
+  <section aria-labelledby="h-releases">
+    <h2 id="h-releases">Releases <small class="app-scope"></small></h2>
+    <div id="releases" class="panel"></div>
+  </section>
+
+  <section aria-labelledby="h-errors">
+    <h2 id="h-errors">Errors <small class="app-scope"></small></h2>
+    <div id="errors" class="panel"></div>
+  </section>
+
   <section aria-labelledby="h-main-thread">
     <h2 id="h-main-thread">Main thread and memory <small class="scope"></small></h2>
     <div class="cards">
@@ -142,7 +157,8 @@ export function renderPage(pollIntervalMs: number): string {
   </section>
 </main>
 <footer>Figures since the collector started; charts over the last minutes. Same registry as
-<a href="/metrics">/metrics</a>; JSON at <a href="/api/v1/summary">/api/v1/summary</a>.</footer>
+<a href="/metrics">/metrics</a>; JSON at <a href="/api/v1/summary">/api/v1/summary</a>,
+/api/v1/diagnosis, /api/v1/releases and /api/v1/errors.</footer>
 </body>
 </html>
 `;

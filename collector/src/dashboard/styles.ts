@@ -49,6 +49,32 @@ tbody tr:hover, tbody tr.selected { background: #eef3fb; }
 td .bar { display: inline-block; width: 4rem; height: .5rem; background: var(--line); border-radius: 3px; overflow: hidden; vertical-align: middle; margin-right: .3rem; }
 td .bar span { display: block; height: 100%; }
 td.good { color: var(--good); } td.needs-improvement { color: #a86f00; } td.poor { color: var(--poor); }
+.panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: .6rem .8rem; min-width: 0; overflow-x: auto; }
+.panel table { font-size: .8rem; margin: .3rem 0; }
+.panel td, .panel th { white-space: normal; vertical-align: top; }
+.panel td code, .panel li code { overflow-wrap: anywhere; }
+.why-vitals { display: grid; gap: .5rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr)); margin-bottom: .5rem; }
+.why-vital, .why-scripts { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .6rem; min-width: 0; }
+.why-vital h3, .why-scripts h3 { margin: 0 0 .3rem; font-size: .95rem; }
+.why-vital h3 small { font-weight: normal; color: var(--muted); }
+.why-vital h4 { margin: .5rem 0 .2rem; font-size: .8rem; color: var(--muted); }
+.why-vital .value.needs-improvement { color: #a86f00; } .why-vital .value.poor { color: var(--poor); }
+.dominating-phase { margin: 0 0 .3rem; font-size: .85rem; }
+.phases { display: flex; height: .7rem; border-radius: 3px; overflow: hidden; background: var(--line); }
+.phases span { display: block; height: 100%; }
+.phase-legend { display: flex; flex-wrap: wrap; gap: .1rem .8rem; list-style: none; padding: 0; margin: .3rem 0 0; font-size: .75rem; color: var(--muted); }
+.phase-legend .dominating { color: var(--ink); font-weight: 650; }
+.swatch { display: inline-block; width: .6rem; height: .6rem; border-radius: 2px; margin-right: .25rem; vertical-align: baseline; }
+.phase-0 { background: #4f7cd6; } .phase-1 { background: #1f9e89; } .phase-2 { background: #e8a200; } .phase-3 { background: #7d5bc4; }
+.culprits, .advice { margin: 0; padding-left: 1.2rem; font-size: .85rem; }
+.culprits li, .advice li { margin: .15rem 0; }
+.advice .source { font-size: .75rem; white-space: nowrap; }
+.badge { display: inline-block; font-size: .7rem; font-weight: 600; padding: 0 .4rem; border-radius: 999px; white-space: nowrap; }
+.badge.third-party { background: #fff1cc; color: #7a5200; }
+.badge.new { background: #fde3e1; color: #b1241c; }
+.errors .fingerprint { color: var(--muted); font-size: .75rem; }
+.releases td .detail { display: block; }
+.delta.worse { color: var(--poor); font-weight: 650; } .delta.better { color: var(--good); font-weight: 650; }
 #empty { background: #fff8e1; border: 1px solid #f0d98c; padding: .6rem .8rem; border-radius: 8px; }
 footer { font-size: .75rem; color: var(--muted); padding: 0 1rem 1.5rem; max-width: 84rem; margin: 0 auto; }
 @media (max-width: 40rem) {

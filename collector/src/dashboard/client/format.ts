@@ -47,3 +47,10 @@ export function scoreBand(score: number | null): 'good' | 'needs-improvement' | 
   if (score === null) return '';
   return score >= 90 ? 'good' : score > 50 ? 'needs-improvement' : 'poor';
 }
+
+/** A moment (unix ms) as the viewer's local time, with the date only when it is not today. */
+export function formatTime(ms: number, now = Date.now()): string {
+  const date = new Date(ms);
+  const sameDay = date.toDateString() === new Date(now).toDateString();
+  return sameDay ? date.toLocaleTimeString() : date.toLocaleString();
+}

@@ -1,14 +1,16 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 /**
- * The dashboard page: polls the summary endpoint, then writes only what changed. Polling (not
- * SSE) keeps the collector stateless per viewer and works through any proxy; it pauses while the
- * tab is hidden.
+ * The dashboard page: polls the summary endpoint, and the diagnosis endpoints for the app and
+ * route it shows, then writes only what changed. Polling (not SSE) keeps the collector stateless
+ * per viewer and works through any proxy; it pauses while the tab is hidden.
  */
 import type { AppSummary, RouteSummary, Summary } from '../summarySchema.js';
 import { showFigure, showVital } from './cards.js';
 import { scoreBars, timeChart } from './charts.js';
-import { required, setOptions, setText } from './domWrites.js';
+import { diagnosisFeed } from './diagnosisFeed.js';
+import { rebuiltRegion, required, setOptions, setText } from './domWrites.js';
+import { errorsContent } from './errorsPanel.js';
 import {
   formatBytes,
   formatCount,
@@ -18,7 +20,9 @@ import {
   formatShare,
   scoreBand,
 } from './format.js';
+import { releasesContent } from './releasesPanel.js';
 import { routesTable } from './routesTable.js';
+import { whyContent } from './whyPanel.js';
 
 const SUMMARY_URL = '/api/v1/summary';
 const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'] as const;
@@ -63,19 +67,39 @@ const charts = {
     { label: 'Heap median', value: (v) => `${v.toFixed(1)} MB` },
   ]),
 };
+const showWhy = rebuiltRegion(required(document, '#why'), whyContent);
+const showReleases = rebuiltRegion(required(document, '#releases'), releasesContent);
+const showErrors = rebuiltRegion(required(document, '#errors'), errorsContent);
+const diagnosis = diagnosisFeed({
+  selecting: ({ route }) =>
+    showWhy(route === '*' ? { kind: 'no-route' } : { kind: 'loading', route }),
+  answered: ({ route }, { report, releases, errors }) => {
+    if (route === '*') showWhy({ kind: 'no-route' });
+    else if (report !== undefined) showWhy({ kind: 'report', report });
+    if (releases !== undefined) showReleases(releases);
+    if (errors !== undefined) showErrors(errors);
+  },
+});
+
+/** A new choice of app or route: figures at once, its diagnosis as soon as it is read. */
+function select(): void {
+  render();
+  void diagnosis.refresh(state);
+}
+
 const table = routesTable(required(document, '#routes tbody'), (route) => {
   state.route = route;
-  render();
+  select();
 });
 
 appSelect.addEventListener('change', () => {
   state.app = appSelect.value;
   state.route = '*';
-  render();
+  select();
 });
 routeSelect.addEventListener('change', () => {
   state.route = routeSelect.value;
-  render();
+  select();
 });
 setText(
   required(document, '#snippet'),
@@ -113,6 +137,7 @@ function render(): void {
       app === undefined ? '' : `${app.app} · ${state.route === '*' ? 'all routes' : state.route}`,
     );
   }
+  for (const scope of document.querySelectorAll('.app-scope')) setText(scope, state.app);
   if (route !== undefined) showRoute(route);
   table.update(app, state.route);
   if (app !== undefined) showApp(summary, app);
@@ -252,6 +277,7 @@ async function poll(): Promise<void> {
     if (!response.ok) throw new Error(`summary answered ${response.status}`);
     latest = (await response.json()) as Summary;
     render();
+    await diagnosis.refresh(state);
     status.classList.remove('offline');
     setText(status, `Live · ${new Date(latest.generatedAt).toLocaleTimeString()}`);
     document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
