@@ -1,18 +1,33 @@
 import { Registry } from 'prom-client';
-import type { Beacon, PulseEvent, Rating } from '@pulse/sdk/protocol';
+import type { Beacon, BlockingScript, PulseEvent, Rating } from '@pulse/sdk/protocol';
 import { exampleBeacon, exampleEvents } from '../../../collector/src/beacon/exampleBeacons.js';
-import { createPulseMetrics } from '../../../collector/src/series/metrics.js';
+import { CULPRIT_METRICS, createPulseMetrics } from '../../../collector/src/series/metrics.js';
 import { defaultCollectorOptions } from '../../../collector/src/options.js';
+import { RANKED_SLOTS } from '../../../collector/src/labels/rankedLabels.js';
 import {
   DEVICE_CLASSES as DEVICES,
   ERROR_KINDS,
   NAVIGATION_TYPES as NAVIGATIONS,
   RATINGS,
+  SCRIPT_INVOKERS,
 } from '../../../collector/src/beacon/schema.js';
 import { labelCosts } from '../../../collector/src/record/seriesHandles.js';
 
-/** Events in every generated beacon: the SDK's default batch size. */
+/**
+ * Events in every generated beacon: the SDK's default batch size. A beacon is one whole page
+ * view: its view, its page event, a long task, a long animation frame, an error, five custom
+ * events, five timings and five socket windows.
+ */
 export const EVENTS_PER_BEACON = 20;
+
+/**
+ * Beacons per route: two per navigation type. A route's culprit slots need more page views
+ * than the six navigation types give (`target`, below).
+ */
+export const BEACONS_PER_ROUTE = 2 * NAVIGATIONS.length;
+
+/** Scripts named by each long animation frame: the most the SDK sends. */
+const SCRIPTS_PER_FRAME = 3;
 
 const TRANSPORTS = ['websocket', 'polling'] as const;
 const REASONS = [
@@ -37,6 +52,94 @@ const BANDS = {
   TTFB: [50, 800, 1800, 3000],
 } as const;
 
+/** Shares of LCP and INP that their phases take, in `LCP_PHASES` and `INP_PHASES` order. */
+const PHASE_SHARES = { LCP: [0.15, 0.2, 0.3, 0.35], INP: [0.1, 0.75, 0.15] } as const;
+
+/*
+ * The ranked values (collector/src/labels/rankedLabels.ts): in every scope, the values meant to
+ * hold its slots, then strays meant for `__other__`. A value takes a free slot on its first
+ * sighting (the bench admits on one client's word), and displaces a holder only by outweighing
+ * it; weights decay, the older weighing less. So in every scope the holders are all seen before
+ * the first stray, and each holder weighs at least twice what any stray does over a pass through
+ * the beacons: the slots are taken once and kept however the load's connections interleave,
+ * and every stray folds into `__other__`.
+ */
+
+/** Per app: three releases (the newest, the one before, a rollback), then stragglers. */
+const RELEASES = ['2.4.1', '2.4.0', '2.3.7'];
+const STRAY_RELEASES = ['2.2.0', '2.1.3', '1.9.0'];
+
+/** Culprits per route and metric: an element for LCP and CLS, event type and target for INP. */
+const TARGETS: Record<(typeof CULPRIT_METRICS)[number], string[]> = {
+  LCP: [
+    'main>img#hero',
+    'main>h1.title',
+    'section.gallery>img',
+    'div.banner>picture>img',
+    'main>p.lead',
+    'footer>img.partner',
+  ],
+  INP: [
+    'button#add-to-cart',
+    'input#search',
+    'a.nav-link',
+    'select#size',
+    'button.filter',
+    'div.cookie>button',
+  ],
+  CLS: [
+    'div#ad-slot',
+    'section.reviews',
+    'div.carousel',
+    'header>nav',
+    'aside.recommendations',
+    'div.newsletter',
+  ],
+};
+/** INP's culprit is its event type and target: the type of each of `TARGETS.INP`. */
+const INP_TYPES = ['click', 'keydown', 'click', 'pointerdown', 'click', 'click'];
+
+/** Per app: the scripts that block its frames, first party and third, then light strays. */
+const SCRIPTS = [
+  'https://shop.example.com/assets/app.js',
+  'https://shop.example.com/assets/vendor.js',
+  'https://shop.example.com/assets/checkout.js',
+  'inline',
+  'https://www.googletagmanager.com/gtm.js',
+  'https://connect.facebook.net/en_US/fbevents.js',
+  'https://js.stripe.com/v3/',
+  'https://cdn.optimizely.com/js/web.js',
+  'https://static.hotjar.com/c/hotjar.js',
+  'https://www.google-analytics.com/analytics.js',
+];
+/** One stray script per invoker, each running a few milliseconds. */
+const STRAY_SCRIPTS = SCRIPT_INVOKERS.map((_, k) => `https://widgets.example.net/w${k}.js`);
+/** Share of its frame that each script of a frame took, longest first. */
+const SCRIPT_SHARES = [0.45, 0.25, 0.12];
+
+/** Per app: error fingerprints (short hashes, as the SDK sends), then stray ones. */
+const fingerprint = (k: number) => ((0x9e3779b1 * (k + 1)) >>> 0).toString(16).padStart(8, '0');
+const FINGERPRINTS = Array.from({ length: RANKED_SLOTS.fingerprint }, (_, k) => fingerprint(k));
+const STRAY_FINGERPRINTS = ERROR_KINDS.map((_, k) => fingerprint(RANKED_SLOTS.fingerprint + k));
+
+/** Script and invoker pairs an app's frames must name for every script slot. */
+const SCRIPT_PAIRS = RANKED_SLOTS.script * SCRIPT_INVOKERS.length;
+/** Fingerprint and kind pairs an app's errors must carry for every fingerprint slot. */
+const ERROR_PAIRS = RANKED_SLOTS.fingerprint * ERROR_KINDS.length;
+
+/**
+ * The fewest routes an app needs for its beacons to fill its release, script and fingerprint
+ * slots and `__other__` with each (one frame and one error per beacon): 3 at the time of
+ * writing, for the 70 script and invoker pairs and the 7 strays.
+ */
+export const MIN_ROUTES = Math.ceil(
+  Math.max(
+    (SCRIPT_PAIRS + STRAY_SCRIPTS.length) / (SCRIPTS_PER_FRAME * BEACONS_PER_ROUTE),
+    (ERROR_PAIRS + STRAY_FINGERPRINTS.length) / BEACONS_PER_ROUTE,
+    (2 * RELEASES.length * ERROR_KINDS.length + STRAY_RELEASES.length) / BEACONS_PER_ROUTE,
+  ),
+);
+
 /** `7` → `h`, `30` → `be`: label values without digits, which route normalisation keeps as is. */
 const letters = (n: number): string =>
   (n >= 26 ? letters(Math.floor(n / 26) - 1) : '') + String.fromCharCode(97 + (n % 26));
@@ -53,57 +156,167 @@ export interface CapApp {
 
 /**
  * The apps that fill the collector's default series ceiling, by the collector's own costs
- * (labelCosts: what the label model reserves per app, route and name): `__other__` first, then
- * apps in turn, each with its 50 custom names (the default name cap) and as many routes as fit,
- * at most 100 (the default route cap), until no further app would fit. With the costs of this
- * writing: one app of 100 routes and one of 33, 49,743 of 50,000 series reserved.
+ * (labelCosts: what the label model reserves per app, route and name, diagnosis slots
+ * included). `__other__` reserves an app's worth first. Then as many apps as fit whole at the
+ * default caps (50 custom names, 100 routes), and one more for the rest. The routes are the
+ * most that fit beside every app's names, and one more if giving up a few names makes room for
+ * it; they go to the apps in turn, 100 each, the last keeping at least `MIN_ROUTES` (taken from
+ * the app before), and the names given up are the last app's. So what stays unreserved is less
+ * than a name, or less than a route when every app has all its names. With the costs of this
+ * writing (an app 1,153 series with its own `__other__` route and name, a route 459, a name 16),
+ * one whole app leaves 994 series, less than another app: `bench` of 95 routes and 50 names and
+ * `bench-b` of 3 routes and 47 names, 49,993 of 50,000 series reserved.
  */
 export function capLayout(): CapApp[] {
   const costs = labelCosts(createPulseMetrics(new Registry()));
   const { seriesCeiling, routeCap, eventNameCap, appCap } = defaultCollectorOptions;
-  const apps: CapApp[] = [];
-  let left = seriesCeiling - costs.app;
-  while (apps.length < appCap && left >= costs.app + eventNameCap * costs.name + costs.route) {
-    left -= costs.app + eventNameCap * costs.name;
-    const routes = Math.min(routeCap, Math.floor(left / costs.route));
-    left -= routes * costs.route;
-    apps.push({
-      app: apps.length ? `bench-${letters(apps.length)}` : 'bench',
-      routes,
-      names: eventNameCap,
-    });
+  const whole = costs.app + eventNameCap * costs.name + routeCap * costs.route;
+  const count = Math.min(appCap, Math.floor((seriesCeiling - costs.app) / whole) + 1);
+  const room = seriesCeiling - (count + 1) * costs.app;
+  const names = count * eventNameCap;
+  let routes = Math.min(count * routeCap, Math.floor((room - names * costs.name) / costs.route));
+  let namesGiven = 0;
+  const left = room - names * costs.name - routes * costs.route;
+  if (left >= costs.name && routes < count * routeCap) {
+    namesGiven = Math.ceil((costs.route - left) / costs.name);
+    routes++;
   }
-  return apps;
+  if (routes < count * MIN_ROUTES || namesGiven >= eventNameCap) {
+    throw new Error(`the default series ceiling holds no layout of ${count} apps`);
+  }
+  return Array.from({ length: count }, (_, k) => {
+    const last = k === count - 1;
+    const own = Math.min(routeCap, routes - (count - k - 1) * MIN_ROUTES);
+    routes -= own;
+    return {
+      app: k ? `bench-${letters(k)}` : 'bench',
+      routes: own,
+      names: last ? eventNameCap - namesGiven : eventNameCap,
+    };
+  });
 }
 
-/** The 20 events of beacon number `i` of an app with `names` custom names. */
-function events(i: number, names: number): PulseEvent[] {
+/** Where a beacon sits: its index in the load, in its app (of `beacons`), on its route. */
+interface Place {
+  i: number;
+  b: number;
+  beacons: number;
+  q: number;
+}
+
+/**
+ * The culprits' vitals of a route rated so that each of LCP, INP and CLS is good once in a
+ * route's beacons (metric `v` on beacon `v`) and needs-improvement or poor on the other 11:
+ * the route's 5 holders twice each, then one stray.
+ */
+function culpritVital(metric: (typeof CULPRIT_METRICS)[number], v: number, { i, q }: Place) {
+  const band = BANDS[metric];
+  if (q === v) return { rating: 'good' as const, value: spread(i + v, band[0], band[1]) };
+  const sighting = q - (q > v ? 1 : 0);
+  const slots = RANKED_SLOTS.target;
+  const k = sighting < 2 * slots ? sighting % slots : slots;
+  const rating: Rating = sighting % 2 ? 'poor' : 'needs-improvement';
+  const at = RATINGS.indexOf(rating);
+  return {
+    rating,
+    value: spread(i + v, band[at]!, band[at + 1]!),
+    target: TARGETS[metric][k]!,
+    ...(metric === 'INP' ? { type: INP_TYPES[k]! } : {}),
+  };
+}
+
+/** The phases of a value, adding up to it (rounded to the millisecond, as the SDK sends them). */
+function phases(value: number, shares: readonly number[]) {
+  const parts = shares.slice(0, -1).map((share) => Math.round(value * share));
+  return [...parts, Math.max(0, Math.round(value) - parts.reduce((a, b) => a + b, 0))];
+}
+
+/** The page event of a beacon: every vital, LCP and INP with their phases. */
+function page(place: Place): PulseEvent {
+  const { i } = place;
   const { vitals } = exampleEvents.page;
-  /** Vital number `v` of this beacon, rated in turn so six beacons of a route carry every rating. */
-  const vital = (name: keyof typeof BANDS, v: number) => {
+  /** FCP and TTFB, rated in turn so that every rating shows on every route. */
+  const rated = (name: 'FCP' | 'TTFB', v: number) => {
     const rating: Rating = RATINGS[(i + v) % RATINGS.length]!;
     const band = BANDS[name];
     const at = RATINGS.indexOf(rating);
     return { ...vitals[name]!, rating, value: spread(i + v, band[at]!, band[at + 1]!) };
   };
+  const lcp = culpritVital('LCP', 0, place);
+  const inp = culpritVital('INP', 1, place);
+  return {
+    ...exampleEvents.page,
+    vitals: {
+      LCP: { ...lcp, ph: phases(lcp.value, PHASE_SHARES.LCP) },
+      INP: { ...inp, ph: phases(inp.value, PHASE_SHARES.INP) },
+      CLS: culpritVital('CLS', 2, place),
+      FCP: rated('FCP', 3),
+      TTFB: rated('TTFB', 4),
+    },
+    tbt: spread(i, 0, 900),
+    heap: spread(i, 5e6, 2e8),
+  };
+}
+
+/**
+ * The long animation frame of a beacon, with its three longest scripts. An app's frames name
+ * the 70 script and invoker pairs in turn, ten scripts to an invoker, and its last frames the
+ * 7 strays, one per invoker, each a few milliseconds long.
+ */
+function frame({ i, b, beacons }: Place): PulseEvent {
+  const d = spread(i + 1, 50, 400);
+  const firstStray = SCRIPTS_PER_FRAME * beacons - STRAY_SCRIPTS.length;
+  const s = SCRIPT_SHARES.map((share, j): BlockingScript => {
+    const entry = SCRIPTS_PER_FRAME * b + j;
+    if (entry >= firstStray) {
+      const k = entry - firstStray;
+      return { u: STRAY_SCRIPTS[k]!, i: SCRIPT_INVOKERS[k]!, d: 4 - k * 0.5 };
+    }
+    const pair = entry % SCRIPT_PAIRS;
+    return {
+      u: SCRIPTS[pair % SCRIPTS.length]!,
+      i: SCRIPT_INVOKERS[Math.floor(pair / SCRIPTS.length)]!,
+      d: Math.round(d * share),
+    };
+  });
+  return { k: 'long', kind: 'loaf', d, s };
+}
+
+/**
+ * The error of a beacon: an app's errors carry the 30 fingerprint and kind pairs in turn, the
+ * kind changing every beacon, and its last three beacons one stray fingerprint of each kind.
+ */
+function error({ b, beacons }: Place): PulseEvent {
+  const stray = b - (beacons - STRAY_FINGERPRINTS.length);
+  if (stray >= 0) return { k: 'error', kind: ERROR_KINDS[stray]!, fp: STRAY_FINGERPRINTS[stray]! };
+  const pair = b % ERROR_PAIRS;
+  return {
+    k: 'error',
+    kind: ERROR_KINDS[pair % ERROR_KINDS.length]!,
+    fp: FINGERPRINTS[Math.floor(pair / ERROR_KINDS.length)]!,
+  };
+}
+
+/**
+ * The release of a beacon: three beacons in a row (one error of each kind) to each release in
+ * turn, and a straggler release on each of the app's last three beacons.
+ */
+function release({ b, beacons }: Place): string {
+  const stray = b - (beacons - STRAY_RELEASES.length);
+  if (stray >= 0) return STRAY_RELEASES[stray]!;
+  return RELEASES[Math.floor(b / ERROR_KINDS.length) % RELEASES.length]!;
+}
+
+/** The 20 events of the beacon at `place` of an app with `names` custom names. */
+function events(place: Place, names: number): PulseEvent[] {
+  const { i } = place;
   const name = (k: number) => `flow-${letters((i * 5 + k) % names)}`;
   return [
     exampleEvents.view,
-    {
-      ...exampleEvents.page,
-      vitals: {
-        LCP: vital('LCP', 0),
-        INP: vital('INP', 1),
-        CLS: vital('CLS', 2),
-        FCP: vital('FCP', 3),
-        TTFB: vital('TTFB', 4),
-      },
-      tbt: spread(i, 0, 900),
-      heap: spread(i, 5e6, 2e8),
-    },
+    page(place),
     { k: 'long', kind: 'longtask', d: spread(i, 50, 400) },
-    { k: 'long', kind: 'loaf', d: spread(i + 1, 50, 400) },
-    { ...exampleEvents.error, kind: ERROR_KINDS[i % ERROR_KINDS.length]! },
+    frame(place),
+    error(place),
     ...Array.from({ length: 5 }, (_, k): PulseEvent => ({ k: 'event', name: name(k), value: 1 })),
     ...Array.from({ length: 5 }, (_, k): PulseEvent => ({
       k: 'timing',
@@ -123,40 +336,48 @@ function events(i: number, names: number): PulseEvent[] {
 
 /**
  * Beacons that together make every series the collector can hold under its default ceiling
- * (`capLayout`): for each route of each app, one beacon per navigation type, two per device
- * class, rating every vital good, needs-improvement and poor in turn, with every error kind,
+ * (`capLayout`), diagnosis included: for each route of each app, two beacons per navigation
+ * type, four per device class, FCP and TTFB rated good, needs-improvement and poor in turn, LCP,
+ * INP and CLS good once and otherwise naming the route's culprits, LCP and INP with their
+ * phases; across each app, its releases, the scripts of its long animation frames under every
+ * invoker, and its error fingerprints of every kind, with strays for each `__other__`; every
  * long task kind, socket transport and disconnect reason, and the app's custom event and timing
  * names; 20 events each, as the SDK batches them.
  */
 export function capBeacons(layout: readonly CapApp[] = capLayout()): Beacon[] {
   const beacons: Beacon[] = [];
   for (const { app, routes, names } of layout) {
-    for (let r = 0; r < routes; r++) {
-      NAVIGATIONS.forEach((nav, k) => {
-        const i = beacons.length;
-        beacons.push(
-          exampleBeacon(events(i, names), {
-            app,
-            route: `/shop/${letters(r)}/:id`,
-            device: DEVICES[k % DEVICES.length]!,
-            nav,
-            session: `s${letters(i)}`,
-            page: `p${letters(i)}`,
-            ...(k === 0 ? { dropped: 1 } : {}),
-          }),
-        );
-      });
+    if (routes < MIN_ROUTES) {
+      throw new Error(`app ${app}: ${routes} routes cannot fill its diagnosis slots`);
+    }
+    const appBeacons = routes * BEACONS_PER_ROUTE;
+    for (let b = 0; b < appBeacons; b++) {
+      const i = beacons.length;
+      const q = b % BEACONS_PER_ROUTE;
+      const place = { i, b, beacons: appBeacons, q };
+      beacons.push(
+        exampleBeacon(events(place, names), {
+          app,
+          release: release(place),
+          route: `/shop/${letters(Math.floor(b / BEACONS_PER_ROUTE))}/:id`,
+          device: DEVICES[q % DEVICES.length]!,
+          nav: NAVIGATIONS[q % NAVIGATIONS.length]!,
+          session: `s${letters(i)}`,
+          page: `p${letters(i)}`,
+          ...(q === 0 ? { dropped: 1 } : {}),
+        }),
+      );
     }
   }
   if (beacons.some((b) => b.events.length !== EVENTS_PER_BEACON)) {
-    throw new Error('every bench beacon must carry exactly 20 events');
+    throw new Error(`every bench beacon must carry exactly ${EVENTS_PER_BEACON} events`);
   }
   return beacons;
 }
 
-/** The load in words, for the report: `810 beacons: app `bench` (100 routes), ...`. */
+/** The load in words, for the report: `1,176 beacons over 2 apps, ...`. */
 export function describeLoad(layout: readonly CapApp[] = capLayout()): string {
   const routes = layout.reduce((sum, app) => sum + app.routes, 0);
   const apps = layout.map((a) => `\`${a.app}\` (${a.routes} routes, ${a.names} names)`);
-  return `${routes * NAVIGATIONS.length} beacons over ${layout.length} apps, ${apps.join(' and ')}: one per route and navigation type (${NAVIGATIONS.length}), two per device class, every vital rated good, needs-improvement and poor in turn, every error kind, long task kind, socket transport and disconnect reason, as many series as the default series ceiling holds`;
+  return `${(routes * BEACONS_PER_ROUTE).toLocaleString('en-US')} beacons over ${layout.length} apps, ${apps.join(' and ')}: two per route and navigation type (${NAVIGATIONS.length}), four per device class, FCP and TTFB rated good, needs-improvement and poor in turn, LCP, INP and CLS good once per route and otherwise naming one of the route's ${RANKED_SLOTS.target} culprits (LCP and INP with their phases), each app with ${RANKED_SLOTS.release} releases, ${RANKED_SLOTS.script} scripts blocking its long animation frames under each of the ${SCRIPT_INVOKERS.length} invokers and ${RANKED_SLOTS.fingerprint} error fingerprints of each kind, and lighter strays of each that fold into \`__other__\` by design; every long task kind, socket transport and disconnect reason; as many series as the default series ceiling holds`;
 }
