@@ -123,6 +123,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     apps: [DEMO_APP],
     routes: DEMO_ROUTES,
     eventNames: DEMO_EVENT_NAMES,
+    // Culprits, scripts, releases and error groups cannot be pinned: from one network they would
+    // all stay `__other__`, and the dashboard's "Why" would name nothing.
+    admitAfterClients: 1,
     // Every demo visitor, the traffic generator's tabs included, comes from one loopback address.
     rateLimit: { max: 20_000, timeWindow: '1 minute' },
     logger,

@@ -82,6 +82,7 @@ export function Deals() {
       </ul>
       <button
         type="button"
+        id="apply-coupon"
         className="primary"
         onClick={() => {
           busy(SLOW_HANDLER_MS);
