@@ -73,6 +73,7 @@ td.good { color: var(--good); } td.needs-improvement { color: #a86f00; } td.poor
 .badge.third-party { background: #fff1cc; color: #7a5200; }
 .badge.new { background: #fde3e1; color: #b1241c; }
 .errors .fingerprint { color: var(--muted); font-size: .75rem; }
+.releases { width: auto; min-width: min(100%, 36rem); }
 .releases td .detail { display: block; }
 .delta.worse { color: var(--poor); font-weight: 650; } .delta.better { color: var(--good); font-weight: 650; }
 #empty { background: #fff8e1; border: 1px solid #f0d98c; padding: .6rem .8rem; border-radius: 8px; }

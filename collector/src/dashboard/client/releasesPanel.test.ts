@@ -71,7 +71,11 @@ describe('the Releases section', () => {
       releasesContent({ ...comparison, previous: null, delta: null, releases: ['1.1.0'] }),
     );
     expect(single.textContent).toContain('1.1.0 is the only release seen so far.');
-    expect(single.querySelectorAll('.delta.worse, .delta.better')).toHaveLength(0);
+    expect([...single.querySelectorAll('thead th')].map((th) => th.textContent)).toEqual([
+      '',
+      '1.1.0',
+    ]);
+    expect(single.querySelectorAll('.delta')).toHaveLength(0);
     const none = render(
       releasesContent({ app: 'shop', releases: [], newest: null, previous: null, delta: null }),
     );

@@ -90,7 +90,14 @@ export function releasesContent(comparison: ReleaseComparison): HTMLElement[] {
       ),
     ];
   }
-  const head = ['', previous?.release ?? 'previous', newest.release, 'Change'];
+  if (previous === null) {
+    // Nothing to compare with yet: the one release's figures, without empty columns.
+    const body = rows(comparison).map((row) => [row.label, cell(newest, row)]);
+    return [
+      element('p', 'detail', `${newest.release} is the only release seen so far.`),
+      table('releases', ['', newest.release], body),
+    ];
+  }
   const body = rows(comparison).map((row) => {
     const change = element(
       'span',
@@ -99,9 +106,9 @@ export function releasesContent(comparison: ReleaseComparison): HTMLElement[] {
     );
     return [row.label, cell(previous, row), cell(newest, row), change];
   });
-  const summary =
-    previous === null
-      ? `${newest.release} is the only release seen so far.`
-      : `${newest.release} (${formatCount(newest.pageViews)} page views) against ${previous.release} (${formatCount(previous.pageViews)}).`;
-  return [element('p', 'detail', summary), table('releases', head, body)];
+  const summary = `${newest.release} (${formatCount(newest.pageViews)} page views) against ${previous.release} (${formatCount(previous.pageViews)}).`;
+  return [
+    element('p', 'detail', summary),
+    table('releases', ['', previous.release, newest.release, 'Change'], body),
+  ];
 }
