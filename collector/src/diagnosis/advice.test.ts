@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -358,7 +358,10 @@ describe('docs/DIAGNOSIS.md', () => {
     expect(rows).toEqual(RULES.map((rule) => ({ ...rule })));
   });
 
-  it('keeps the placeholder for the Why panel screenshot', () => {
-    expect(doc).toContain('<!-- screenshot: why-panel.png -->');
+  it('shows the Why panel screenshot, and the file is there', () => {
+    expect(doc).toMatch(/!\[[^\]]+\]\(why-panel\.png\)/);
+    expect(existsSync(fileURLToPath(new URL('../../../docs/why-panel.png', import.meta.url)))).toBe(
+      true,
+    );
   });
 });

@@ -162,6 +162,16 @@ describe('the diagnosis API', () => {
     ]);
   });
 
+  it('marks no error group new while only one release was ever seen', async () => {
+    const target = await start();
+    await send(target, [{ k: 'error', kind: 'error', fp: 'oldbug' }], { release: '1.0.0' });
+    const errors = await get<{ groups: { newInNewestRelease: boolean }[] }>(
+      target,
+      `/api/v1/errors?app=${exampleBeacon().app}`,
+    );
+    expect(errors.groups.map((group) => group.newInNewestRelease)).toEqual([false]);
+  });
+
   it('answers a query without app or route with 400', async () => {
     const target = await start();
     expect((await target.pulseAdmin.inject({ url: '/api/v1/diagnosis?app=shop' })).statusCode).toBe(

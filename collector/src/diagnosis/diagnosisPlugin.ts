@@ -56,14 +56,18 @@ const diagnosis: FastifyPluginAsync<DiagnosisPluginOptions> = async (app, { regi
     async (request, reply) => {
       const { app: name } = request.query;
       const reading = await readRegistry(registry, RELEASE_SERIES);
-      const newest = releaseComparison(reading, name).newest?.release;
+      const { newest, previous } = releaseComparison(reading, name);
+      // New with the newest release: seen in it only, while a previous release was seen too (with
+      // one release ever seen, every error would be "new").
+      const isNew = (releases: readonly string[]) =>
+        previous !== null && releases.length === 1 && releases[0] === newest?.release;
       const groups = state.errorGroups.list(name).map((group) => ({
         ...group,
-        // Seen in the newest release only: new with it, a regression to look at first.
-        newInNewestRelease:
-          newest !== undefined && group.releases.length === 1 && group.releases[0] === newest,
+        newInNewestRelease: isNew(group.releases),
       }));
-      return reply.headers(noStore).send({ app: name, newestRelease: newest ?? null, groups });
+      return reply
+        .headers(noStore)
+        .send({ app: name, newestRelease: newest?.release ?? null, groups });
     },
   );
 };
