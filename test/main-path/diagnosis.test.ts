@@ -1,14 +1,16 @@
 /**
  * The diagnosis end to end: real Chromium visits a checkout page with one known culprit per rule
  * (test/fixtures/culprit-page.ts) under two releases, the built /pulse.js reports to the built
- * collector, and the collector's /metrics and diagnosis API name each culprit, the dominating
- * phases, the advice, and the error that only the newer release throws.
+ * collector, and the collector's /metrics, diagnosis API and dashboard (its Why, Releases and
+ * Errors panels, opened in Chromium) name each culprit, the dominating phases, the advice, and
+ * the error that only the newer release throws.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import type { PageEvent } from '@pulse/sdk/protocol';
 import { recordBeacons, type BeaconRecorder } from '../helpers/beaconRecorder.js';
 import { launchChromium } from '../helpers/browser.js';
+import { waitForPolls } from '../helpers/dashboardPolls.js';
 import { startCollector, type RunningCollector } from '../helpers/collector.js';
 import { waitForScrape, type Scrape } from '../helpers/metrics.js';
 import {
@@ -308,6 +310,65 @@ describe('diagnosis of a page with known culprits (Chromium, /pulse.js, collecto
         newInNewestRelease: true,
       }),
     ]);
+  });
+
+  it('shows the culprits, phases, advice and the release’s new error in the dashboard', async () => {
+    const dashboard = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const dashboardErrors: string[] = [];
+    dashboard.on('pageerror', (error) => dashboardErrors.push(error.message));
+    await dashboard.goto(`${collector.adminUrl}/`);
+    await waitForPolls(dashboard, 1);
+    await dashboard.click(`#routes tbody tr[data-route="${CULPRIT_ROUTE}"]`);
+    const why = (metric: string) => dashboard.locator(`#why .why-vital[data-metric="${metric}"]`);
+    await why('LCP').waitFor();
+    await dashboard.locator('#releases table.releases').waitFor();
+    await dashboard.locator('#errors table.errors').waitFor();
+
+    for (const [metric, culprit, phase, rule] of [
+      ['LCP', CULPRITS.LCP, 'load_delay', 'lcp-load-delay-image'],
+      ['INP', CULPRITS.INP, 'processing', 'inp-processing'],
+      ['CLS', CULPRITS.CLS, undefined, 'cls-unsized-element'],
+    ] as const) {
+      const vital = why(metric);
+      expect(await vital.locator('.culprits li').first().textContent(), metric).toContain(culprit);
+      if (phase !== undefined) {
+        expect(await vital.locator('[data-phase]').textContent(), metric).toBe(phase);
+      }
+      const advice = vital.locator(`.advice li[data-rule="${rule}"]`);
+      expect(await advice.locator('.advice-text').textContent(), metric).toContain(
+        metric === 'INP' ? 'button#pay' : culprit,
+      );
+    }
+    const tag = dashboard.locator('#why .why-scripts tbody tr', {
+      hasText: `${site.tagOrigin}/tag.js`,
+    });
+    expect(await tag.locator('.badge.third-party').count()).toBe(1);
+    expect(
+      await dashboard
+        .locator('#why .why-scripts .advice li[data-rule="third-party-blocking"] .advice-text')
+        .textContent(),
+    ).toContain(`${site.tagOrigin}/tag.js`);
+
+    const releases = dashboard.locator('#releases table.releases');
+    expect(await releases.locator('thead th').allTextContents()).toEqual([
+      '',
+      '1.0.0',
+      BROKEN_RELEASE,
+      'Change',
+    ]);
+    const errorsRow = releases.locator('tbody tr', { hasText: 'JS errors' });
+    expect(await errorsRow.locator('.delta').getAttribute('class')).toBe('delta worse');
+    expect(await errorsRow.locator('.delta').textContent()).toBe('+1.00 / view');
+
+    const [fingerprint] = new Set(
+      recorder.beacons.flatMap(({ events }) =>
+        events.flatMap((event) => (event.k === 'error' ? [event.fp] : [])),
+      ),
+    );
+    const group = dashboard.locator('#errors tbody tr', { hasText: fingerprint });
+    expect(await group.locator('.badge.new').textContent()).toBe(`new in ${BROKEN_RELEASE}`);
+    expect(await group.textContent()).toContain(CULPRIT_ROUTE);
+    expect(dashboardErrors).toEqual([]);
   });
 
   it('threw in the page only the newer release’s bug', () => {
