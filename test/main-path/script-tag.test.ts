@@ -159,12 +159,16 @@ describe('script tag → SDK → collector → Prometheus', () => {
   });
 
   it('puts no query string, fragment, id or uuid into any label', () => {
-    const values = metrics.families
+    const labels = metrics.families
       .filter((family) => family.name.startsWith('pulse_'))
-      .flatMap((family) => family.metrics.flatMap((sample) => Object.values(sample.labels ?? {})));
-    expect(values.length).toBeGreaterThan(0);
-    for (const value of values) {
-      expect(value).not.toMatch(/[?#]|12345|3f2504e0|newsletter|utm_|step=|email|reviews|summary/);
+      .flatMap((family) => family.metrics.flatMap((sample) => Object.entries(sample.labels ?? {})));
+    expect(labels.length).toBeGreaterThan(0);
+    for (const [label, value] of labels) {
+      // A culprit target is a CSS selector, whose `#` names an element's id (`click button#buy`).
+      const text = label === 'target' ? value.replace(/^((?:[a-z]+ )?[a-z0-9]+)#/, '$1 ') : value;
+      expect(text, label).not.toMatch(
+        /[?#]|12345|3f2504e0|newsletter|utm_|step=|email|reviews|summary/,
+      );
     }
   });
 
