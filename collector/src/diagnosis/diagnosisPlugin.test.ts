@@ -43,6 +43,7 @@ const slowPage = (lcp = 5200): PulseEvent[] => [
     s: [
       { u: 'https://tracker.example/t.js', i: 'classic-script', d: 150 },
       { u: `${PAGE_ORIGIN}/app.js`, i: 'event-listener', d: 20 },
+      { u: 'https://rum.example/pulse.js', i: 'classic-script', d: 10 },
     ],
   },
 ];
@@ -93,6 +94,10 @@ describe('the diagnosis API', () => {
     expect(tracker).toMatchObject({ invoker: 'classic-script', thirdParty: true });
     expect(tracker.seconds).toBeCloseTo(8 * 0.15, 6);
     expect(report.scripts.find((script) => script.script.endsWith('/app.js'))!.thirdParty).toBe(
+      false,
+    );
+    // Pulse's own script, from the collector's origin, is listed but never called third party.
+    expect(report.scripts.find((script) => script.script.endsWith('/pulse.js'))!.thirdParty).toBe(
       false,
     );
     expect(report.scriptAdvice.map((advice) => advice.rule)).toEqual(['third-party-blocking']);

@@ -87,6 +87,13 @@ function phasesOf(reading: RegistryReading, app: string, route: string, metric: 
   return Object.keys(phases).length > 0 ? phases : undefined;
 }
 
+/**
+ * Pulse's own script tags (`/pulse.js`, `/pulse.socket.js`, from the collector's origin): listed
+ * with their time like any script, but never advised to be deferred or dropped as a third party,
+ * since the app chose them to measure these very figures.
+ */
+const isPulseScript = (script: string) => /\/pulse(\.[a-z]+)?\.js$/.test(script);
+
 /** The app's blocking scripts by seconds, with their share and party. */
 export function blockingScripts(
   reading: RegistryReading,
@@ -108,7 +115,10 @@ export function blockingScripts(
       invoker: labels.invoker!,
       seconds: value,
       share: value / total,
-      thirdParty: labels.script !== '__other__' && !origins.isFirstParty(app, labels.script!),
+      thirdParty:
+        labels.script !== '__other__' &&
+        !isPulseScript(labels.script!) &&
+        !origins.isFirstParty(app, labels.script!),
     }));
 }
 
