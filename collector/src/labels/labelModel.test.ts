@@ -257,8 +257,10 @@ describe('ranked labels of the diagnosis (release, target, script, fingerprint)'
     const attacker = clients(1)[0]!;
     const see = (label: 'release' | 'target', value: string, client: string, weight = 1) =>
       labels.ranked(
-        label,
-        label === 'release' ? { app: 'shop' } : { app: 'shop', route: '/', metric: 'LCP' },
+        labels.scope(
+          label,
+          label === 'release' ? { app: 'shop' } : { app: 'shop', route: '/', metric: 'LCP' },
+        ),
         value,
         weight,
         sightingOf({ ip: client }, 0),
@@ -281,7 +283,9 @@ describe('ranked labels of the diagnosis (release, target, script, fingerprint)'
       labels: { model: labels },
     } = model({ admitAfterClients: 1 });
     const sighting = sightingOf({ ip: '192.0.2.1' }, 0);
-    expect(labels.ranked('release', { app: OTHER }, '1.0.0', 1, sighting)).toBe(OTHER);
+    expect(labels.ranked(labels.scope('release', { app: OTHER }), '1.0.0', 1, sighting)).toBe(
+      OTHER,
+    );
   });
 
   it('retires the ranked values of an evicted route with it, so they can start over', () => {
@@ -292,9 +296,10 @@ describe('ranked labels of the diagnosis (release, target, script, fingerprint)'
     labels.app('shop', at(0));
     labels.route('shop', '/old', at(0));
     const scope = { app: 'shop', route: '/old', metric: 'INP' };
-    expect(labels.ranked('target', scope, 'click button#pay', 1, at(0))).toBe('click button#pay');
+    const target = labels.scope('target', scope);
+    expect(labels.ranked(target, 'click button#pay', 1, at(0))).toBe('click button#pay');
     // The culprit was seen lately, but its route not for an hour and a half.
-    labels.ranked('target', scope, 'click button#pay', 1, at(85 * MINUTE));
+    labels.ranked(target, 'click button#pay', 1, at(85 * MINUTE));
     labels.app('shop', at(90 * MINUTE));
     labels.sweep(90 * MINUTE);
     // The route went idle and was evicted: its culprits went with it.

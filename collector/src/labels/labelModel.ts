@@ -21,7 +21,12 @@
  * With an allow-list of apps (`pinnedApps`), beacons of other apps are refused at ingest.
  */
 import { LabelEvidence } from './labelEvidence.js';
-import { RankedLabels, type RankedLabelEvents, type ScopeLabels } from './rankedLabels.js';
+import {
+  RankedLabels,
+  type RankedLabelEvents,
+  type RankedScope,
+  type ScopeLabels,
+} from './rankedLabels.js';
 import { normaliseName, normaliseRoute } from './labels.js';
 import { OTHER, type CappedLabel, type RankedLabel } from '../series/metrics.js';
 
@@ -103,17 +108,13 @@ export interface LabelModel {
   route(app: string, route: string, sighting: Sighting): string;
   name(app: string, name: string, sighting: Sighting): string;
   /**
-   * The value of a ranked label (rankedLabels.ts) in the scope `scope` (`app` is what `app()`
-   * returned; for targets, `route` what `route()` returned, and the metric), adding `weight`
-   * to its rank.
+   * The scope of a ranked label (rankedLabels.ts): `app` is what `app()` returned; for targets,
+   * `route` what `route()` returned, and the metric. Keep it while its app and route are
+   * admitted.
    */
-  ranked(
-    label: RankedLabel,
-    scope: ScopeLabels,
-    value: string,
-    weight: number,
-    sighting: Sighting,
-  ): string;
+  scope(label: RankedLabel, labels: ScopeLabels): RankedScope;
+  /** The value of a ranked label in `scope`, adding `weight` to its rank. */
+  ranked(scope: RankedScope, value: string, weight: number, sighting: Sighting): string;
   /** The values of a ranked label with series of their own in `scope`. */
   held(label: RankedLabel, scope: ScopeLabels): string[];
   /** Evicts values idle since before `now - labelIdleTimeout`. */
@@ -297,8 +298,8 @@ export function createLabelModel(
       evidence.sweep(now);
     },
 
-    ranked: (label, scope, value, weight, sighting) =>
-      ranked.value(label, scope, value, weight, sighting),
+    scope: (label, labels) => ranked.scope(label, labels),
+    ranked: (scope, value, weight, sighting) => ranked.value(scope, value, weight, sighting),
     held: (label, scope) => ranked.held(label, scope),
 
     get reserved() {

@@ -48,16 +48,24 @@ export interface RankedLabelEvents {
   retired(label: RankedLabel, scope: ScopeLabels, value: string): void;
 }
 
-interface Scope {
-  label: RankedLabel;
-  labels: ScopeLabels;
-  app: string;
-  route?: string;
-  values: TopValues;
+/**
+ * One scope of a ranked label: its values and their ranking. Callers keep it (one per app, or per
+ * app, route and metric) so a sighting costs no key building; it lives as long as the app or
+ * route that owns it (`RankedLabels.drop`).
+ */
+export class RankedScope {
+  constructor(
+    readonly label: RankedLabel,
+    readonly labels: ScopeLabels,
+    /** The scope's key in the evidence table. */
+    readonly key: string,
+    /** Null for a scope under `__other__`, where every value collapses. */
+    readonly values: TopValues | null,
+  ) {}
 }
 
 export class RankedLabels {
-  private readonly scopes = new Map<string, Scope>();
+  private readonly scopes = new Map<string, RankedScope>();
   private lastDecay: number | undefined;
 
   constructor(
@@ -67,28 +75,28 @@ export class RankedLabels {
   ) {}
 
   /**
-   * The value to record `raw` under in the scope `labels` (an admitted app, and for targets an
-   * admitted route and a metric), adding `weight` to its rank.
+   * The scope `labels` of `label` (an admitted app, and for targets an admitted route and a
+   * metric), made on first use.
    */
-  value(
-    label: RankedLabel,
-    labels: ScopeLabels,
-    raw: string,
-    weight: number,
-    sighting: Sighting,
-  ): string {
-    const app = labels.app!;
-    if (app === OTHER) return OTHER;
+  scope(label: RankedLabel, labels: ScopeLabels): RankedScope {
     const key = `${label}\u0000${Object.values(labels).join('\u0000')}`;
     let scope = this.scopes.get(key);
     if (scope === undefined) {
+      // `__other__` stands for apps not admitted: it has no scopes of its own to fill.
+      if (labels.app === OTHER) return new RankedScope(label, labels, key, null);
       const slots = RANKED_SLOTS[label];
-      const values = new TopValues(slots, slots * TRACKED_PER_SLOT);
-      scope = { label, labels, app, route: labels.route, values };
+      scope = new RankedScope(label, labels, key, new TopValues(slots, slots * TRACKED_PER_SLOT));
       this.scopes.set(key, scope);
     }
-    const standing = scope.values.add(raw, weight, sighting.now, () =>
-      this.proven(`${key}\u0000${raw}`, sighting),
+    return scope;
+  }
+
+  /** The value to record `raw` under in `scope`, adding `weight` to its rank. */
+  value(scope: RankedScope, raw: string, weight: number, sighting: Sighting): string {
+    const { values, label, labels } = scope;
+    if (values === null) return OTHER;
+    const standing = values.add(raw, weight, sighting.now, () =>
+      this.proven(`${scope.key}\u0000${raw}`, sighting),
     );
     switch (standing.state) {
       case 'holds':
@@ -97,7 +105,7 @@ export class RankedLabels {
         if (standing.displaced !== undefined) {
           this.events.retired(label, labels, standing.displaced);
         }
-        this.events.admitted(label, labels, raw, scope.values.firstSeen(raw)!);
+        this.events.admitted(label, labels, raw, values.firstSeen(raw)!);
         return raw;
       case 'pending':
         this.events.pending(label);
@@ -110,8 +118,7 @@ export class RankedLabels {
 
   /** The values of the scope `labels` with series of their own. */
   held(label: RankedLabel, labels: ScopeLabels): string[] {
-    const key = `${label}\u0000${Object.values(labels).join('\u0000')}`;
-    return this.scopes.get(key)?.values.held() ?? [];
+    return this.scope(label, labels).values?.held() ?? [];
   }
 
   /** Decays every weight to `now` and retires values idle since before `idleBefore`. */
@@ -119,11 +126,11 @@ export class RankedLabels {
     const factor =
       this.lastDecay === undefined ? 1 : 0.5 ** ((now - this.lastDecay) / WEIGHT_HALF_LIFE_MS);
     this.lastDecay = now;
-    for (const [key, scope] of this.scopes) {
-      for (const value of scope.values.decay(factor, idleBefore)) {
+    // Scopes stay, even empty: callers keep them, and they go with their app or route.
+    for (const scope of this.scopes.values()) {
+      for (const value of scope.values!.decay(factor, idleBefore)) {
         this.events.retired(scope.label, scope.labels, value);
       }
-      if (scope.values.isEmpty()) this.scopes.delete(key);
     }
   }
 
@@ -133,7 +140,7 @@ export class RankedLabels {
    */
   drop(app: string, route?: string): void {
     for (const [key, scope] of this.scopes) {
-      if (scope.app === app && (route === undefined || scope.route === route)) {
+      if (scope.labels.app === app && (route === undefined || scope.labels.route === route)) {
         this.scopes.delete(key);
       }
     }

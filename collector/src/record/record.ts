@@ -145,7 +145,7 @@ export interface BeaconRecorder {
 
 export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel): BeaconRecorder {
   const handles = new SeriesHandles(metrics);
-  const diagnosis = new DiagnosisRecorder(metrics, labels);
+  const diagnosis = new DiagnosisRecorder(labels, metrics);
   const families = Object.values(metrics) as (SeriesCounter<string> | SeriesHistogram<string>)[];
   /** Removes the series of every family with all of `match`'s labels that match it. */
   const removeWhere = (match: Readonly<Record<string, string>>) => {
@@ -160,17 +160,8 @@ export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel):
     const app = labels.app(beacon.app, sighting);
     const route = labels.route(app, beacon.route, sighting);
     const page = handles.page(app, route, beacon.device);
-    const context: DiagnosisContext = { app, route, sighting };
-    if (beacon.release !== undefined) {
-      const scope = { app };
-      context.release = labels.ranked(
-        'release',
-        scope,
-        beacon.release,
-        viewsIn(beacon.events),
-        sighting,
-      );
-    }
+    const views = beacon.release === undefined ? 0 : viewsIn(beacon.events);
+    const context = diagnosis.context(app, route, beacon.release, views, sighting);
     page.app.beacons.inc();
     if (beacon.dropped !== undefined && beacon.dropped > 0) page.app.dropped().inc(beacon.dropped);
     // One increment per kind rather than per event, counted in one array kept for every beacon.
@@ -187,12 +178,12 @@ export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel):
   };
   const forget = (label: CappedLabel, app: string, value: string) => {
     removeWhere(label === 'app' ? { app } : { app, [label]: value });
-    if (label === 'app') diagnosis.errorGroups.forget(app);
+    diagnosis.forget(label, app, value);
     handles.forget(label, app, value);
   };
   const retire = (label: RankedLabel, scope: Readonly<Record<string, string>>, value: string) => {
     removeWhere({ ...scope, [label]: value });
-    if (label === 'fingerprint') diagnosis.errorGroups.forget(scope.app!, value);
+    diagnosis.retire(label, scope, value);
   };
   return { record, forget, retire, errorGroups: diagnosis.errorGroups };
 }
