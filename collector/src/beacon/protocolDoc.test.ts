@@ -46,7 +46,17 @@ function withLeaf(value: Json, path: (string | number)[], leaf: Json): Json {
 }
 
 /** Strings that become labels or ids; free text (attribution, messages) may hold anything. */
-const LABEL_KEYS = new Set(['app', 'release', 'session', 'page', 'route', 'name', 'fp', 'key']);
+const LABEL_KEYS = new Set([
+  'app',
+  'release',
+  'session',
+  'page',
+  'route',
+  'name',
+  'fp',
+  'key',
+  'u',
+]);
 
 describe('docs/PROTOCOL.md examples', () => {
   it('has an example for the beacon and every event kind', () => {
