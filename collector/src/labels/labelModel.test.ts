@@ -264,7 +264,7 @@ describe('ranked labels of the diagnosis (release, target, script, fingerprint)'
         value,
         weight,
         sightingOf({ ip: client }, 0),
-      );
+      ).value;
     for (const client of [a!, b!, c!]) labels.app('shop', sightingOf({ ip: client }, 0));
     // One address, however heavy and however often: nothing.
     for (let i = 0; i < 100; i++) expect(see('target', 'div#fake', attacker, 1000)).toBe(OTHER);
@@ -283,7 +283,7 @@ describe('ranked labels of the diagnosis (release, target, script, fingerprint)'
       labels: { model: labels },
     } = model({ admitAfterClients: 1 });
     const sighting = sightingOf({ ip: '192.0.2.1' }, 0);
-    expect(labels.ranked(labels.scope('release', { app: OTHER }), '1.0.0', 1, sighting)).toBe(
+    expect(labels.ranked(labels.scope('release', { app: OTHER }), '1.0.0', 1, sighting).value).toBe(
       OTHER,
     );
   });
@@ -297,7 +297,7 @@ describe('ranked labels of the diagnosis (release, target, script, fingerprint)'
     labels.route('shop', '/old', at(0));
     const scope = { app: 'shop', route: '/old', metric: 'INP' };
     const target = labels.scope('target', scope);
-    expect(labels.ranked(target, 'click button#pay', 1, at(0))).toBe('click button#pay');
+    expect(labels.ranked(target, 'click button#pay', 1, at(0)).value).toBe('click button#pay');
     // The culprit was seen lately, but its route not for an hour and a half.
     labels.ranked(target, 'click button#pay', 1, at(85 * MINUTE));
     labels.app('shop', at(90 * MINUTE));

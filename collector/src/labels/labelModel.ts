@@ -21,6 +21,7 @@
  * With an allow-list of apps (`pinnedApps`), beacons of other apps are refused at ingest.
  */
 import { LabelEvidence } from './labelEvidence.js';
+import type { Slot } from './topValues.js';
 import {
   RankedLabels,
   type RankedLabelEvents,
@@ -112,9 +113,12 @@ export interface LabelModel {
    * `route` what `route()` returned, and the metric. Keep it while its app and route are
    * admitted.
    */
-  scope(label: RankedLabel, labels: ScopeLabels): RankedScope;
-  /** The value of a ranked label in `scope`, adding `weight` to its rank. */
-  ranked(scope: RankedScope, value: string, weight: number, sighting: Sighting): string;
+  scope<H>(label: RankedLabel, labels: ScopeLabels): RankedScope<H>;
+  /**
+   * The slot of a ranked label's value in `scope` (`slot.value` is what to record it under),
+   * adding `weight` to its rank.
+   */
+  ranked<H>(scope: RankedScope<H>, value: string, weight: number, sighting: Sighting): Slot<H>;
   /** The values of a ranked label with series of their own in `scope`. */
   held(label: RankedLabel, scope: ScopeLabels): string[];
   /** Evicts values idle since before `now - labelIdleTimeout`. */

@@ -12,7 +12,7 @@
  * routes, and go with them.
  */
 import type { LabelEvidence } from './labelEvidence.js';
-import { TopValues } from './topValues.js';
+import { TopValues, type Slot } from './topValues.js';
 import { OTHER, type RankedLabel } from '../series/metrics.js';
 import type { Sighting } from './labelModel.js';
 
@@ -51,16 +51,19 @@ export interface RankedLabelEvents {
 /**
  * One scope of a ranked label: its values and their ranking. Callers keep it (one per app, or per
  * app, route and metric) so a sighting costs no key building; it lives as long as the app or
- * route that owns it (`RankedLabels.drop`).
+ * route that owns it (`RankedLabels.drop`). `H` is what its caller keeps per value (`Slot`).
  */
-export class RankedScope {
+export class RankedScope<H = unknown> {
+  /** The slot of every value without one of its own. */
+  readonly other: Slot<H> = { value: OTHER, handle: undefined };
+
   constructor(
     readonly label: RankedLabel,
     readonly labels: ScopeLabels,
     /** The scope's key in the evidence table. */
     readonly key: string,
     /** Null for a scope under `__other__`, where every value collapses. */
-    readonly values: TopValues | null,
+    readonly values: TopValues<H> | null,
   ) {}
 }
 
@@ -78,41 +81,46 @@ export class RankedLabels {
    * The scope `labels` of `label` (an admitted app, and for targets an admitted route and a
    * metric), made on first use.
    */
-  scope(label: RankedLabel, labels: ScopeLabels): RankedScope {
+  scope<H>(label: RankedLabel, labels: ScopeLabels): RankedScope<H> {
     const key = `${label}\u0000${Object.values(labels).join('\u0000')}`;
     let scope = this.scopes.get(key);
     if (scope === undefined) {
       // `__other__` stands for apps not admitted: it has no scopes of its own to fill.
-      if (labels.app === OTHER) return new RankedScope(label, labels, key, null);
+      if (labels.app === OTHER) return new RankedScope<H>(label, labels, key, null);
       const slots = RANKED_SLOTS[label];
       scope = new RankedScope(label, labels, key, new TopValues(slots, slots * TRACKED_PER_SLOT));
       this.scopes.set(key, scope);
     }
-    return scope;
+    // Handles are their caller's: the one caller that keeps this scope says what they are.
+    return scope as RankedScope<H>;
   }
 
-  /** The value to record `raw` under in `scope`, adding `weight` to its rank. */
-  value(scope: RankedScope, raw: string, weight: number, sighting: Sighting): string {
+  /**
+   * The slot to record `raw` under in `scope` (its own, or the scope's `__other__`), adding
+   * `weight` to its rank.
+   */
+  value<H>(scope: RankedScope<H>, raw: string, weight: number, sighting: Sighting): Slot<H> {
     const { values, label, labels } = scope;
-    if (values === null) return OTHER;
-    const standing = values.add(raw, weight, sighting.now, () =>
+    if (values === null) return scope.other;
+    const entry = values.entry(raw, sighting.now);
+    const standing = values.weigh(entry, weight, sighting.now, () =>
       this.proven(`${scope.key}\u0000${raw}`, sighting),
     );
     switch (standing.state) {
       case 'holds':
-        return raw;
+        return entry;
       case 'admitted':
         if (standing.displaced !== undefined) {
           this.events.retired(label, labels, standing.displaced);
         }
         this.events.admitted(label, labels, raw, values.firstSeen(raw)!);
-        return raw;
+        return entry;
       case 'pending':
         this.events.pending(label);
-        return OTHER;
+        return scope.other;
       case 'outweighed':
         this.events.overflow(label);
-        return OTHER;
+        return scope.other;
     }
   }
 

@@ -135,6 +135,23 @@ describe('TopValues', () => {
     expect(top.add('new', 10, 101, yes)).toEqual({ state: 'admitted', displaced: 'old' });
   });
 
+  it('keeps a handle with its value while it holds a slot, and drops it with the slot', () => {
+    const top = new TopValues<string>(1, 4);
+    const light = top.entry('light', 0);
+    expect(top.weigh(light, 1, 0, yes).state).toBe('admitted');
+    light.handle = 'series of light';
+    expect(top.entry('light', 1)).toBe(light);
+    expect(top.add('heavy', 1, 2, yes).state).toBe('outweighed');
+    expect(light.handle).toBe('series of light');
+    // Displaced: its series are retired, so what was kept for them must go too.
+    expect(top.add('heavy', 5, 3, yes)).toEqual({ state: 'admitted', displaced: 'light' });
+    expect(light.handle).toBeUndefined();
+    // Forgotten when idle: a later sighting starts from a fresh entry.
+    top.entry('heavy', 4).handle = 'series of heavy';
+    top.decay(1, 10);
+    expect(top.entry('heavy', 11).handle).toBeUndefined();
+  });
+
   it('forgets values idle since the cutoff and returns the holders among them', () => {
     const top = new TopValues(2, 8);
     top.add('a', 1, 10, yes);

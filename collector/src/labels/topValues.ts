@@ -18,7 +18,17 @@
  * replicas are the true heaviest (topValues.test.ts).
  */
 
-interface Tracked {
+/**
+ * A value as the ranking gives it to be recorded under, with what its recorder keeps for it
+ * (its series): the handle lives while the value holds its slot, and is dropped when it loses
+ * it, so recording a held value costs one Map lookup, not one here and one for its series.
+ */
+export interface Slot<H> {
+  readonly value: string;
+  handle: H | undefined;
+}
+
+interface Tracked<H> extends Slot<H> {
   weight: number;
   /** Weight the value may have inherited from the one it replaced (Space-Saving's error). */
   error: number;
@@ -38,8 +48,11 @@ export interface Standing {
   displaced?: string;
 }
 
-export class TopValues {
-  private readonly tracked = new Map<string, Tracked>();
+/** What `add` says of a value that holds its slot: one object, not one per sighting. */
+const HOLDS: Standing = Object.freeze({ state: 'holds' });
+
+export class TopValues<H = unknown> {
+  private readonly tracked = new Map<string, Tracked<H>>();
   private holders = 0;
 
   constructor(
@@ -76,11 +89,23 @@ export class TopValues {
    * only once `prove()` said yes (it has its evidence); `prove` is asked only until then.
    */
   add(value: string, weight: number, now: number, prove: () => boolean): Standing {
-    let entry = this.tracked.get(value);
-    if (entry === undefined) entry = this.track(value, now);
+    return this.weigh(this.entry(value, now), weight, now, prove);
+  }
+
+  /**
+   * The entry of `value`, tracked from now on if it was not; `weigh` then ranks it. Apart from
+   * `add` so a caller keeps the entry, the slot its handle hangs on (`Slot`), once it holds.
+   */
+  entry(value: string, now: number): Slot<H> {
+    return this.tracked.get(value) ?? this.track(value, now);
+  }
+
+  /** `add` for an entry `entry()` gave. */
+  weigh(slot: Slot<H>, weight: number, now: number, prove: () => boolean): Standing {
+    const entry = slot as Tracked<H>;
     entry.weight += weight;
     entry.lastSeen = now;
-    if (entry.held) return { state: 'holds' };
+    if (entry.held) return HOLDS;
     if (!entry.proven && !(entry.proven = prove())) return { state: 'pending' };
     if (this.holders < this.slots) {
       entry.held = true;
@@ -92,6 +117,8 @@ export class TopValues {
       return { state: 'outweighed' };
     }
     lightest[1].held = false;
+    // Its series go (`retired`): a later slot makes them anew.
+    lightest[1].handle = undefined;
     entry.held = true;
     return { state: 'admitted', displaced: lightest[0] };
   }
@@ -118,10 +145,10 @@ export class TopValues {
   }
 
   /** Starts tracking `value`, replacing the lightest value not holding a slot when full. */
-  private track(value: string, now: number): Tracked {
+  private track(value: string, now: number): Tracked<H> {
     let inherited = 0;
     if (this.tracked.size >= this.capacity) {
-      let lightest: [string, Tracked] | undefined;
+      let lightest: [string, Tracked<H>] | undefined;
       for (const pair of this.tracked) {
         if (!pair[1].held && (lightest === undefined || pair[1].weight < lightest[1].weight)) {
           lightest = pair;
@@ -133,7 +160,9 @@ export class TopValues {
         inherited = lightest[1].weight;
       }
     }
-    const entry: Tracked = {
+    const entry: Tracked<H> = {
+      value,
+      handle: undefined,
       weight: inherited,
       error: inherited,
       firstSeen: now,
@@ -145,8 +174,8 @@ export class TopValues {
     return entry;
   }
 
-  private lightestHolder(): [string, Tracked] | undefined {
-    let lightest: [string, Tracked] | undefined;
+  private lightestHolder(): [string, Tracked<H>] | undefined {
+    let lightest: [string, Tracked<H>] | undefined;
     for (const pair of this.tracked) {
       if (pair[1].held && (lightest === undefined || pair[1].weight < lightest[1].weight)) {
         lightest = pair;

@@ -37,22 +37,18 @@ const remember = (list: string[], value: string) => {
 export class ErrorGroups {
   private readonly groups = new Map<string, ErrorGroup>();
 
-  record(
-    app: string,
-    fingerprint: string,
-    kind: string,
-    route: string,
-    release: string | undefined,
-    message: string | undefined,
-    now: number,
-  ): void {
+  /**
+   * The group of `fingerprint` in `app`, made (as first seen `now`) if it is not kept yet; the
+   * recorder keeps it with the fingerprint's series and counts each error into it (`count`).
+   */
+  group(app: string, fingerprint: string, now: number): ErrorGroup {
     const key = `${app}\u0000${fingerprint}`;
     let group = this.groups.get(key);
     if (group === undefined) {
       group = {
         app,
         fingerprint,
-        kind,
+        kind: '',
         count: 0,
         firstSeen: now,
         lastSeen: now,
@@ -61,13 +57,25 @@ export class ErrorGroups {
       };
       this.groups.set(key, group);
     }
+    return group;
+  }
+
+  /** Counts one error of `group` (which `group()` gave, and `forget` has not dropped since). */
+  count(
+    group: ErrorGroup,
+    kind: string,
+    route: string,
+    release: string | undefined,
+    message: string | undefined,
+    now: number,
+  ): void {
     group.count++;
     group.lastSeen = now;
     group.kind = kind;
     remember(group.routes, route);
     if (release !== undefined) remember(group.releases, release);
     // `__other__` stands for many errors: no one message is its own.
-    if (message !== undefined && message !== '' && fingerprint !== '__other__') {
+    if (message !== undefined && message !== '' && group.fingerprint !== '__other__') {
       group.message = message;
     }
   }

@@ -6,8 +6,14 @@
  * ranking (labels/rankedLabels.ts), so only the heaviest few of each scope have series of their
  * own. As in seriesHandles.ts, the series and ranking scopes of an app, a route and a release
  * are found once and kept (a page event writes a dozen of them): looked up by label values on
- * every beacon, they made recording three times as slow. Handles go when their value is evicted
- * or retired (`forget`, `retire`), so a later sighting makes the series anew.
+ * every beacon, they made recording three times as slow. A ranked value's series hang on its
+ * slot in the ranking (`Slot.handle`), so a sighting is one Map lookup, not one for the ranking
+ * and another for the series; the ranking drops them when the value loses its slot, the
+ * recorder when an app or route is evicted (`forget`), so a later sighting makes them anew.
+ * A release's series, and a route's phases, keep a handle each rather than a block of their own
+ * as in seriesHandles.ts: measured with recordCost.ts (median of 4 alternating runs), the
+ * phases in the route's block were no faster (8.1 µs per bench beacon warm and 11.1 at 4 MiB
+ * evicted, against 7.9 and 11.3), and the release's block cost more than it saved.
  */
 import {
   INP_PHASES,
@@ -27,12 +33,13 @@ import {
   type RankedLabel,
 } from '../series/metrics.js';
 import type { CounterSeries, HistogramSeries } from '../series/series.js';
-import { ErrorGroups } from './errorGroups.js';
+import { ERROR_KINDS, SCRIPT_INVOKERS } from '../beacon/schema.js';
+import { ErrorGroups, type ErrorGroup } from './errorGroups.js';
 import { LazyMap } from './lazyMap.js';
 
 const MS = 1000;
 
-/** Vitals recorded per release, in the order of `ReleaseHandles.vitals`. */
+/** Vitals recorded per release, in the order of `ReleaseSeries.vital(index)`. */
 export const RELEASE_VITALS = ['LCP', 'INP', 'FCP', 'TTFB'] as const;
 
 /**
@@ -47,20 +54,18 @@ const culpritOf = (metric: (typeof CULPRIT_METRICS)[number], vital: VitalValue) 
 };
 
 /** The series of one release of an app, each made on first use. */
-class ReleaseHandles {
+class ReleaseSeries {
   private viewsSeries?: CounterSeries;
   private scoreSeries?: HistogramSeries;
   private clsSeries?: HistogramSeries;
   private readonly vitalSeries: (HistogramSeries | undefined)[] = [];
-  readonly errors: LazyMap<string, CounterSeries>;
+  private readonly errorSeries: (CounterSeries | undefined)[] = [];
 
   constructor(
     private readonly metrics: PulseMetrics,
     private readonly app: string,
     private readonly release: string,
-  ) {
-    this.errors = new LazyMap((kind) => metrics.releaseJsErrorsTotal.labels(app, release, kind));
-  }
+  ) {}
 
   views(): CounterSeries {
     return (this.viewsSeries ??= this.metrics.releasePageViewsTotal.labels(this.app, this.release));
@@ -82,12 +87,25 @@ class ReleaseHandles {
       RELEASE_VITALS[index],
     ));
   }
+
+  error(kind: ErrorEvent['kind']): CounterSeries {
+    return (this.errorSeries[ERROR_KINDS.indexOf(kind)] ??=
+      this.metrics.releaseJsErrorsTotal.labels(this.app, this.release, kind));
+  }
 }
 
-/** The culprits of one metric on one route: its ranking scope and a counter per target. */
+/** What a script's slot keeps: its counter per invoker, in `SCRIPT_INVOKERS` order. */
+type ScriptSeries = (CounterSeries | undefined)[];
+
+/** What a fingerprint's slot keeps: its counter per kind (`ERROR_KINDS` order), and its group. */
+interface GroupHandles {
+  kinds: (CounterSeries | undefined)[];
+  group?: ErrorGroup;
+}
+
+/** The culprits of one metric on one route: its ranking scope, each target's counter on its slot. */
 interface CulpritHandles {
-  scope: RankedScope;
-  targets: LazyMap<string, CounterSeries>;
+  scope: RankedScope<CounterSeries>;
 }
 
 /** The diagnosis series of one route of an app. */
@@ -105,7 +123,6 @@ class RouteDiagnosis {
   ) {
     this.culprits = CULPRIT_METRICS.map((metric) => ({
       scope: labels.scope('target', { app, route, metric }),
-      targets: new LazyMap((target) => metrics.culpritTotal.labels(app, route, metric, target)),
     }));
   }
 
@@ -135,31 +152,17 @@ class RouteDiagnosis {
   }
 }
 
-/** The diagnosis of one app: its ranking scopes, and its releases, scripts, groups and routes. */
+/** The diagnosis of one app: its ranking scopes (whose slots keep the series), and its routes. */
 class AppDiagnosis {
-  readonly releaseScope: RankedScope;
-  readonly scriptScope: RankedScope;
-  readonly fingerprintScope: RankedScope;
-  readonly releases: LazyMap<string, ReleaseHandles>;
-  /** Script label → invoker → series. */
-  readonly scripts: LazyMap<string, LazyMap<string, CounterSeries>>;
-  /** Fingerprint label → kind → series. */
-  readonly groups: LazyMap<string, LazyMap<string, CounterSeries>>;
+  readonly releaseScope: RankedScope<ReleaseSeries>;
+  readonly scriptScope: RankedScope<ScriptSeries>;
+  readonly fingerprintScope: RankedScope<GroupHandles>;
   readonly routes: LazyMap<string, RouteDiagnosis>;
 
   constructor(metrics: PulseMetrics, labels: LabelModel, app: string) {
     this.releaseScope = labels.scope('release', { app });
     this.scriptScope = labels.scope('script', { app });
     this.fingerprintScope = labels.scope('fingerprint', { app });
-    this.releases = new LazyMap((release) => new ReleaseHandles(metrics, app, release));
-    this.scripts = new LazyMap(
-      (script) =>
-        new LazyMap((invoker) => metrics.scriptBlockingSecondsTotal.labels(app, script, invoker)),
-    );
-    this.groups = new LazyMap(
-      (fingerprint) =>
-        new LazyMap((kind) => metrics.errorGroupTotal.labels(app, fingerprint, kind)),
-    );
     this.routes = new LazyMap((route) => new RouteDiagnosis(metrics, labels, app, route));
   }
 }
@@ -172,7 +175,7 @@ export interface DiagnosisContext {
   diagnosis: AppDiagnosis;
   /** The release label (ranked by the page views each beacon starts), if the beacon has one. */
   release?: string;
-  releaseHandles?: ReleaseHandles;
+  releaseSeries?: ReleaseSeries;
   sighting: Sighting;
 }
 
@@ -182,7 +185,7 @@ export class DiagnosisRecorder {
 
   constructor(
     private readonly labels: LabelModel,
-    metrics: PulseMetrics,
+    private readonly metrics: PulseMetrics,
   ) {
     this.apps = new LazyMap((app) => new AppDiagnosis(metrics, labels, app));
   }
@@ -201,19 +204,20 @@ export class DiagnosisRecorder {
     const diagnosis = this.apps.get(app);
     const context: DiagnosisContext = { app, route, diagnosis, sighting };
     if (release !== undefined) {
-      context.release = this.labels.ranked(diagnosis.releaseScope, release, views, sighting);
-      context.releaseHandles = diagnosis.releases.get(context.release);
+      const slot = this.labels.ranked(diagnosis.releaseScope, release, views, sighting);
+      context.release = slot.value;
+      context.releaseSeries = slot.handle ??= new ReleaseSeries(this.metrics, app, slot.value);
     }
     return context;
   }
 
   view(context: DiagnosisContext): void {
-    context.releaseHandles?.views().inc();
+    context.releaseSeries?.views().inc();
   }
 
   page(context: DiagnosisContext, event: PageEvent, score: number | undefined): void {
     const { vitals } = event;
-    const release = context.releaseHandles;
+    const release = context.releaseSeries;
     if (release !== undefined) {
       if (score !== undefined) release.score().observe(score);
       for (let index = 0; index < RELEASE_VITALS.length; index++) {
@@ -232,35 +236,52 @@ export class DiagnosisRecorder {
       if (vital === undefined || vital.rating === 'good') continue;
       const culprit = culpritOf(metric, vital);
       if (culprit === undefined) continue;
-      const { scope, targets } = route.culprits[index]!;
-      targets.get(this.labels.ranked(scope, culprit, 1, context.sighting)).inc();
+      const { scope } = route.culprits[index]!;
+      const slot = this.labels.ranked(scope, culprit, 1, context.sighting);
+      (slot.handle ??= this.metrics.culpritTotal.labels(
+        context.app,
+        context.route,
+        metric,
+        slot.value,
+      )).inc();
     }
   }
 
   long(context: DiagnosisContext, event: LongTaskEvent): void {
     if (event.s === undefined || context.app === OTHER) return;
-    const { scriptScope, scripts } = context.diagnosis;
+    const { scriptScope } = context.diagnosis;
     for (const script of event.s) {
       const seconds = script.d / MS;
-      const label = this.labels.ranked(scriptScope, script.u, seconds, context.sighting);
-      scripts.get(label).get(script.i).inc(seconds);
+      const slot = this.labels.ranked(scriptScope, script.u, seconds, context.sighting);
+      const invokers = (slot.handle ??= []);
+      const invoker = SCRIPT_INVOKERS.indexOf(script.i);
+      (invokers[invoker] ??= this.metrics.scriptBlockingSecondsTotal.labels(
+        context.app,
+        slot.value,
+        script.i,
+      )).inc(seconds);
     }
   }
 
   error(context: DiagnosisContext, event: ErrorEvent): void {
-    context.releaseHandles?.errors.get(event.kind).inc();
+    context.releaseSeries?.error(event.kind).inc();
     if (context.app === OTHER) return;
-    const { fingerprintScope, groups } = context.diagnosis;
-    const fingerprint = this.labels.ranked(fingerprintScope, event.fp, 1, context.sighting);
-    groups.get(fingerprint).get(event.kind).inc();
-    this.errorGroups.record(
-      context.app,
-      fingerprint,
+    const { app, sighting } = context;
+    const slot = this.labels.ranked(context.diagnosis.fingerprintScope, event.fp, 1, sighting);
+    const handles = (slot.handle ??= { kinds: [] });
+    (handles.kinds[ERROR_KINDS.indexOf(event.kind)] ??= this.metrics.errorGroupTotal.labels(
+      app,
+      slot.value,
+      event.kind,
+    )).inc();
+    handles.group ??= this.errorGroups.group(app, slot.value, sighting.now);
+    this.errorGroups.count(
+      handles.group,
       event.kind,
       context.route,
       context.release,
       event.msg,
-      context.sighting.now,
+      sighting.now,
     );
   }
 
@@ -272,18 +293,11 @@ export class DiagnosisRecorder {
     } else if (label === 'route') this.apps.peek(app)?.routes.delete(value);
   }
 
-  /** Drops the handles of a ranked value that lost its slot (its series were removed). */
+  /**
+   * A ranked value lost its slot (its series were removed, and the ranking dropped the handles
+   * kept on the slot): its error group goes too.
+   */
   retire(label: RankedLabel, scope: Readonly<Record<string, string>>, value: string): void {
-    const diagnosis = this.apps.peek(scope.app!);
-    if (diagnosis === undefined) return;
-    if (label === 'release') diagnosis.releases.delete(value);
-    else if (label === 'script') diagnosis.scripts.delete(value);
-    else if (label === 'fingerprint') {
-      diagnosis.groups.delete(value);
-      this.errorGroups.forget(scope.app!, value);
-    } else {
-      const metric = CULPRIT_METRICS.indexOf(scope.metric as (typeof CULPRIT_METRICS)[number]);
-      diagnosis.routes.peek(scope.route!)?.culprits[metric]?.targets.delete(value);
-    }
+    if (label === 'fingerprint') this.errorGroups.forget(scope.app!, value);
   }
 }

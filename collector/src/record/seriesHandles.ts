@@ -40,11 +40,13 @@ import {
   SCRIPT_INVOKERS,
   SocketEventSchema,
 } from '../beacon/schema.js';
-import type {
-  CounterSeries,
-  HistogramSeries,
-  SeriesCounter,
-  SeriesHistogram,
+import {
+  addTo,
+  observeInto,
+  type CounterSeries,
+  type HistogramSeries,
+  type SeriesCounter,
+  type SeriesHistogram,
 } from '../series/series.js';
 
 type ErrorKind = ErrorEvent['kind'];
@@ -115,6 +117,8 @@ interface BlockEntry {
   at: number;
   family: SeriesCounter<string> | SeriesHistogram<string>;
   labelValues: (context: BlockContext) => string[];
+  /** The family's bucket bounds if it is a histogram; undefined for a counter. */
+  upperBounds: readonly number[] | undefined;
 }
 
 /** The series of one kind of block, laid out one after another; the same for every block. */
@@ -124,7 +128,8 @@ class BlockLayout {
 
   /** Adds a series; returns its position, which `SeriesBlock.record` takes. */
   add(family: BlockEntry['family'], labelValues: BlockEntry['labelValues']): number {
-    const position = this.entries.push({ at: this.size, family, labelValues }) - 1;
+    const upperBounds = family.type === 'histogram' ? family.upperBounds : undefined;
+    const position = this.entries.push({ at: this.size, family, labelValues, upperBounds }) - 1;
     this.size += family.slots;
     return position;
   }
@@ -156,7 +161,11 @@ class SeriesBlock {
       entry.family.labelsAt(this.values, entry.at, ...entry.labelValues(this.context));
       this.made[position] = 1;
     }
-    entry.family.recordAt(this.values, entry.at, value);
+    // Not `entry.family.recordAt`: that one call site meets both family classes, and the
+    // dispatch cost more than the memory it reaches (recordCost.ts, median of 4 alternating
+    // runs: 8.2 µs per bench beacon warm and 11.7 at 4 MiB evicted, 7.6 and 10.9 this way).
+    if (entry.upperBounds === undefined) addTo(this.values, entry.at, value);
+    else observeInto(this.values, entry.at, entry.upperBounds, value);
   }
 }
 

@@ -208,7 +208,11 @@ function checkIncrement(by: number): void {
   if (by < 0) throw new Error('It is not possible to decrease a counter');
 }
 
-function addTo(values: Float64Array, at: number, by: number): void {
+/**
+ * Adds `by` to the counter held at `values[at]`: `SeriesCounter.recordAt` without the method
+ * call, for a caller that knows the family's type (seriesHandles.ts).
+ */
+export function addTo(values: Float64Array, at: number, by: number): void {
   checkIncrement(by);
   values[at] = values[at]! + by;
 }
@@ -216,7 +220,11 @@ function addTo(values: Float64Array, at: number, by: number): void {
 /** Numbers a histogram series keeps: count, sum, and one per bucket (`+Inf` included). */
 const histogramSlots = (upperBounds: readonly number[]) => upperBounds.length + 3;
 
-function observeInto(
+/**
+ * Observes `value` into the histogram with these bounds held at `values[at]`:
+ * `SeriesHistogram.recordAt` without the method call (see `addTo`).
+ */
+export function observeInto(
   values: Float64Array,
   at: number,
   upperBounds: readonly number[],
