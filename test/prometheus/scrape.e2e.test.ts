@@ -305,7 +305,11 @@ describe('two collector replicas scraped by a real Prometheus', () => {
     ...panelQueries.map((q) => [`dashboard: ${q.name}`, q.expr] as const),
     ...recordingRules.map((q) => [`recording rule: ${q.name}`, q.expr] as const),
   ])('%s returns data', async (_name, expr) => {
-    const samples = await prometheus.query(expand(expr));
+    // An expression over recorded series reads what the rules last evaluated, which may predate
+    // the last scrape by an evaluation interval: waited for, as Grafana's next refresh would.
+    const hasNumber = (found: { value: number }[]) =>
+      found.some((sample) => Number.isFinite(sample.value));
+    const samples = await eventually(() => prometheus.query(expand(expr)), hasNumber, 15_000);
     expect(samples.length, expand(expr)).toBeGreaterThan(0);
     // A rate of nothing gives NaN quantiles and shares: at least one value must be a number.
     expect(
