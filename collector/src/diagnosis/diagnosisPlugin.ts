@@ -10,7 +10,12 @@ import type { Registry } from 'prom-client';
 import { readRegistry } from '../dashboard/registryReading.js';
 import type { DiagnosisState } from '../beacon/ingest.js';
 import { DIAGNOSIS_SERIES, diagnosisReport } from './diagnosisReport.js';
-import { RELEASE_SERIES, releaseComparison } from './releaseComparison.js';
+import {
+  FIRST_SEEN_SERIES,
+  RELEASE_SERIES,
+  releaseComparison,
+  releasesNewestFirst,
+} from './releaseComparison.js';
 
 export const DIAGNOSIS_PATH = '/api/v1/diagnosis';
 export const RELEASES_PATH = '/api/v1/releases';
@@ -55,12 +60,13 @@ const diagnosis: FastifyPluginAsync<DiagnosisPluginOptions> = async (app, { regi
     { schema: { querystring: AppQuery } },
     async (request, reply) => {
       const { app: name } = request.query;
-      const reading = await readRegistry(registry, RELEASE_SERIES);
-      const { newest, previous } = releaseComparison(reading, name);
+      // Only which release is newest matters here: the first-seen gauge alone says it.
+      const reading = await readRegistry(registry, [FIRST_SEEN_SERIES]);
+      const [newest, previous] = releasesNewestFirst(reading, name);
       // New with the newest release: seen in it only, while a previous release was seen too (with
       // one release ever seen, every error would be "new").
       const isNew = (releases: readonly string[]) =>
-        previous !== null && releases.length === 1 && releases[0] === newest?.release;
+        previous !== undefined && releases.length === 1 && releases[0] === newest?.release;
       const groups = state.errorGroups.list(name).map((group) => ({
         ...group,
         newInNewestRelease: isNew(group.releases),

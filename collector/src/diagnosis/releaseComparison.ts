@@ -13,13 +13,16 @@ import {
 } from '../dashboard/registryReading.js';
 import { OTHER } from '../series/metrics.js';
 
+/** The first-seen gauge, the one series that orders an app's releases. */
+export const FIRST_SEEN_SERIES = 'pulse_release_first_seen_timestamp_seconds';
+
 export const RELEASE_SERIES = [
   'pulse_release_page_views_total',
   'pulse_release_page_score',
   'pulse_release_web_vital_seconds',
   'pulse_release_layout_shift_score',
   'pulse_release_js_errors_total',
-  'pulse_release_first_seen_timestamp_seconds',
+  FIRST_SEEN_SERIES,
 ] as const;
 
 const VITALS = ['LCP', 'INP', 'FCP', 'TTFB'] as const;
@@ -86,19 +89,21 @@ function figures(reading: RegistryReading, app: string, release: string, firstSe
   return result;
 }
 
+/** The app's releases with series of their own and when each was first seen, newest first. */
+export function releasesNewestFirst(reading: RegistryReading, app: string) {
+  return [...sumScalars(reading, FIRST_SEEN_SERIES, ['release'], { app }).values()]
+    .filter(({ labels }) => labels.release !== OTHER)
+    .sort((a, b) => b.value - a.value)
+    .map(({ labels, value }) => ({ release: labels.release!, firstSeen: value }));
+}
+
 const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
 
 export function releaseComparison(reading: RegistryReading, app: string): ReleaseComparison {
-  const firstSeen = [
-    ...sumScalars(reading, 'pulse_release_first_seen_timestamp_seconds', ['release'], {
-      app,
-    }).values(),
-  ]
-    .filter(({ labels }) => labels.release !== OTHER)
-    .sort((a, b) => b.value - a.value);
+  const firstSeen = releasesNewestFirst(reading, app);
   const [newest, previous] = firstSeen
     .slice(0, 2)
-    .map(({ labels, value }) => figures(reading, app, labels.release!, value));
+    .map(({ release, firstSeen: at }) => figures(reading, app, release, at));
   const delta =
     newest !== undefined && previous !== undefined
       ? {
@@ -117,7 +122,7 @@ export function releaseComparison(reading: RegistryReading, app: string): Releas
       : null;
   return {
     app,
-    releases: firstSeen.map(({ labels }) => labels.release!),
+    releases: firstSeen.map(({ release }) => release),
     newest: newest ?? null,
     previous: previous ?? null,
     delta,

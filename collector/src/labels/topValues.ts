@@ -67,11 +67,6 @@ export class TopValues<H = unknown> {
     return [...this.tracked].filter(([, entry]) => entry.held).map(([value]) => value);
   }
 
-  /** True when nothing is tracked. */
-  isEmpty(): boolean {
-    return this.tracked.size === 0;
-  }
-
   /** True when `value` holds a slot. */
   holds(value: string): boolean {
     return this.tracked.get(value)?.held === true;
