@@ -2,4 +2,4 @@
  * `@pulse/sdk/socket.io`: socket.io connection quality (RTT, jitter, loss, reconnects) for Pulse.
  * socket.io-client is not imported at runtime; the app passes its own socket.
  */
-export { monitorSocket, type MonitorSocketOptions } from './monitorSocket.js';
+export { monitorSocket, type MonitoredSocket, type MonitorSocketOptions } from './monitorSocket.js';

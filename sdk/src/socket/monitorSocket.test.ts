@@ -1,9 +1,9 @@
 import { Encoder, PacketType } from 'socket.io-parser';
 import type { Socket } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { PROBE_EVENT, type ProbePayload, type SocketEvent } from '../protocol.js';
 import type { MetricUpdate, ProbeUpdate, PulseClient } from '../types.js';
-import { SEQ_MODULO, monitorSocket } from './monitorSocket.js';
+import { SEQ_MODULO, monitorSocket, type MonitoredSocket } from './monitorSocket.js';
 
 type Fn = (...args: unknown[]) => void;
 
@@ -359,5 +359,20 @@ describe('monitorSocket stop()', () => {
     expect(socket.probes).toEqual([]);
     stop();
     expect(unsampled.recorded).toEqual([]);
+  });
+});
+
+// Checked by `npm run typecheck`: the published parameter type is written out, not imported.
+describe('MonitoredSocket', () => {
+  it('takes any socket.io-client socket, typed event maps included, and nothing else', () => {
+    interface ServerEvents {
+      price: (cents: number) => void;
+    }
+    interface ClientEvents {
+      order: (item: string, ack: (id: string) => void) => void;
+    }
+    expectTypeOf<Socket>().toExtend<MonitoredSocket>();
+    expectTypeOf<Socket<ServerEvents, ClientEvents>>().toExtend<MonitoredSocket>();
+    expectTypeOf<{ connected: boolean; io: object }>().not.toExtend<MonitoredSocket>();
   });
 });

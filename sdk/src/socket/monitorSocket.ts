@@ -1,10 +1,42 @@
-import type { Socket } from 'socket.io-client';
 import { PROBE_EVENT, type DisconnectReason, type SocketTransport } from '../protocol.js';
 import type { PulseClient } from '../types.js';
 import { safe } from '../lib/safe.js';
 import { disconnectReason } from './disconnectReason.js';
 import { createRttEstimator } from './rttEstimator.js';
 import { subscribe, type Emitter } from './subscribe.js';
+
+/**
+ * A socket.io-client `Socket`, as far as the monitor uses it. Written out here rather than
+ * imported, so that Pulse's published types never import socket.io-client: an app that does not
+ * monitor sockets compiles without it installed, under `skipLibCheck: false` too (`@pulse/react`
+ * exports `useSocketQuality`, whose types lead here). Every socket.io-client 4 socket fits, typed
+ * event maps included: parameters typed `never` accept any function's (a `string` event name
+ * would not fit a socket whose event names are a fixed list); the monitor calls these members
+ * through `SocketCalls` below.
+ */
+export interface MonitoredSocket {
+  readonly connected: boolean;
+  /** The socket's Manager: reconnect attempts, and the engine whose transport is read. */
+  readonly io: object;
+  emit(event: never, ...args: never[]): unknown;
+  on(event: never, listener: never): unknown;
+  off(event: never, listener: never): unknown;
+  onAny(listener: never): unknown;
+  offAny(listener: never): unknown;
+  onAnyOutgoing(listener: never): unknown;
+  offAnyOutgoing(listener: never): unknown;
+}
+
+/** How the monitor calls a `MonitoredSocket`: events by name, listeners that read one argument. */
+interface SocketCalls extends Emitter {
+  readonly connected: boolean;
+  readonly io: Emitter & { engine?: Emitter & EngineLike };
+  emit(event: string, ...args: unknown[]): unknown;
+  onAny(listener: (event: string) => void): unknown;
+  offAny(listener: (event: string) => void): unknown;
+  onAnyOutgoing(listener: (event: string) => void): unknown;
+  offAnyOutgoing(listener: (event: string) => void): unknown;
+}
 
 /** Options of `monitorSocket`. */
 export interface MonitorSocketOptions {
@@ -36,17 +68,18 @@ export const SEQ_MODULO = 0x10000;
  */
 export function monitorSocket(
   pulse: PulseClient,
-  socket: Socket,
+  socket: MonitoredSocket,
   { interval = 2000, timeout = 5000, reportEvery = 10000 }: MonitorSocketOptions = {},
 ): () => void {
   if (!pulse.sampled) return () => {};
-  const manager = socket.io as unknown as Emitter & { engine?: Emitter & EngineLike };
+  const calls = socket as unknown as SocketCalls;
+  const manager = calls.io;
   const now = () => performance.now();
   const stats = createRttEstimator();
   /** Send time of each probe in flight, by sequence number. */
   const pending = new Map<number, number>();
   let seq = 0;
-  let everConnected = socket.connected;
+  let everConnected = calls.connected;
   let connectStart = everConnected ? undefined : now();
   let connectMs: number | undefined;
   let reconnects = 0;
@@ -72,7 +105,7 @@ export function monitorSocket(
         result(null);
       }
     });
-    if (!socket.connected) {
+    if (!calls.connected) {
       if (everConnected) result(null);
       return;
     }
@@ -81,7 +114,7 @@ export function monitorSocket(
     // Only when timeout spans 2^16 intervals can a number come round while still in flight.
     if (pending.has(s)) result(null);
     pending.set(s, t);
-    socket.emit(
+    calls.emit(
       PROBE_EVENT,
       { s, t: Date.now() },
       safe(() => {
@@ -121,18 +154,18 @@ export function monitorSocket(
   let unwatchUpgrades = watchUpgrades();
   const countIn = safe((event: string) => void (event !== PROBE_EVENT && msgIn++));
   const countOut = safe((event: string) => void (event !== PROBE_EVENT && msgOut++));
-  socket.onAny(countIn);
-  socket.onAnyOutgoing(countOut);
+  calls.onAny(countIn);
+  calls.onAnyOutgoing(countOut);
   const probeTimer = setInterval(probe, interval);
   const reportTimer = setInterval(report, reportEvery);
 
   const teardown = [
-    subscribe(socket as unknown as Emitter, 'connect', () => {
+    subscribe(calls, 'connect', () => {
       everConnected = true;
       if (connectStart !== undefined) connectMs = now() - connectStart;
       connectStart = undefined;
     }),
-    subscribe(socket as unknown as Emitter, 'disconnect', (reason: unknown) => {
+    subscribe(calls, 'disconnect', (reason: unknown) => {
       disconnects.push(disconnectReason(reason));
     }),
     subscribe(manager, 'reconnect_attempt', () => {
@@ -144,8 +177,8 @@ export function monitorSocket(
       unwatchUpgrades = watchUpgrades();
     }),
     () => unwatchUpgrades(),
-    () => socket.offAny(countIn),
-    () => socket.offAnyOutgoing(countOut),
+    () => calls.offAny(countIn),
+    () => calls.offAnyOutgoing(countOut),
     () => clearInterval(probeTimer),
     () => clearInterval(reportTimer),
     report,

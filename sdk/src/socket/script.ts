@@ -9,15 +9,14 @@
  * <script>addEventListener('DOMContentLoaded', () => Pulse.monitorSocket(io()));</script>
  * ```
  */
-import type { Socket } from 'socket.io-client';
 import type { PulseClient } from '../types.js';
 import { safe } from '../lib/safe.js';
-import { monitorSocket, type MonitorSocketOptions } from './monitorSocket.js';
+import { monitorSocket, type MonitoredSocket, type MonitorSocketOptions } from './monitorSocket.js';
 
 /** `window.Pulse` once this script has run. */
 export type PulseWithSocket = PulseClient & {
   /** Monitors a socket.io-client socket; returns `stop()`. See `@pulse/sdk/socket.io`. */
-  monitorSocket(socket: Socket, options?: MonitorSocketOptions): () => void;
+  monitorSocket(socket: MonitoredSocket, options?: MonitorSocketOptions): () => void;
 };
 
 const global = window as { Pulse?: PulseWithSocket };
