@@ -2,7 +2,8 @@
 //   dist/index.mjs, score.mjs, socket.mjs  ESM entries of the package, web-vitals left external
 //   dist/pulse.js                          IIFE for <script> tags, web-vitals inside, minified
 //   dist/pulse.socket.js                   IIFE adding Pulse.monitorSocket, minified
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
@@ -19,12 +20,26 @@ const optional = (file) => {
   return false;
 };
 
-/** Feeds tsc's own source maps to rollup, so bundle maps point at the .ts sources. */
+// Chunk names carry a content hash, so each build would add its chunks beside the last one's:
+// cleared first, so that dist/ (and the published package) holds this build's chunks only.
+rmSync(fileURLToPath(new URL('dist/chunks', import.meta.url)), { recursive: true, force: true });
+
+/**
+ * Feeds tsc's own source maps to rollup, so bundle maps point at the .ts sources, with the
+ * sources' text filled in: tsc's maps name their sources without it, and pulse.js.map is served
+ * by the collector over HTTP, where the .ts files beside it are not, so a map that only named
+ * them would leave devtools with nothing to show.
+ */
 const tscSourceMaps = {
   name: 'tsc-source-maps',
   load(id) {
     if (!id.endsWith('.js') || !existsSync(`${id}.map`)) return null;
-    return { code: readFileSync(id, 'utf8'), map: readFileSync(`${id}.map`, 'utf8') };
+    const map = JSON.parse(readFileSync(`${id}.map`, 'utf8'));
+    const sourceDir = resolve(dirname(id), map.sourceRoot ?? '');
+    map.sourcesContent = map.sources.map((source) =>
+      readFileSync(resolve(sourceDir, source), 'utf8'),
+    );
+    return { code: readFileSync(id, 'utf8'), map };
   },
 };
 
@@ -78,6 +93,8 @@ export default [
       entryFileNames: '[name].mjs',
       chunkFileNames: 'chunks/[name]-[hash].mjs',
       sourcemap: true,
+      // The package ships src/ beside dist/: these maps name the sources instead of repeating them.
+      sourcemapExcludeSources: true,
     },
   },
   iife('script.js', 'pulse.js', [scriptTagBuild, softNavigationsDropped], minifyWithCompileHint),
