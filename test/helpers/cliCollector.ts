@@ -21,12 +21,14 @@ export interface CliCollector {
 /**
  * Runs the built CLI with `args` on loopback (any free port for each listener), optionally under
  * an open-files limit (`ulimit -n`) of its own, and waits for its 'pulse collector ready' line.
+ * `cli` runs another `pulse-collector` instead of the repository's build (an installed package's
+ * `node_modules/.bin/pulse-collector`).
  */
 export async function startCliCollector(
   args: readonly string[],
-  { openFiles }: { openFiles?: number } = {},
+  { openFiles, cli = CLI }: { openFiles?: number; cli?: string } = {},
 ): Promise<CliCollector> {
-  const command = [CLI, '--host', '127.0.0.1', '--port', '0', ...args];
+  const command = [cli, '--host', '127.0.0.1', '--port', '0', ...args];
   const [file, argv] =
     openFiles === undefined
       ? [process.execPath, command]
