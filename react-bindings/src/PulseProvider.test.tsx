@@ -11,7 +11,7 @@ import { usePulseRoute } from './usePulseRoute.js';
 
 vi.mock('@pulse/sdk', async () => {
   const { createFakeClient } = await import('../../test/react/fakeClient.js');
-  return { init: vi.fn(() => createFakeClient()) };
+  return { init: vi.fn(() => createFakeClient()), canObserve: () => true };
 });
 
 const initMock = vi.mocked(init);

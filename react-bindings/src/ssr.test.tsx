@@ -17,7 +17,7 @@ import {
   type MonitoredSocket,
 } from './index.js';
 
-vi.mock('@pulse/sdk', () => ({ init: vi.fn(), captureError: vi.fn() }));
+vi.mock('@pulse/sdk', () => ({ init: vi.fn(), captureError: vi.fn(), canObserve: () => false }));
 vi.mock('@pulse/sdk/socket.io', () => ({ monitorSocket: vi.fn() }));
 
 function Page(): ReactNode {

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { StrictMode, type ReactNode } from 'react';
 import { act, cleanup, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pageScore } from '@pulse/sdk/score';
 import { createFakeClient, type FakeClient } from '../../test/react/fakeClient.js';
 import { PulseProvider } from './PulseProvider.js';
@@ -29,8 +29,15 @@ const mountVitals = (client: FakeClient) =>
     </PulseProvider>,
   );
 
+/** A browser with the Long Tasks API (Chromium), unless a test says otherwise. */
+const longTasksApi = (supported: boolean) =>
+  vi.stubGlobal('PerformanceObserver', { supportedEntryTypes: supported ? ['longtask'] : [] });
+
+beforeEach(() => longTasksApi(true));
+
 afterEach(() => {
   cleanup();
+  vi.unstubAllGlobals();
   renders = [];
 });
 
@@ -58,13 +65,37 @@ describe('useWebVitals', () => {
   it('adds total blocking time from long tasks, not from long animation frames', () => {
     const client = createFakeClient();
     mountVitals(client);
-    vital(client, 'FCP', 900);
+    vital(client, 'LCP', 900);
     act(() => client.record({ k: 'long', kind: 'longtask', d: 180 }));
     act(() => client.record({ k: 'long', kind: 'longtask', d: 40 }));
     act(() => client.record({ k: 'long', kind: 'loaf', d: 400 }));
     const latest = renders.at(-1) as WebVitals;
     expect(latest.TBT).toBe(130);
-    expect(latest.score).toBeCloseTo(pageScore({ FCP: 900, TBT: 130 }) as number, 10);
+    expect(latest.score).toBeCloseTo(pageScore({ LCP: 900, TBT: 130 }) as number, 10);
+  });
+
+  it('leaves TBT unknown, and out of the score, where the browser has no Long Tasks API', () => {
+    longTasksApi(false);
+    const client = createFakeClient();
+    mountVitals(client);
+    vital(client, 'LCP', 900);
+    const latest = renders.at(-1) as WebVitals;
+    expect(latest.TBT).toBeUndefined();
+    expect(latest.score).toBeCloseTo(pageScore({ LCP: 900 }) as number, 10);
+    expect(latest.score).not.toBeCloseTo(pageScore({ LCP: 900, TBT: 0 }) as number, 3);
+  });
+
+  it('scores nothing until LCP, INP or CLS is reported', () => {
+    const client = createFakeClient();
+    mountVitals(client);
+    vital(client, 'FCP', 300);
+    vital(client, 'TTFB', 50);
+    expect((renders.at(-1) as WebVitals).score).toBeUndefined();
+    vital(client, 'CLS', 0);
+    expect((renders.at(-1) as WebVitals).score).toBeCloseTo(
+      pageScore({ FCP: 300, TTFB: 50, CLS: 0, TBT: 0 }) as number,
+      10,
+    );
   });
 
   it('does not re-render when an update repeats the value it already shows', () => {

@@ -1,6 +1,6 @@
 import { useMemo, useSyncExternalStore } from 'react';
 import type { VitalName } from '@pulse/sdk';
-import { pageScore } from '@pulse/sdk/score';
+import { pageViewScore } from '@pulse/sdk/score';
 import { usePulse } from './usePulse.js';
 import { EMPTY_VITALS, vitalsStoreOf, type VitalReading } from './vitalsStore.js';
 
@@ -8,12 +8,13 @@ import { EMPTY_VITALS, vitalsStoreOf, type VitalReading } from './vitalsStore.js
 export type WebVitals = Partial<Record<VitalName, VitalReading>> & {
   /**
    * Total blocking time so far, in ms, from the long tasks the SDK reports (rounded to whole ms,
-   * so it can differ from the page event's TBT by up to 0.5 ms per task).
+   * so it can differ from the page event's TBT by up to 0.5 ms per task). Undefined where the
+   * browser has no Long Tasks API: unknown, not zero.
    */
-  TBT: number;
+  TBT: number | undefined;
   /**
-   * Page experience score 0..100 from `pageScore` of `@pulse/sdk/score`, the same number the
-   * collector computes; undefined until a first vital is reported.
+   * Page experience score 0..100 from `pageViewScore` of `@pulse/sdk/score`, the same number the
+   * collector computes; undefined until LCP, INP or CLS is reported.
    */
   score: number | undefined;
 };
@@ -31,8 +32,7 @@ export function useWebVitals(): WebVitals {
   return useMemo(() => {
     const values: Partial<Record<VitalName | 'TBT', number>> = {};
     for (const [name, reading] of Object.entries(vitals)) values[name as VitalName] = reading.value;
-    const hasVitals = Object.keys(values).length > 0;
-    if (hasVitals) values.TBT = tbt;
-    return { ...vitals, TBT: tbt, score: hasVitals ? pageScore(values) : undefined };
+    if (tbt !== undefined) values.TBT = tbt;
+    return { ...vitals, TBT: tbt, score: pageViewScore(values) };
   }, [vitals, tbt]);
 }

@@ -1,4 +1,10 @@
-import type { MetricUpdate, PulseClient, Rating, VitalName } from '@pulse/sdk';
+import {
+  canObserve,
+  type MetricUpdate,
+  type PulseClient,
+  type Rating,
+  type VitalName,
+} from '@pulse/sdk';
 
 /** One live Core Web Vital reading. */
 export interface VitalReading {
@@ -11,8 +17,11 @@ export interface VitalReading {
 /** What the page has reported so far. Replaced, never mutated, so React can compare it. */
 export interface VitalsSnapshot {
   vitals: Readonly<Partial<Record<VitalName, VitalReading>>>;
-  /** Total blocking time so far, ms: sum over long tasks of (duration − 50 ms). */
-  tbt: number;
+  /**
+   * Total blocking time so far, ms: sum over long tasks of (duration − 50 ms). Undefined where
+   * the browser has no Long Tasks API (Firefox, WebKit): unknown, not zero.
+   */
+  tbt: number | undefined;
 }
 
 export interface VitalsStore {
@@ -43,7 +52,9 @@ export function vitalsStoreOf(client: PulseClient): VitalsStore {
 }
 
 function createVitalsStore(client: PulseClient): VitalsStore {
-  let snapshot = EMPTY_VITALS;
+  let snapshot: VitalsSnapshot = canObserve('longtask')
+    ? EMPTY_VITALS
+    : { ...EMPTY_VITALS, tbt: undefined };
   const listeners = new Set<() => void>();
   let unsubscribe: (() => void) | undefined;
 
@@ -56,7 +67,7 @@ function createVitalsStore(client: PulseClient): VitalsStore {
     } else if (update.k === 'long' && update.kind === 'longtask') {
       // Long animation frames overlap the long tasks they contain; TBT counts tasks only.
       if (update.d <= BLOCKING_THRESHOLD_MS) return;
-      snapshot = { ...snapshot, tbt: snapshot.tbt + update.d - BLOCKING_THRESHOLD_MS };
+      snapshot = { ...snapshot, tbt: (snapshot.tbt ?? 0) + update.d - BLOCKING_THRESHOLD_MS };
     } else {
       return;
     }

@@ -4,8 +4,10 @@ import type { MetricUpdate, PulseClient, PulseConfig } from './types.js';
 import { connectionType } from './lib/connectionType.js';
 import { log, setDebug } from './lib/debug.js';
 import { deviceClass } from './lib/deviceClass.js';
+import { engine } from './lib/engine.js';
 import { listen } from './lib/listen.js';
 import { navigationType } from './lib/navigationType.js';
+import { supports } from './lib/observe.js';
 import { randomId } from './lib/randomId.js';
 import { currentRoute, normaliseRoute } from './lib/route.js';
 import { safe } from './lib/safe.js';
@@ -63,6 +65,9 @@ export const init = (config: PulseConfig): PulseClient => {
   // An unsampled session is a client stopped from the start.
   let stopped = !sampled;
   let manualRoutes = false;
+  // Without the Long Tasks API a page view's blocking time is unknown, and it is sent absent:
+  // a 0 would read as a perfectly responsive page.
+  const measuresTbt = supports('longtask');
 
   const emit = (update: MetricUpdate) =>
     stopped || listeners.forEach((listener) => safe(listener)(update));
@@ -88,10 +93,11 @@ export const init = (config: PulseConfig): PulseClient => {
       route: (route = newRoute),
       nav,
       device: deviceClass(),
+      engine: engine(),
       ect: connectionType(),
     };
     header = JSON.stringify(context).slice(0, -1);
-    page = { k: 'page', vitals: {}, tbt: 0 };
+    page = measuresTbt ? { k: 'page', vitals: {}, tbt: 0 } : { k: 'page', vitals: {} };
     errorCounts = {};
     measureMemory();
     record({ k: 'view' });
@@ -206,7 +212,8 @@ export const init = (config: PulseConfig): PulseClient => {
         observeLongTasks((kind, duration, scripts) => {
           // Rounded once, so the page's TBT is exactly the sum over the tasks it sent.
           duration = Math.round(duration);
-          if (kind == 'longtask' && page) page.tbt += Math.max(0, duration - BLOCKING_THRESHOLD);
+          if (kind == 'longtask' && page)
+            page.tbt = (page.tbt || 0) + Math.max(0, duration - BLOCKING_THRESHOLD);
           record({ k: 'long', kind, d: duration, s: scripts });
         }),
       );

@@ -7,8 +7,19 @@
  * This module has no DOM and no runtime dependencies, so Node code may import it too.
  */
 
-/** Version of this format; the collector rejects beacons of another version. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Version of this format that the SDK sends. Version 2 made a page event's `tbt` absent where the
+ * browser cannot measure it (version 1 sent 0) and added the envelope's `engine`.
+ */
+export const PROTOCOL_VERSION = 2;
+
+/**
+ * Versions a collector accepts: this one and those before it whose beacons this format still
+ * describes (a version 1 beacon is a version 2 beacon without `engine`), so collectors can be
+ * upgraded before the SDKs that send to them. Anything else is refused with `version`.
+ */
+export const ACCEPTED_PROTOCOL_VERSIONS = [1, PROTOCOL_VERSION] as const;
+export type ProtocolVersion = (typeof ACCEPTED_PROTOCOL_VERSIONS)[number];
 
 /** Rating buckets as defined by web-vitals thresholds. */
 export type Rating = 'good' | 'needs-improvement' | 'poor';
@@ -25,6 +36,13 @@ export type NavigationType =
 
 /** Device class from the viewport and pointer, not from the user agent string. */
 export type DeviceClass = 'mobile' | 'tablet' | 'desktop';
+
+/**
+ * Browser engine, from feature detection rather than the user agent: which metrics a page view
+ * can carry depends on it (Firefox and WebKit have no Long Tasks API, Firefox ESR no INP), so
+ * scores are compared within one engine.
+ */
+export type Engine = 'chromium' | 'firefox' | 'webkit' | 'other';
 
 /** `navigator.connection.effectiveType`, where the browser exposes it. */
 export type ConnectionType = 'slow-2g' | '2g' | '3g' | '4g';
@@ -128,8 +146,11 @@ export interface PageEvent {
   k: 'page';
   /** Final value of each vital that was reported during the page view. */
   vitals: Partial<Record<VitalName, VitalValue>>;
-  /** Total blocking time in ms: sum over long tasks of (duration - 50 ms). */
-  tbt: number;
+  /**
+   * Total blocking time in ms: sum over long tasks of (duration - 50 ms). Absent where the
+   * browser has no Long Tasks API (Firefox, WebKit): not measured is not zero.
+   */
+  tbt?: number;
   /** `performance.memory.usedJSHeapSize` or measureUserAgentSpecificMemory() bytes, if known. */
   heap?: number;
 }
@@ -207,7 +228,7 @@ export type PulseEvent =
 
 /** One POST /v1/rum body: a batch of events sharing one page-view context. */
 export interface Beacon {
-  v: typeof PROTOCOL_VERSION;
+  v: ProtocolVersion;
   /** Application name (`data-app`). */
   app: string;
   release?: string;
@@ -221,6 +242,8 @@ export interface Beacon {
   route: string;
   nav: NavigationType;
   device: DeviceClass;
+  /** Version 2 on: the browser engine. */
+  engine?: Engine;
   ect?: ConnectionType;
   /** Events the SDK dropped (queue bound) since its last delivered beacon. */
   dropped?: number;

@@ -6,6 +6,7 @@ import { defaultCollectorOptions } from '../../../collector/src/options.js';
 import { RANKED_SLOTS } from '../../../collector/src/labels/rankedLabels.js';
 import {
   DEVICE_CLASSES as DEVICES,
+  ENGINES,
   ERROR_KINDS,
   NAVIGATION_TYPES as NAVIGATIONS,
   RATINGS,
@@ -21,10 +22,14 @@ import { labelCosts } from '../../../collector/src/record/seriesHandles.js';
 export const EVENTS_PER_BEACON = 20;
 
 /**
- * Beacons per route: two per navigation type. A route's culprit slots need more page views
- * than the six navigation types give (`target`, below).
+ * Beacons per route: one per navigation type in each engine, which also gives every engine
+ * each device class twice. A route's culprit slots need more page views than the six
+ * navigation types give (`target`, below).
  */
-export const BEACONS_PER_ROUTE = 2 * NAVIGATIONS.length;
+export const BEACONS_PER_ROUTE = ENGINES.length * NAVIGATIONS.length;
+
+/** Where a route's beacons of one engine start and end: every navigation type once. */
+const PER_ENGINE = NAVIGATIONS.length;
 
 /** Scripts named by each long animation frame: the most the SDK sends. */
 const SCRIPTS_PER_FRAME = 3;
@@ -163,9 +168,9 @@ export interface CapApp {
  * it; they go to the apps in turn, 100 each, the last keeping at least `MIN_ROUTES` (taken from
  * the app before), and the names given up are the last app's. So what stays unreserved is less
  * than a name, or less than a route when every app has all its names. With the costs of this
- * writing (an app 1,153 series with its own `__other__` route and name, a route 459, a name 16),
- * one whole app leaves 994 series, less than another app: `bench` of 95 routes and 50 names and
- * `bench-b` of 3 routes and 47 names, 49,993 of 50,000 series reserved.
+ * writing (an app 2,062 series with its own `__other__` route and name, a route 1,368, a name 16),
+ * no whole app fits (one at the caps is 139,662 series), so the ceiling holds one app: `bench`
+ * of 33 routes and 45 names, 49,988 of 50,000 series reserved.
  */
 export function capLayout(): CapApp[] {
   const costs = labelCosts(createPulseMetrics(new Registry()));
@@ -205,16 +210,20 @@ interface Place {
 }
 
 /**
- * The culprits' vitals of a route rated so that each of LCP, INP and CLS is good once in a
- * route's beacons (metric `v` on beacon `v`) and needs-improvement or poor on the other 11:
- * the route's 5 holders twice each, then one stray.
+ * The culprits' vitals of a route rated so that each of LCP, INP and CLS is good once in each
+ * engine's beacons of the route (metric `v` on the engine's beacon `v`), and needs-improvement
+ * or poor in turn on the others, so every rating shows in every engine: 20 such page views per
+ * route and metric, the route's 5 holders named by all but the last, which names one stray.
  */
 function culpritVital(metric: (typeof CULPRIT_METRICS)[number], v: number, { i, q }: Place) {
   const band = BANDS[metric];
-  if (q === v) return { rating: 'good' as const, value: spread(i + v, band[0], band[1]) };
-  const sighting = q - (q > v ? 1 : 0);
+  const inEngine = q % PER_ENGINE;
+  if (inEngine === v) return { rating: 'good' as const, value: spread(i + v, band[0], band[1]) };
+  const goodBefore = Math.floor(q / PER_ENGINE) + (inEngine > v ? 1 : 0);
+  const sighting = q - goodBefore;
+  const sightings = BEACONS_PER_ROUTE - ENGINES.length;
   const slots = RANKED_SLOTS.target;
-  const k = sighting < 2 * slots ? sighting % slots : slots;
+  const k = sighting < sightings - 1 ? sighting % slots : slots;
   const rating: Rating = sighting % 2 ? 'poor' : 'needs-improvement';
   const at = RATINGS.indexOf(rating);
   return {
@@ -231,8 +240,11 @@ function phases(value: number, shares: readonly number[]) {
   return [...parts, Math.max(0, Math.round(value) - parts.reduce((a, b) => a + b, 0))];
 }
 
-/** The page event of a beacon: every vital, LCP and INP with their phases. */
-function page(place: Place): PulseEvent {
+/**
+ * The page event of a beacon: every vital, LCP and INP with their phases, and its total
+ * blocking time where the engine measures one (Chromium alone has the Long Tasks API).
+ */
+function page(place: Place, engine: (typeof ENGINES)[number]): PulseEvent {
   const { i } = place;
   const { vitals } = exampleEvents.page;
   /** FCP and TTFB, rated in turn so that every rating shows on every route. */
@@ -253,7 +265,7 @@ function page(place: Place): PulseEvent {
       FCP: rated('FCP', 3),
       TTFB: rated('TTFB', 4),
     },
-    tbt: spread(i, 0, 900),
+    ...(engine === 'chromium' ? { tbt: spread(i, 0, 900) } : {}),
     heap: spread(i, 5e6, 2e8),
   };
 }
@@ -307,13 +319,16 @@ function release({ b, beacons }: Place): string {
   return RELEASES[Math.floor(b / ERROR_KINDS.length) % RELEASES.length]!;
 }
 
+/** The engine of the beacon at `place`: each engine a run of its route's beacons. */
+const engineOf = ({ q }: Place) => ENGINES[Math.floor(q / PER_ENGINE)]!;
+
 /** The 20 events of the beacon at `place` of an app with `names` custom names. */
 function events(place: Place, names: number): PulseEvent[] {
   const { i } = place;
   const name = (k: number) => `flow-${letters((i * 5 + k) % names)}`;
   return [
     exampleEvents.view,
-    page(place),
+    page(place, engineOf(place)),
     { k: 'long', kind: 'longtask', d: spread(i, 50, 400) },
     frame(place),
     error(place),
@@ -336,9 +351,10 @@ function events(place: Place, names: number): PulseEvent[] {
 
 /**
  * Beacons that together make every series the collector can hold under its default ceiling
- * (`capLayout`), diagnosis included: for each route of each app, two beacons per navigation
- * type, four per device class, FCP and TTFB rated good, needs-improvement and poor in turn, LCP,
- * INP and CLS good once and otherwise naming the route's culprits, LCP and INP with their
+ * (`capLayout`), diagnosis included: for each route of each app, one beacon per navigation
+ * type in each engine, eight per device class, FCP and TTFB rated good, needs-improvement and
+ * poor in turn, LCP, INP and CLS good once per engine and otherwise naming the route's
+ * culprits, LCP and INP with their
  * phases; across each app, its releases, the scripts of its long animation frames under every
  * invoker, and its error fingerprints of every kind, with strays for each `__other__`; every
  * long task kind, socket transport and disconnect reason, and the app's custom event and timing
@@ -361,6 +377,7 @@ export function capBeacons(layout: readonly CapApp[] = capLayout()): Beacon[] {
           release: release(place),
           route: `/shop/${letters(Math.floor(b / BEACONS_PER_ROUTE))}/:id`,
           device: DEVICES[q % DEVICES.length]!,
+          engine: engineOf(place),
           nav: NAVIGATIONS[q % NAVIGATIONS.length]!,
           session: `s${letters(i)}`,
           page: `p${letters(i)}`,
@@ -379,5 +396,5 @@ export function capBeacons(layout: readonly CapApp[] = capLayout()): Beacon[] {
 export function describeLoad(layout: readonly CapApp[] = capLayout()): string {
   const routes = layout.reduce((sum, app) => sum + app.routes, 0);
   const apps = layout.map((a) => `\`${a.app}\` (${a.routes} routes, ${a.names} names)`);
-  return `${(routes * BEACONS_PER_ROUTE).toLocaleString('en-US')} beacons over ${layout.length} apps, ${apps.join(' and ')}: two per route and navigation type (${NAVIGATIONS.length}), four per device class, FCP and TTFB rated good, needs-improvement and poor in turn, LCP, INP and CLS good once per route and otherwise naming one of the route's ${RANKED_SLOTS.target} culprits (LCP and INP with their phases), each app with ${RANKED_SLOTS.release} releases, ${RANKED_SLOTS.script} scripts blocking its long animation frames under each of the ${SCRIPT_INVOKERS.length} invokers and ${RANKED_SLOTS.fingerprint} error fingerprints of each kind, and lighter strays of each that fold into \`__other__\` by design; every long task kind, socket transport and disconnect reason; as many series as the default series ceiling holds`;
+  return `${(routes * BEACONS_PER_ROUTE).toLocaleString('en-US')} beacons over ${layout.length} ${layout.length === 1 ? 'app' : 'apps'}, ${apps.join(' and ')}: one per route, navigation type (${NAVIGATIONS.length}) and engine (${ENGINES.length}, Chromium's with a total blocking time, the others without), eight per device class, FCP and TTFB rated good, needs-improvement and poor in turn, LCP, INP and CLS good once per route and engine and otherwise naming one of the route's ${RANKED_SLOTS.target} culprits (LCP and INP with their phases), each app with ${RANKED_SLOTS.release} releases, ${RANKED_SLOTS.script} scripts blocking its long animation frames under each of the ${SCRIPT_INVOKERS.length} invokers and ${RANKED_SLOTS.fingerprint} error fingerprints of each kind, and lighter strays of each that fold into \`__other__\` by design; every long task kind, socket transport and disconnect reason; as many series as the default series ceiling holds`;
 }

@@ -82,6 +82,7 @@ export function exampleBeacon(
     route: '/products/:id',
     nav: 'navigate',
     device: 'desktop',
+    engine: 'chromium',
     ect: '4g',
     events: [...events],
     ...overrides,

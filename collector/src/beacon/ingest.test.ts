@@ -62,6 +62,16 @@ describe('POST /v1/rum accepts beacons', () => {
     expect(response.statusCode).toBe(204);
   });
 
+  it('accepts a version 1 beacon (no engine, TBT always sent) from SDKs not yet upgraded', async () => {
+    const target = await collector();
+    const { engine: _none, ...older } = exampleBeacon([exampleEvents.page], { v: 1 });
+    expect(_none).toBe('chromium');
+    expect((await post(target, older)).statusCode).toBe(204);
+    const series = await lookupSeries(target.pulse.registry);
+    expect(series.count('pulse_page_score', { app: 'shop', engine: 'other' })).toBe(1);
+    expect(series.count('pulse_total_blocking_time_seconds', { app: 'shop' })).toBe(1);
+  });
+
   it('accepts a beacon with no events (only a dropped count)', async () => {
     const target = await collector();
     const response = await post(target, exampleBeacon([], { dropped: 12 }));
@@ -329,7 +339,7 @@ describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () =>
       reason: 'schema',
       status: 400,
     },
-    { name: 'another protocol version', body: { ...valid, v: 2 }, reason: 'version', status: 400 },
+    { name: 'another protocol version', body: { ...valid, v: 3 }, reason: 'version', status: 400 },
     { name: 'a version string', body: { ...valid, v: '1' }, reason: 'version', status: 400 },
     {
       name: 'too many events',

@@ -16,7 +16,7 @@ import rateLimit from '@fastify/rate-limit';
 import { Type } from '@sinclair/typebox';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PROTOCOL_VERSION, type Beacon } from '@pulse/sdk/protocol';
+import { ACCEPTED_PROTOCOL_VERSIONS, type Beacon } from '@pulse/sdk/protocol';
 import { parseBeaconJson } from './beaconJson.js';
 import { checkEnvelope, checkEvents, type BeaconEnvelope } from './beaconValidation.js';
 import { corsPlugin, originAllowList } from '../http/cors.js';
@@ -70,6 +70,9 @@ const RejectionBodySchema = Type.Object({
 
 /** The parsed body before validation: anything JSON can be. */
 type UncheckedBody = Partial<Record<keyof Beacon, unknown>> | undefined;
+
+const isAcceptedVersion = (version: unknown) =>
+  (ACCEPTED_PROTOCOL_VERSIONS as readonly unknown[]).includes(version);
 
 const asObject = (body: unknown): UncheckedBody =>
   typeof body === 'object' && body !== null && !Array.isArray(body) ? body : undefined;
@@ -138,12 +141,12 @@ export const ingestPlugin = fp(
 
     // Checked before the schema so a newer SDK gets a precise answer rather than `schema`.
     const checkVersion = (body: UncheckedBody) => {
-      if (body === undefined || !('v' in body) || body.v === PROTOCOL_VERSION) return undefined;
+      if (body === undefined || !('v' in body) || isAcceptedVersion(body.v)) return undefined;
       const sent = typeof body.v === 'number' ? `version ${body.v}` : 'this version';
       return new Rejection(
         400,
         'version',
-        `${sent} is not supported; expected ${PROTOCOL_VERSION}`,
+        `${sent} is not supported; expected one of ${ACCEPTED_PROTOCOL_VERSIONS.join(', ')}`,
       );
     };
 

@@ -12,7 +12,7 @@
  */
 import { Type, type Static, type TNumber } from '@sinclair/typebox';
 import {
-  PROTOCOL_VERSION,
+  ACCEPTED_PROTOCOL_VERSIONS,
   SCRIPT_INVOKER_TYPES,
   SCRIPT_URL_CHARS,
   type Beacon,
@@ -73,6 +73,7 @@ const NavigationTypes = words(
   'soft',
 );
 const DeviceClasses = words('mobile', 'tablet', 'desktop');
+const Engines = words('chromium', 'firefox', 'webkit', 'other');
 const ScriptInvokers = words(...SCRIPT_INVOKER_TYPES, 'other');
 
 /** Every rating a vital may carry, in schema order. */
@@ -85,6 +86,8 @@ export const ERROR_KINDS = ErrorKinds.values;
 export const NAVIGATION_TYPES = NavigationTypes.values;
 /** Every device class a beacon may carry, in schema order. */
 export const DEVICE_CLASSES = DeviceClasses.values;
+/** Every browser engine, in schema order. */
+export const ENGINES = Engines.values;
 /** Every invoker a blocking script may carry, in schema order. */
 export const SCRIPT_INVOKERS = ScriptInvokers.values;
 
@@ -118,7 +121,7 @@ export const PageEventSchema = Type.Object(
       },
       strict,
     ),
-    tbt: duration('total blocking time, ms'),
+    tbt: Type.Optional(duration('total blocking time, ms; absent where not measured')),
     heap: Type.Optional(count(2 ** 40, 'used JS heap, bytes')),
   },
   strict,
@@ -223,7 +226,7 @@ export const EVENT_KINDS = PulseEventSchema.anyOf.map((schema) => schema.propert
  */
 export const BeaconSchema = Type.Object(
   {
-    v: Type.Literal(PROTOCOL_VERSION),
+    v: Type.Union(ACCEPTED_PROTOCOL_VERSIONS.map((version) => Type.Literal(version))),
     app: Type.String({ minLength: 1, maxLength: 64, pattern: APP_PATTERN }),
     release: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: RELEASE_PATTERN })),
     key: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: KEY_PATTERN })),
@@ -232,6 +235,7 @@ export const BeaconSchema = Type.Object(
     route: Type.String({ minLength: 1, maxLength: 200, pattern: ROUTE_PATTERN }),
     nav: NavigationTypes.schema,
     device: DeviceClasses.schema,
+    engine: Type.Optional(Engines.schema),
     ect: Type.Optional(
       Type.Union([
         Type.Literal('slow-2g'),

@@ -84,10 +84,41 @@ describe('createBeaconRecorder', () => {
 
   it('scores a page with only some vitals, and leaves heap out when unknown', async () => {
     const series = await record([
-      { k: 'page', vitals: { TTFB: { value: 100, rating: 'good' } }, tbt: 0 },
+      { k: 'page', vitals: { CLS: { value: 0.02, rating: 'good' } }, tbt: 0 },
     ]);
-    expect(series.sum('pulse_page_score')).toBeCloseTo(pageScore({ TTFB: 100, TBT: 0 })!);
+    expect(series.sum('pulse_page_score')).toBeCloseTo(pageScore({ CLS: 0.02, TBT: 0 })!);
     expect(series.count('pulse_js_heap_used_bytes')).toBe(0);
+  });
+
+  it('labels vitals, ratings and scores by engine; a version 1 beacon has none, so other', async () => {
+    recordBeacon(exampleBeacon([exampleEvents.page], { engine: 'firefox' }));
+    const series = await record([exampleEvents.page], { v: 1, engine: undefined });
+    for (const engine of ['firefox', 'other']) {
+      expect(series.count('pulse_page_score', { ...shop, engine })).toBe(1);
+      expect(series.count('pulse_web_vital_seconds', { ...shop, metric: 'LCP', engine })).toBe(1);
+      expect(series.count('pulse_layout_shift_score', { ...shop, engine })).toBe(1);
+      expect(series.value('pulse_web_vital_rating_total', { ...shop, metric: 'LCP', engine })).toBe(
+        1,
+      );
+    }
+    expect(series.count('pulse_page_score', { engine: 'chromium' })).toBe(0);
+  });
+
+  it('scores no page view without LCP, INP or CLS, but records what it has', async () => {
+    const series = await record([
+      { k: 'page', vitals: { TTFB: { value: 100, rating: 'good' } }, tbt: 0 },
+      { k: 'page', vitals: {}, tbt: 0 },
+    ]);
+    expect(series.count('pulse_page_score')).toBe(0);
+    expect(series.count('pulse_web_vital_seconds', { metric: 'TTFB' })).toBe(1);
+    expect(series.count('pulse_total_blocking_time_seconds')).toBe(2);
+  });
+
+  it('leaves TBT out of the series and the score where the browser could not measure it', async () => {
+    const series = await record([{ k: 'page', vitals: { LCP: { value: 1800, rating: 'good' } } }]);
+    expect(series.count('pulse_total_blocking_time_seconds')).toBe(0);
+    expect(series.sum('pulse_page_score')).toBeCloseTo(pageScore({ LCP: 1800 })!);
+    expect(series.sum('pulse_page_score')).not.toBeCloseTo(pageScore({ LCP: 1800, TBT: 0 })!, 3);
   });
 
   it('records long tasks and animation frames by kind', async () => {

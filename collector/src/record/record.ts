@@ -16,7 +16,7 @@ import type {
   SocketEvent,
   TimingEvent,
 } from '@pulse/sdk/protocol';
-import { connectionScore, pageScore, type PageValues } from '@pulse/sdk/score';
+import { connectionScore, pageViewScore, type PageValues } from '@pulse/sdk/score';
 import { sightingOf, type LabelModel } from '../labels/labelModel.js';
 import type { CappedLabel, PulseMetrics } from '../series/metrics.js';
 import type { SeriesCounter, SeriesHistogram } from '../series/series.js';
@@ -30,7 +30,9 @@ const MS = 1000;
 
 /**
  * The end of a page view with its final values. The SDK sends exactly one `page` event per page
- * view, so the page is scored here, once, and never from partial reports.
+ * view, so the page is scored here, once, and never from partial reports. What the browser could
+ * not measure is absent (no TBT without the Long Tasks API) and stays out of the series and the
+ * score; a page view with none of LCP, INP and CLS is not scored at all (`pageViewScore`).
  */
 function recordPage(page: PageHandles, event: PageEvent): number | undefined {
   // Every key from the start: one object of one shape per page event, never grown.
@@ -50,9 +52,9 @@ function recordPage(page: PageHandles, event: PageEvent): number | undefined {
     // CLS is a score, not a duration: no unit conversion.
     page.observeVital(index, metric === 'CLS' ? vital.value : vital.value / MS);
   });
-  page.observeBlockingTime(event.tbt / MS);
+  if (event.tbt !== undefined) page.observeBlockingTime(event.tbt / MS);
   if (event.heap !== undefined) page.app.heap.get(page.device).observe(event.heap);
-  const score = pageScore(values);
+  const score = pageViewScore(values);
   if (score !== undefined) page.observeScore(score);
   return score;
 }
@@ -159,7 +161,8 @@ export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel):
     const sighting = sightingOf(client, now);
     const app = labels.app(beacon.app, sighting);
     const route = labels.route(app, beacon.route, sighting);
-    const page = handles.page(app, route, beacon.device);
+    // Version 1 beacons carry no engine.
+    const page = handles.page(app, route, beacon.device, beacon.engine ?? 'other');
     const views = beacon.release === undefined ? 0 : viewsIn(beacon.events);
     const context = diagnosis.context(app, route, beacon.release, views, sighting);
     page.app.beacons.inc();

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createPulseMetrics, type PulseMetrics } from '../series/metrics.js';
 import {
   DEVICE_CLASSES,
+  ENGINES,
   ERROR_KINDS,
   LONG_TASK_KINDS,
   NAVIGATION_TYPES,
@@ -16,6 +17,7 @@ const operation = fc.record({
   app: fc.constantFrom('shop', 'blog'),
   route: fc.constantFrom('/', '/products/:id', '/checkout'),
   device: fc.constantFrom(...DEVICE_CLASSES),
+  engine: fc.constantFrom(...ENGINES),
   kind: fc.constantFrom('view', 'rating', 'error', 'long', 'tbt', 'vital', 'score'),
   index: fc.nat(),
   value: fc.double({ min: 0, max: 30, noNaN: true }),
@@ -25,7 +27,7 @@ type Operation = typeof operation extends fc.Arbitrary<infer O> ? O : never;
 const pick = <T>(values: readonly T[], index: number): T => values[index % values.length]!;
 
 function throughHandles(handles: SeriesHandles, op: Operation): void {
-  const page = handles.page(op.app, op.route, op.device);
+  const page = handles.page(op.app, op.route, op.device, op.engine);
   const vital = op.index % VITAL_NAMES.length;
   switch (op.kind) {
     case 'view':
@@ -46,7 +48,7 @@ function throughHandles(handles: SeriesHandles, op: Operation): void {
 }
 
 function throughMetrics(metrics: PulseMetrics, op: Operation): void {
-  const { app, route, device } = op;
+  const { app, route, device, engine } = op;
   const metric = pick(VITAL_NAMES, op.index);
   // The handles of an app hold its beacon counter from the start (every beacon counts itself).
   metrics.beaconsTotal.labels(app);
@@ -63,6 +65,7 @@ function throughMetrics(metrics: PulseMetrics, op: Operation): void {
         route,
         metric,
         rating: pick(RATINGS, op.index),
+        engine,
       });
     case 'error':
       return metrics.jsErrorsTotal.inc({ app, route, kind: pick(ERROR_KINDS, op.index) });
@@ -75,10 +78,10 @@ function throughMetrics(metrics: PulseMetrics, op: Operation): void {
       return metrics.totalBlockingTimeSeconds.observe({ app, route }, op.value);
     case 'vital':
       return metric === 'CLS'
-        ? metrics.layoutShiftScore.observe({ app, route, device }, op.value)
-        : metrics.webVitalSeconds.observe({ app, route, metric, device }, op.value);
+        ? metrics.layoutShiftScore.observe({ app, route, device, engine }, op.value)
+        : metrics.webVitalSeconds.observe({ app, route, metric, device, engine }, op.value);
     case 'score':
-      return metrics.pageScore.observe({ app, route, device }, op.value);
+      return metrics.pageScore.observe({ app, route, device, engine }, op.value);
   }
 }
 

@@ -19,6 +19,7 @@ import {
   INP_PHASES,
   LCP_PHASES,
   type DeviceClass,
+  type Engine,
   type ErrorEvent,
   type LongTaskEvent,
   type NavigationType,
@@ -32,6 +33,7 @@ import { RANKED_SLOTS } from '../labels/rankedLabels.js';
 import { RELEASE_VITALS } from './recordDiagnosis.js';
 import {
   DEVICE_CLASSES,
+  ENGINES,
   ERROR_KINDS,
   EVENT_KINDS,
   LONG_TASK_KINDS,
@@ -110,6 +112,7 @@ interface BlockContext {
   app: string;
   route: string;
   device?: DeviceClass;
+  engine?: Engine;
 }
 
 /** Where one series sits in a block, and how to make it. */
@@ -169,14 +172,25 @@ class SeriesBlock {
   }
 }
 
-/** Positions of the series of a route: ratings, views, errors, long tasks, blocking time. */
+/**
+ * Positions of the series of a route: ratings (per engine), views, errors, long tasks, blocking
+ * time.
+ */
 function routeLayout(metrics: PulseMetrics) {
   const layout = new BlockLayout();
   return {
     layout,
-    rating: VITAL_NAMES.map((metric) =>
-      RATINGS.map((rating) =>
-        layout.add(metrics.webVitalRatingTotal, ({ app, route }) => [app, route, metric, rating]),
+    rating: ENGINES.map((engine) =>
+      VITAL_NAMES.map((metric) =>
+        RATINGS.map((rating) =>
+          layout.add(metrics.webVitalRatingTotal, ({ app, route }) => [
+            app,
+            route,
+            metric,
+            rating,
+            engine,
+          ]),
+        ),
       ),
     ),
     view: NAVIGATION_TYPES.map((navigation) =>
@@ -192,34 +206,50 @@ function routeLayout(metrics: PulseMetrics) {
   };
 }
 
-/** Positions of the series of a route on one device class: vitals (CLS its own) and score. */
+/**
+ * Positions of the series of a route on one device class in one engine: vitals (CLS its own)
+ * and score.
+ */
 function deviceLayout(metrics: PulseMetrics) {
   const layout = new BlockLayout();
   const device = ({ device }: BlockContext) => device!;
+  const engine = ({ engine }: BlockContext) => engine!;
   return {
     layout,
     vital: VITAL_NAMES.map((metric) =>
       metric === 'CLS'
-        ? layout.add(metrics.layoutShiftScore, (c) => [c.app, c.route, device(c)])
-        : layout.add(metrics.webVitalSeconds, (c) => [c.app, c.route, metric, device(c)]),
+        ? layout.add(metrics.layoutShiftScore, (c) => [c.app, c.route, device(c), engine(c)])
+        : layout.add(metrics.webVitalSeconds, (c) => [
+            c.app,
+            c.route,
+            metric,
+            device(c),
+            engine(c),
+          ]),
     ),
-    score: layout.add(metrics.pageScore, (c) => [c.app, c.route, device(c)]),
+    score: layout.add(metrics.pageScore, (c) => [c.app, c.route, device(c), engine(c)]),
   };
 }
 
 type RouteLayout = ReturnType<typeof routeLayout>;
 type DeviceLayout = ReturnType<typeof deviceLayout>;
 
-/** Everything keyed by app, route and device (or a subset of them and one more label). */
+/** Everything keyed by app, route, device and engine (or a subset of them and one more label). */
 export class PageHandles {
+  /** Positions of this page's ratings: those of its engine. */
+  private readonly ratingPositions: number[][];
+
   constructor(
     readonly app: AppHandles,
     readonly device: DeviceClass,
+    engine: Engine,
     private readonly routePositions: RouteLayout,
     private readonly routeSeries: SeriesBlock,
     private readonly devicePositions: DeviceLayout,
     private readonly deviceSeries: SeriesBlock,
-  ) {}
+  ) {
+    this.ratingPositions = routePositions.rating[ENGINES.indexOf(engine)]!;
+  }
 
   countView(navigation: NavigationType): void {
     this.routeSeries.record(this.routePositions.view[NAVIGATION_TYPES.indexOf(navigation)]!, 1);
@@ -227,7 +257,7 @@ export class PageHandles {
 
   /** Counts a rating of the vital at `index` of `VITAL_NAMES`. */
   countRating(index: number, rating: Rating): void {
-    this.routeSeries.record(this.routePositions.rating[index]![RATINGS.indexOf(rating)]!, 1);
+    this.routeSeries.record(this.ratingPositions[index]![RATINGS.indexOf(rating)]!, 1);
   }
 
   countError(kind: ErrorKind): void {
@@ -255,7 +285,7 @@ export class PageHandles {
   }
 }
 
-/** The blocks of one route: its own series, and those of each device class met on it. */
+/** The blocks of one route: its own series, and those of each device class and engine met on it. */
 interface RouteEntry {
   series: SeriesBlock;
   pages: (PageHandles | undefined)[];
@@ -297,17 +327,18 @@ export class SeriesHandles {
   }
 
   /** `app` and `route` are capped label values. */
-  page(app: string, route: string, device: DeviceClass): PageHandles {
+  page(app: string, route: string, device: DeviceClass, engine: Engine): PageHandles {
     const entry = this.apps.get(app);
     const routeEntry = entry.routes.get(route);
-    const slot = DEVICE_CLASSES.indexOf(device);
+    const slot = DEVICE_CLASSES.indexOf(device) * ENGINES.length + ENGINES.indexOf(engine);
     return (routeEntry.pages[slot] ??= new PageHandles(
       entry.handles,
       device,
+      engine,
       this.routePositions,
       routeEntry.series,
       this.devicePositions,
-      new SeriesBlock(this.devicePositions.layout, { app, route, device }),
+      new SeriesBlock(this.devicePositions.layout, { app, route, device, engine }),
     ));
   }
 }
@@ -346,7 +377,7 @@ const diagnosisAppCost = (metrics: PulseMetrics) => {
 export function labelCosts(metrics: PulseMetrics): LabelCosts {
   const route =
     routeLayout(metrics).layout.size +
-    DEVICE_CLASSES.length * deviceLayout(metrics).layout.size +
+    DEVICE_CLASSES.length * ENGINES.length * deviceLayout(metrics).layout.size +
     diagnosisRouteCost(metrics);
   const name = metrics.customEventsTotal.slots + metrics.customTimingSeconds.slots;
   const { transport, disconnects } = SocketEventSchema.properties;

@@ -38,10 +38,17 @@ const sendExample = (app: FastifyInstance) =>
 
 /** SPEC.md "Prometheus series": name → type and label names. */
 const SPEC_SERIES: Record<string, { type: 'histogram' | 'counter' | 'gauge'; labels: string[] }> = {
-  pulse_web_vital_seconds: { type: 'histogram', labels: ['app', 'route', 'metric', 'device'] },
-  pulse_layout_shift_score: { type: 'histogram', labels: ['app', 'route', 'device'] },
-  pulse_web_vital_rating_total: { type: 'counter', labels: ['app', 'route', 'metric', 'rating'] },
-  pulse_page_score: { type: 'histogram', labels: ['app', 'route', 'device'] },
+  // `engine` from SPEC.md "Engines and honest scores".
+  pulse_web_vital_seconds: {
+    type: 'histogram',
+    labels: ['app', 'route', 'metric', 'device', 'engine'],
+  },
+  pulse_layout_shift_score: { type: 'histogram', labels: ['app', 'route', 'device', 'engine'] },
+  pulse_web_vital_rating_total: {
+    type: 'counter',
+    labels: ['app', 'route', 'metric', 'rating', 'engine'],
+  },
+  pulse_page_score: { type: 'histogram', labels: ['app', 'route', 'device', 'engine'] },
   pulse_page_views_total: { type: 'counter', labels: ['app', 'route', 'navigation'] },
   pulse_long_task_seconds: { type: 'histogram', labels: ['app', 'route', 'kind'] },
   pulse_total_blocking_time_seconds: { type: 'histogram', labels: ['app', 'route'] },

@@ -50,10 +50,10 @@ const PHASE_BUCKETS = [0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 4, 8, 15];
 
 /** Every Pulse series, typed by its label names. */
 export interface PulseMetrics {
-  webVitalSeconds: SeriesHistogram<'app' | 'route' | 'metric' | 'device'>;
-  layoutShiftScore: SeriesHistogram<'app' | 'route' | 'device'>;
-  webVitalRatingTotal: SeriesCounter<'app' | 'route' | 'metric' | 'rating'>;
-  pageScore: SeriesHistogram<'app' | 'route' | 'device'>;
+  webVitalSeconds: SeriesHistogram<'app' | 'route' | 'metric' | 'device' | 'engine'>;
+  layoutShiftScore: SeriesHistogram<'app' | 'route' | 'device' | 'engine'>;
+  webVitalRatingTotal: SeriesCounter<'app' | 'route' | 'metric' | 'rating' | 'engine'>;
+  pageScore: SeriesHistogram<'app' | 'route' | 'device' | 'engine'>;
   pageViewsTotal: SeriesCounter<'app' | 'route' | 'navigation'>;
   longTaskSeconds: SeriesHistogram<'app' | 'route' | 'kind'>;
   totalBlockingTimeSeconds: SeriesHistogram<'app' | 'route'>;
@@ -113,24 +113,24 @@ export function createPulseMetrics(registry: Registry): PulseMetrics {
     webVitalSeconds: histogram(
       'pulse_web_vital_seconds',
       'Final Core Web Vital value of a page view (LCP, INP, FCP, TTFB), seconds.',
-      ['app', 'route', 'metric', 'device'],
+      ['app', 'route', 'metric', 'device', 'engine'],
       VITAL_BUCKETS,
     ),
     layoutShiftScore: histogram(
       'pulse_layout_shift_score',
       'Final Cumulative Layout Shift of a page view.',
-      ['app', 'route', 'device'],
+      ['app', 'route', 'device', 'engine'],
       LAYOUT_SHIFT_BUCKETS,
     ),
     webVitalRatingTotal: counter(
       'pulse_web_vital_rating_total',
       'Page views by Core Web Vital rating (good, needs-improvement, poor), CLS included.',
-      ['app', 'route', 'metric', 'rating'],
+      ['app', 'route', 'metric', 'rating', 'engine'],
     ),
     pageScore: histogram(
       'pulse_page_score',
-      'Page experience score of a page view, 0..100 (docs/SCORING.md).',
-      ['app', 'route', 'device'],
+      'Page experience score of a page view with LCP, INP or CLS, 0..100 (docs/SCORING.md).',
+      ['app', 'route', 'device', 'engine'],
       SCORE_BUCKETS,
     ),
     pageViewsTotal: counter('pulse_page_views_total', 'Page views started, by navigation type.', [
@@ -146,7 +146,7 @@ export function createPulseMetrics(registry: Registry): PulseMetrics {
     ),
     totalBlockingTimeSeconds: histogram(
       'pulse_total_blocking_time_seconds',
-      'Total blocking time of a page view, seconds.',
+      'Total blocking time of a page view, seconds; only from browsers with the Long Tasks API.',
       ['app', 'route'],
       BLOCKING_TIME_BUCKETS,
     ),

@@ -1,5 +1,14 @@
 import { safe } from './safe.js';
 
+/** Whether the browser can observe this performance entry type (false without PerformanceObserver). */
+export const supports = (type: string): boolean => {
+  try {
+    return PerformanceObserver.supportedEntryTypes.includes(type);
+  } catch {
+    return false;
+  }
+};
+
 /**
  * Observes the given performance entry types with one observer, buffered so entries from before
  * the SDK loaded count too. Types the browser lacks are skipped (observing them would print a
@@ -15,8 +24,7 @@ export const observe = (
   try {
     const observer = new PerformanceObserver(safe((list) => list.getEntries().forEach(handler)));
     for (const type of types)
-      if (PerformanceObserver.supportedEntryTypes.includes(type))
-        observer.observe({ type, buffered: true, durationThreshold });
+      if (supports(type)) observer.observe({ type, buffered: true, durationThreshold });
     return () => observer.disconnect();
   } catch {
     return () => {};

@@ -6,5 +6,5 @@
 export { erf } from './erf.js';
 export { logNormalScore, type ScoreCurve } from './logNormalScore.js';
 export { PAGE_CURVES, DEFAULT_PAGE_WEIGHTS, rateMetric, type PageMetric } from './curves.js';
-export { pageScore, type PageValues } from './pageScore.js';
+export { pageScore, pageViewScore, type PageValues } from './pageScore.js';
 export { connectionScore, type ConnectionSample, type ConnectionScore } from './connectionScore.js';

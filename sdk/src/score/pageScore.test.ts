@@ -6,6 +6,7 @@ import {
   erf,
   logNormalScore,
   pageScore,
+  pageViewScore,
   rateMetric,
   type PageMetric,
 } from './index.js';
@@ -130,5 +131,23 @@ describe('rateMetric', () => {
     expect(rateMetric('LCP', 4000)).toBe('needs-improvement');
     expect(rateMetric('LCP', 4001)).toBe('poor');
     expect(rateMetric('CLS', 0.1)).toBe('good');
+  });
+});
+
+describe('pageViewScore', () => {
+  it('scores no page view without LCP, INP or CLS, however good its other metrics', () => {
+    expect(pageViewScore({ FCP: 300, TTFB: 50, TBT: 0 })).toBeUndefined();
+    expect(pageViewScore({ TBT: 0 })).toBeUndefined();
+    expect(pageViewScore({})).toBeUndefined();
+  });
+
+  it('is pageScore once any of LCP, INP or CLS is there', () => {
+    for (const values of [
+      { CLS: 0.3, FCP: 300 },
+      { INP: 600, TBT: 0 },
+      { LCP: 5000, TTFB: 100 },
+    ]) {
+      expect(pageViewScore(values)).toBe(pageScore(values));
+    }
   });
 });

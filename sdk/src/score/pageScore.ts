@@ -27,3 +27,18 @@ export function pageScore(
   }
   return total > 0 ? (100 * weighted) / total : undefined;
 }
+
+/**
+ * The score of a page view: `pageScore`, but only for a page view with at least one of LCP, INP
+ * and CLS. FCP, TTFB and TBT alone say little about the experience (a soft navigation without
+ * paint metrics, or a view whose render threw, often has nothing else), and scoring them would
+ * give such views near-perfect scores that lift every median.
+ */
+export function pageViewScore(
+  values: PageValues,
+  weights?: Partial<Record<PageMetric, number>>,
+): number | undefined {
+  return values.LCP === undefined && values.INP === undefined && values.CLS === undefined
+    ? undefined
+    : pageScore(values, weights);
+}

@@ -27,7 +27,7 @@ export function VitalsPanel() {
           ];
         })}
         <dt>Blocking time</dt>
-        <dd>{Math.round(vitals.TBT)} ms</dd>
+        <dd>{vitals.TBT === undefined ? 'not measured here' : `${Math.round(vitals.TBT)} ms`}</dd>
         <dt>Page score</dt>
         <dd
           className={vitals.score === undefined ? '' : band(vitals.score)}
