@@ -93,6 +93,11 @@ export function renderPage(pollIntervalMs: number): string {
     <div class="cards">${VITALS.map(vitalCard).join('')}</div>
   </section>
 
+  <section aria-labelledby="h-engines">
+    <h2 id="h-engines">Browser engines <small class="scope"></small></h2>
+    <div id="engines" class="panel"></div>
+  </section>
+
   <section aria-labelledby="h-routes">
     <h2 id="h-routes">Routes, worst experience first</h2>
     <div class="table-wrap">

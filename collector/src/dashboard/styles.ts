@@ -75,6 +75,8 @@ td.good { color: var(--good); } td.needs-improvement { color: #a86f00; } td.poor
 .errors .fingerprint { color: var(--muted); font-size: .75rem; }
 .releases { width: auto; min-width: min(100%, 36rem); }
 .releases td .detail { display: block; }
+.engines { width: auto; min-width: min(100%, 36rem); }
+.engines td .detail { display: block; }
 .delta.worse { color: var(--poor); font-weight: 650; } .delta.better { color: var(--good); font-weight: 650; }
 #empty { background: #fff8e1; border: 1px solid #f0d98c; padding: .6rem .8rem; border-radius: 8px; }
 footer { font-size: .75rem; color: var(--muted); padding: 0 1rem 1.5rem; max-width: 84rem; margin: 0 auto; }

@@ -53,3 +53,58 @@ describe('summarize', () => {
     expect(turns).toBeGreaterThan(ROUTES / 10);
   });
 });
+
+describe('summarize by engine', () => {
+  it('splits each route and the app by engine, with what each engine reported', async () => {
+    app = await createCollector({ processMetrics: false, rateLimit: false, admitAfterClients: 1 });
+    const send = (beacon: ReturnType<typeof exampleBeacon>) =>
+      app!.inject({
+        method: 'POST',
+        url: '/v1/rum',
+        headers: { 'content-type': 'text/plain' },
+        payload: JSON.stringify(beacon),
+      });
+    const page = (vitals: Record<string, { value: number; rating: 'good' | 'poor' }>) => ({
+      k: 'page' as const,
+      vitals,
+    });
+    // Chromium reports LCP, INP and CLS; Firefox ESR only LCP; a page view with none is unscored.
+    await send(
+      exampleBeacon(
+        [
+          {
+            ...page({
+              LCP: { value: 1200, rating: 'good' },
+              INP: { value: 640, rating: 'poor' },
+              CLS: { value: 0.01, rating: 'good' },
+            }),
+            tbt: 0,
+          },
+        ],
+        { engine: 'chromium' },
+      ),
+    );
+    await send(
+      exampleBeacon([page({ LCP: { value: 5200, rating: 'poor' } })], { engine: 'firefox' }),
+    );
+    await send(exampleBeacon([{ k: 'view' }, page({})], { engine: 'firefox', route: '/cart' }));
+    const reading = await readRegistry(app.pulse.registry, Object.values(SERIES));
+    const [shop] = (await summarize(reading, [], TIMING)).apps;
+    const product = shop!.routes.find((route) => route.route === '/products/:id')!;
+    for (const engines of [product.engines, shop!.overall.engines]) {
+      expect(engines.map((one) => [one.engine, one.score.samples])).toEqual([
+        ['chromium', 1],
+        ['firefox', 1],
+      ]);
+      const [chromium, firefox] = engines;
+      expect(chromium!.vitals.INP.samples).toBe(1);
+      expect(chromium!.vitals.INP.ratings.poor).toBe(1);
+      expect(firefox!.vitals.LCP.ratings.poor).toBe(1);
+      expect(firefox!.vitals.INP.samples).toBe(0);
+      expect(firefox!.vitals.CLS.samples).toBe(0);
+      expect(chromium!.score.median).toBeGreaterThan(firefox!.score.median!);
+    }
+    // The page view without LCP, INP or CLS was not scored: /cart has no engine to show.
+    expect(shop!.routes.find((route) => route.route === '/cart')!.engines).toEqual([]);
+  });
+});

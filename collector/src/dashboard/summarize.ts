@@ -17,6 +17,7 @@ import { SERIES } from './seriesNames.js';
 import type {
   AppSummary,
   CollectorHealth,
+  EngineSummary,
   RouteSummary,
   Summary,
   VitalSummary,
@@ -25,6 +26,8 @@ import { appTimeline, collectorTimeline, type TimelinePoint } from './timeline.j
 
 /** Vitals recorded in `pulse_web_vital_seconds`; CLS has its own unitless histogram. */
 const TIMED_VITALS = ['LCP', 'INP', 'FCP', 'TTFB'] as const;
+/** The vitals compared between engines: those that decide whether a page view is scored. */
+const ENGINE_VITALS = ['LCP', 'INP'] as const;
 /** How many routes `worstRoutes` lists. */
 const WORST_ROUTES = 5;
 /** Route summaries computed per event-loop turn (a tenth of the default route cap). */
@@ -178,6 +181,13 @@ interface RouteFigures {
   longTaskKindNames: string[];
   tbt: Map<string, HistogramSeries>;
   errors: Map<string, ScalarSeries>;
+  /** Scores, vitals and ratings grouped by engine as well. */
+  engines: {
+    scores: Map<string, HistogramSeries>;
+    timed: Map<string, HistogramSeries>;
+    cls: Map<string, HistogramSeries>;
+    ratings: Map<string, ScalarSeries>;
+  };
 }
 
 /** Groups one family, then hands the event loop back before the next one. */
@@ -209,28 +219,79 @@ async function routeFigures(
     longTaskKindNames: [...new Set(kindNames)],
     tbt: await histograms(SERIES.totalBlockingTime, by),
     errors: await scalars(SERIES.jsErrors, by),
+    engines: {
+      scores: await histograms(SERIES.pageScore, [...by, 'engine']),
+      timed: await histograms(SERIES.webVital, [...by, 'engine', 'metric']),
+      cls: await histograms(SERIES.layoutShift, [...by, 'engine']),
+      ratings: await scalars(SERIES.vitalRating, [...by, 'engine', 'metric', 'rating']),
+    },
   };
+}
+
+/**
+ * One vital's summary: p75 from its histogram, ratings looked up by name. The rating
+ * thresholds are in ms; the histograms are in seconds (CLS is unitless).
+ */
+function vitalSummary(
+  metric: VitalName,
+  histogram: HistogramSeries | undefined,
+  rating: (name: string) => number,
+): VitalSummary {
+  const p75 = histogram === undefined ? null : histogramQuantile(0.75, histogram.buckets);
+  const thresholdUnit = metric === 'CLS' ? 1 : 1000;
+  return {
+    samples: histogram?.count ?? 0,
+    p75,
+    rating: p75 === null ? null : rateMetric(metric, p75 * thresholdUnit),
+    ratings: {
+      good: rating('good'),
+      'needs-improvement': rating('needs-improvement'),
+      poor: rating('poor'),
+    },
+  };
+}
+
+/** The engines seen in `figures` under `key`, each with its score and LCP, INP and CLS. */
+function engineSummaries(figures: RouteFigures, key: string[]): EngineSummary[] {
+  const { scores, timed, cls, ratings } = figures.engines;
+  const names = new Set<string>();
+  const prefix = JSON.stringify(key).slice(0, -1);
+  for (const family of [scores, timed, cls]) {
+    for (const [at, series] of family) {
+      // Keys extend the scope's own key: `["/cart","firefox"...`.
+      if (at.startsWith(key.length === 0 ? '[' : `${prefix},`))
+        names.add(series.labels.engine ?? '');
+    }
+  }
+  names.delete('');
+  const at = (...extra: string[]) => JSON.stringify([...key, ...extra]);
+  return [...names]
+    .map((engine): EngineSummary => {
+      const vital = (metric: VitalName, histogram: HistogramSeries | undefined) =>
+        vitalSummary(
+          metric,
+          histogram,
+          (name) => ratings.get(at(engine, metric, name))?.value ?? 0,
+        );
+      return {
+        engine,
+        score: scoreSummary(scores.get(at(engine))),
+        vitals: {
+          ...(Object.fromEntries(
+            ENGINE_VITALS.map((metric) => [metric, vital(metric, timed.get(at(engine, metric)))]),
+          ) as Record<(typeof ENGINE_VITALS)[number], VitalSummary>),
+          CLS: vital('CLS', cls.get(at(engine))),
+        },
+      };
+    })
+    .sort((a, b) => b.score.samples - a.score.samples || a.engine.localeCompare(b.engine));
 }
 
 /** `key` holds the values of the grouping labels (`[route]`, or `[]` for all routes). */
 function routeSummary(figures: RouteFigures, route: string, key: string[]): RouteSummary {
   const at = (...extra: string[]) => JSON.stringify([...key, ...extra]);
-  const vital = (metric: VitalName, histogram: HistogramSeries | undefined): VitalSummary => {
-    const p75 = histogram === undefined ? null : histogramQuantile(0.75, histogram.buckets);
-    const rating = (name: string) => figures.ratings.get(at(metric, name))?.value ?? 0;
-    // The rating thresholds are in ms; the histogram is in seconds (CLS is unitless).
-    const thresholdUnit = metric === 'CLS' ? 1 : 1000;
-    return {
-      samples: histogram?.count ?? 0,
-      p75,
-      rating: p75 === null ? null : rateMetric(metric, p75 * thresholdUnit),
-      ratings: {
-        good: rating('good'),
-        'needs-improvement': rating('needs-improvement'),
-        poor: rating('poor'),
-      },
-    };
-  };
+  const vital = (metric: VitalName, histogram: HistogramSeries | undefined) =>
+    vitalSummary(metric, histogram, (name) => figures.ratings.get(at(metric, name))?.value ?? 0);
   const timed = Object.fromEntries(
     TIMED_VITALS.map((metric) => [metric, vital(metric, figures.timed.get(at(metric)))]),
   ) as Record<(typeof TIMED_VITALS)[number], VitalSummary>;
@@ -247,5 +308,6 @@ function routeSummary(figures: RouteFigures, route: string, key: string[]): Rout
     longTasks: { ...quantiles(figures.longTasks.get(at())), byKind },
     tbt: quantiles(figures.tbt.get(at())),
     errors: figures.errors.get(at())?.value ?? 0,
+    engines: engineSummaries(figures, key),
   };
 }

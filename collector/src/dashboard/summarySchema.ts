@@ -69,6 +69,22 @@ export const VitalsSchema = Type.Object({
   TTFB: VitalSummarySchema,
 });
 
+/**
+ * The page views of one browser engine (the `engine` label): scores and the Core Web Vitals
+ * compared within an engine, since each reports a different set (no INP in Firefox ESR, no CLS
+ * outside Chromium). A vital an engine never reported has 0 samples.
+ */
+export const EngineSummarySchema = Type.Object({
+  engine: Type.String(),
+  /** `pulse_page_score` of this engine's page views. */
+  score: ScoreSummarySchema,
+  vitals: Type.Object({
+    LCP: VitalSummarySchema,
+    INP: VitalSummarySchema,
+    CLS: VitalSummarySchema,
+  }),
+});
+
 /** Everything known about one route of one app; route `*` is every route together. */
 export const RouteSummarySchema = Type.Object({
   route: Type.String(),
@@ -83,6 +99,8 @@ export const RouteSummarySchema = Type.Object({
   tbt: QuantilesSchema,
   /** `pulse_js_errors_total`. */
   errors: Count,
+  /** One entry per engine with scored or measured page views, most scored first. */
+  engines: Type.Array(EngineSummarySchema),
 });
 
 /** Socket quality of one app, every transport; RTT and jitter in seconds, loss 0..1. */
@@ -159,6 +177,7 @@ export const SummarySchema = Type.Object({
 });
 
 export type VitalSummary = Static<typeof VitalSummarySchema>;
+export type EngineSummary = Static<typeof EngineSummarySchema>;
 export type ScoreSummary = Static<typeof ScoreSummarySchema>;
 export type Quantiles = Static<typeof QuantilesSchema>;
 export type RouteSummary = Static<typeof RouteSummarySchema>;

@@ -10,6 +10,7 @@ import { showFigure, showVital } from './cards.js';
 import { scoreBars, timeChart } from './charts.js';
 import { diagnosisFeed } from './diagnosisFeed.js';
 import { rebuiltRegion, required, setOptions, setText } from './domWrites.js';
+import { enginesContent } from './enginesPanel.js';
 import { errorsContent } from './errorsPanel.js';
 import {
   formatBytes,
@@ -68,6 +69,7 @@ const charts = {
   ]),
 };
 const showWhy = rebuiltRegion(required(document, '#why'), whyContent);
+const showEngines = rebuiltRegion(required(document, '#engines'), enginesContent);
 const showReleases = rebuiltRegion(required(document, '#releases'), releasesContent);
 const showErrors = rebuiltRegion(required(document, '#errors'), errorsContent);
 const diagnosis = diagnosisFeed({
@@ -203,6 +205,7 @@ function showRoute(route: RouteSummary): void {
   });
   charts.scoreDistribution.update(route.score);
   for (const metric of VITALS) showVital(document, metric, route.vitals[metric]);
+  showEngines(route);
   const kinds = Object.entries(route.longTasks.byKind).map(
     ([kind, count]) => `${kind} ${formatCount(count)}`,
   );
