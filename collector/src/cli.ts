@@ -4,8 +4,11 @@
  * variables and an optional JSON file (see `--help` and cliConfig.ts); logs are fastify's
  * structured JSON (pino) on stdout.
  *
- * Shutdown: on SIGTERM (an orchestrator stopping the replica) readiness turns false first and,
- * after `--drain-delay`, the server closes: in-flight beacons finish, then the process exits 0.
+ * Shutdown: on SIGTERM (an orchestrator stopping the replica) readiness turns false first; beacons
+ * are still answered for `--drain-delay`; then the ingest listener closes (in-flight beacons are
+ * answered) while the admin listener keeps serving /metrics until a scrape has read every beacon
+ * answered, or `--shutdown-scrape-wait` has passed; then the process exits 0. Counters live in
+ * memory until scraped, so exiting earlier would lose what was answered since the last scrape.
  * SIGINT (Ctrl-C) closes at once. A second signal exits immediately.
  */
 import { readFileSync } from 'node:fs';
@@ -55,7 +58,10 @@ async function serve(settings: CliSettings): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     app.pulseReadiness.drain();
-    if (signal === 'SIGTERM' && settings.drainDelay > 0) await sleep(settings.drainDelay);
+    if (signal === 'SIGTERM') {
+      if (settings.drainDelay > 0) await sleep(settings.drainDelay);
+      app.pulseShutdown.awaitLastScrape(settings.shutdownScrapeWait);
+    }
     await app.close();
     app.log.info('closed');
     process.exit(0);

@@ -75,6 +75,8 @@ describe('pulse-collector configuration', () => {
       '16',
       '--drain-delay',
       '3000',
+      '--shutdown-scrape-wait',
+      '25000',
       '--log-level',
       'warn',
       '--process-metrics',
@@ -106,6 +108,7 @@ describe('pulse-collector configuration', () => {
       maxConnections: 500,
       maxConnectionsPerAddress: 16,
       drainDelay: 3000,
+      shutdownScrapeWait: 25_000,
       logLevel: 'warn',
       processMetrics: false,
     });
@@ -166,6 +169,7 @@ describe('pulse-collector configuration', () => {
       maxConnections: 7,
       maxConnectionsPerAddress: 7,
       drainDelay: 7,
+      shutdownScrapeWait: 7,
       logLevel: 'debug',
       processMetrics: false,
     });
@@ -269,5 +273,6 @@ describe('pulse-collector configuration', () => {
     expect(options).not.toHaveProperty('port');
     expect(options).not.toHaveProperty('host');
     expect(options).not.toHaveProperty('drainDelay');
+    expect(options).not.toHaveProperty('shutdownScrapeWait');
   });
 });

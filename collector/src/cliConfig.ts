@@ -52,6 +52,7 @@ export const CliSettingsSchema = Type.Object(
     maxConnections: Type.Optional(Type.Integer({ minimum: 1 })),
     maxConnectionsPerAddress: Type.Integer({ minimum: 1 }),
     drainDelay: Type.Integer({ minimum: 0 }),
+    shutdownScrapeWait: Type.Integer({ minimum: 0 }),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
         Type.Literal(level),
@@ -94,6 +95,10 @@ export const defaultCliSettings: CliSettings = {
   keepAliveTimeout: defaultCollectorOptions.keepAliveTimeout,
   maxConnectionsPerAddress: defaultCollectorOptions.maxConnectionsPerAddress,
   drainDelay: 0,
+  // Longer than Prometheus' default 15 s scrape interval plus a render at the series ceiling
+  // (under 1 s), and with a --drain-delay of up to about 8 s still inside Kubernetes' default
+  // terminationGracePeriodSeconds of 30 (docs/RELIABILITY.md, "Restarts").
+  shutdownScrapeWait: 20_000,
   logLevel: 'info',
   processMetrics: defaultCollectorOptions.processMetrics,
 };
@@ -358,6 +363,16 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     description: 'on SIGTERM, report not ready this long before closing',
   },
   {
+    key: 'shutdownScrapeWait',
+    flag: 'shutdown-scrape-wait',
+    env: 'PULSE_SHUTDOWN_SCRAPE_WAIT',
+    value: '<ms>',
+    parse: integer,
+    description:
+      'on SIGTERM, once beacons are closed, keep /metrics up until a scrape has read every ' +
+      'answered beacon, at most this long (0 = exit at once)',
+  },
+  {
     key: 'logLevel',
     flag: 'log-level',
     env: 'PULSE_LOG_LEVEL',
@@ -498,6 +513,7 @@ export function collectorOptionsFrom(settings: CliSettings): Partial<CollectorOp
     adminPort: _adminPort,
     adminHost: _adminHost,
     drainDelay: _drainDelay,
+    shutdownScrapeWait: _shutdownScrapeWait,
     logLevel,
     ...options
   } = settings;

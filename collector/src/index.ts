@@ -6,7 +6,8 @@
  * await app.listen({ port: 8080, host: '0.0.0.0' });
  * ```
  */
-export { createCollector, resolveCollectorOptions } from './server.js';
+export { createCollector, resolveCollectorOptions, type PulseShutdown } from './server.js';
+export { ScrapeWatermark } from './series/scrapeWatermark.js';
 export {
   defaultCollectorOptions,
   type CollectorOptions,

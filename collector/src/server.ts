@@ -9,6 +9,10 @@
  * - The admin side (`app.pulseAdmin`) is the read side: the dashboard, `/api/*`, `/metrics`.
  *   The CLI binds it to loopback unless told otherwise, and `adminToken` guards it wherever it
  *   is reachable by others (adminAccess.ts).
+ *
+ * Closing closes the ingest side first (in-flight beacons are answered, later ones get 503),
+ * then the admin side: after a last scrape when `app.pulseShutdown.awaitLastScrape()` asked for
+ * one, so counters answered for are read before the process exits (scrapeWatermark.ts).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
@@ -22,6 +26,7 @@ import { diagnosisPlugin } from './diagnosis/diagnosisPlugin.js';
 import { adminAccess } from './http/adminAccess.js';
 import { metricsPlugin } from './series/metrics.js';
 import { metricsRoute } from './series/metricsRoute.js';
+import { ScrapeWatermark, awaitLastScrape } from './series/scrapeWatermark.js';
 import { defaultCollectorOptions, type CollectorOptions } from './options.js';
 import type { RejectReason } from './http/rejection.js';
 import { checkedTrustProxy } from './http/trustProxy.js';
@@ -42,6 +47,7 @@ export async function createCollector(
   // Client errors happen in Node's parser, before any plugin; they are counted once the
   // metrics exist.
   let countClientError: (reason: RejectReason) => void = () => {};
+  const scrapes = new ScrapeWatermark();
   const app = Fastify({
     logger: config.logger,
     trustProxy: checkedTrustProxy(config.trustProxy),
@@ -62,15 +68,29 @@ export async function createCollector(
     registry: config.registry,
     processMetrics: config.processMetrics,
   });
+  // Not counted by `scrapes`: requests that never became a beacon (slow, malformed) are no loss
+  // to a shutdown, and under a slow-loris flood they would hold every stop for a scrape.
   countClientError = (reason) => app.pulse.metrics.rejectedTotal.inc({ reason });
   await app.register(connectionLimitsPlugin, config);
   await app.register(healthPlugin);
   await app.register(assetsPlugin, { scripts: config.scripts });
-  await app.register(ingestPlugin, config);
+  await app.register(ingestPlugin, { ...config, scrapes });
 
-  const admin = await createAdminSide(app.pulse.registry, app.pulseDiagnosis, config);
+  const admin = await createAdminSide(app.pulse.registry, app.pulseDiagnosis, scrapes, config);
   app.decorate('pulseAdmin', admin);
-  app.addHook('onClose', async () => admin.close());
+  let lastScrapeWaitMs = 0;
+  app.decorate('pulseShutdown', {
+    scrapes,
+    awaitLastScrape(waitMs: number) {
+      lastScrapeWaitMs = waitMs;
+    },
+  });
+  // Registered last, so it runs first of the onClose hooks: right after the ingest listener
+  // closed, before any plugin takes its series out of the registry.
+  app.addHook('onClose', async () => {
+    if (lastScrapeWaitMs > 0) await awaitLastScrape(scrapes, lastScrapeWaitMs, app.log);
+    await admin.close();
+  });
   await app.ready();
   return app;
 }
@@ -79,6 +99,7 @@ export async function createCollector(
 async function createAdminSide(
   registry: Registry,
   diagnosis: DiagnosisState,
+  scrapes: ScrapeWatermark,
   config: CollectorOptions,
 ): Promise<FastifyInstance> {
   const admin = Fastify({
@@ -87,7 +108,11 @@ async function createAdminSide(
     bodyLimit: 1024,
   });
   await admin.register(adminAccess, { adminToken: config.adminToken });
-  await admin.register(metricsRoute, { registry, renderMaxAgeMs: config.metricsRenderMaxAge });
+  await admin.register(metricsRoute, {
+    registry,
+    renderMaxAgeMs: config.metricsRenderMaxAge,
+    scrapes,
+  });
   await admin.register(dashboardPlugin, { registry });
   await admin.register(diagnosisPlugin, { registry, state: diagnosis });
   await admin.ready();
@@ -102,5 +127,19 @@ declare module 'fastify' {
      * the collector.
      */
     pulseAdmin: FastifyInstance;
+    /** Lossless shutdown behind Prometheus (scrapeWatermark.ts). */
+    pulseShutdown: PulseShutdown;
   }
+}
+
+/** What `app.pulseShutdown` offers. */
+export interface PulseShutdown {
+  /** Beacons answered, and how far scrapes sent in full have read them. */
+  readonly scrapes: ScrapeWatermark;
+  /**
+   * Makes the next `close()` keep the admin listener, and `/metrics`, open after the ingest
+   * listener has closed, until a scrape has read every beacon answered or `waitMs` has passed
+   * (logged as a warning with the beacons left unread). Not called, `close()` closes both at once.
+   */
+  awaitLastScrape(waitMs: number): void;
 }

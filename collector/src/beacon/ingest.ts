@@ -28,6 +28,7 @@ import { createRecording } from '../record/recording.js';
 import type { ErrorGroups } from '../record/errorGroups.js';
 import type { PageOrigins } from '../diagnosis/pageOrigins.js';
 import { OTHER } from '../series/metrics.js';
+import type { ScrapeWatermark } from '../series/scrapeWatermark.js';
 import { REJECT_REASONS, Rejection, toRejection, type RejectionBody } from '../http/rejection.js';
 
 /**
@@ -57,7 +58,10 @@ export type IngestPluginOptions = Pick<
   | 'routes'
   | 'eventNames'
   | 'rateLimit'
->;
+> & {
+  /** Counts every answer, so a shutdown can wait until a scrape has read them all. */
+  scrapes: ScrapeWatermark;
+};
 
 /** How often idle label values are looked for: often enough to free room within minutes. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -188,6 +192,7 @@ export const ingestPlugin = fp(
           const rejection = toRejection(error);
           if (rejection === undefined) throw error;
           metrics.rejectedTotal.inc({ reason: rejection.reason }, rejection.increments);
+          options.scrapes.answered();
           request.log.debug({ reason: rejection.reason, err: error }, 'beacon rejected');
           const body: RejectionBody = {
             error: STATUS_CODES[rejection.statusCode] ?? 'Bad Request',
@@ -247,6 +252,7 @@ export const ingestPlugin = fp(
             const beacon = (refused > 0 ? { ...envelope, events: accepted } : envelope) as Beacon;
             const recordedAs = recorder.record(beacon, request, Date.now());
             if (recordedAs !== OTHER) pageOrigins.see(recordedAs, request.headers.origin);
+            options.scrapes.answered();
             reply.code(204).send();
           },
         );

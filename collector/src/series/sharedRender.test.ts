@@ -33,4 +33,17 @@ describe('sharedRender', () => {
     fail = false;
     expect(await shared.get()).toBe('text');
   });
+
+  it('renews on demand, and shares the renewed render with later scrapes', async () => {
+    let renders = 0;
+    const shared = sharedRender(
+      async () => ++renders,
+      1000,
+      () => 0,
+    );
+    expect(await shared.get()).toBe(1);
+    expect(await shared.renew()).toBe(2);
+    expect(await shared.get()).toBe(2);
+    expect(renders).toBe(2);
+  });
 });

@@ -13,6 +13,11 @@
 export interface SharedRender<T> {
   /** The current render: the one in flight, a finished one younger than `maxAgeMs`, or a new one. */
   get(): Promise<T>;
+  /**
+   * A new render whatever the current one's age, shared from then on like any other: for a scrape
+   * that must read figures newer than the current render's (scrapeWatermark.ts).
+   */
+  renew(): Promise<T>;
 }
 
 export function sharedRender<T>(
@@ -23,25 +28,28 @@ export function sharedRender<T>(
   let current: Promise<T> | undefined;
   /** When the current render finished; undefined while it runs. */
   let finishedAt: number | undefined;
+  const renew = () => {
+    finishedAt = undefined;
+    const started = render().then(
+      (value) => {
+        if (current === started) finishedAt = now();
+        return value;
+      },
+      (error: unknown) => {
+        // A failed render is not kept: the next scrape tries again.
+        if (current === started) current = undefined;
+        throw error;
+      },
+    );
+    current = started;
+    return started;
+  };
   return {
     get() {
       const fresh =
         current !== undefined && (finishedAt === undefined || now() - finishedAt < maxAgeMs);
-      if (fresh) return current!;
-      finishedAt = undefined;
-      const started = render().then(
-        (value) => {
-          if (current === started) finishedAt = now();
-          return value;
-        },
-        (error: unknown) => {
-          // A failed render is not kept: the next scrape tries again.
-          if (current === started) current = undefined;
-          throw error;
-        },
-      );
-      current = started;
-      return started;
+      return fresh ? current! : renew();
     },
+    renew,
   };
 }
