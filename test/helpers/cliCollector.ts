@@ -16,6 +16,8 @@ export interface CliCollector {
   output(): string;
   /** SIGTERM (SIGKILL if still running 10 s later), then waits for it to exit. */
   stop(): Promise<void>;
+  /** Sends `signal` and waits, however long it takes, for the process to exit; its exit code. */
+  signal(signal: NodeJS.Signals): Promise<number | null>;
 }
 
 /**
@@ -66,12 +68,19 @@ export async function startCliCollector(
     logLine: (msg) => lines.find((line) => line.msg === msg),
     output: () => output,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       const stuck = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(stuck);
+    },
+    async signal(signal) {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      const exited = once(child, 'exit') as Promise<[number | null]>;
+      child.kill(signal);
+      const [code] = await exited;
+      return code;
     },
   };
 }
