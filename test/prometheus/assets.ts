@@ -1,6 +1,6 @@
 /**
- * The Prometheus and Grafana files Pulse ships, located and read the way the checks in this
- * folder need them: rule groups from YAML, and every PromQL query of the dashboard.
+ * The Prometheus, Alertmanager and Grafana files Pulse ships, located and read the way the
+ * checks need them: rule groups from YAML, and every PromQL query of the dashboard.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ export const PROMETHEUS_DIR = repoPath('collector/prometheus');
 export const RECORDING_RULES = repoPath('collector/prometheus/recording-rules.yml');
 export const ALERT_RULES = repoPath('collector/prometheus/alert-rules.yml');
 export const PROMETHEUS_CONFIG = repoPath('collector/prometheus/prometheus.yml');
+export const ALERTMANAGER_CONFIG = repoPath('collector/alertmanager/alertmanager.yml');
 export const RULE_TESTS_DIR = repoPath('collector/prometheus/tests');
 export const DASHBOARD = repoPath('collector/grafana/pulse-overview.json');
 export const GRAFANA_PROVISIONING_DIR = repoPath('collector/grafana/provisioning');
