@@ -135,6 +135,7 @@ describe('pulse-collector configuration', () => {
     env.PULSE_BODY_LIMIT = '2048';
     env.PULSE_RATE_LIMIT = 'off';
     env.PULSE_TRUST_PROXY = '10.0.0.1, 10.0.0.2';
+    env.PULSE_COUNTRY_HEADER = 'cf-ipcountry';
     env.PULSE_LOG_LEVEL = 'debug';
     env.PULSE_PROCESS_METRICS = '0';
     env.PULSE_SERIES_CEILING = '20000';
@@ -163,6 +164,7 @@ describe('pulse-collector configuration', () => {
       eventNames: ['checkout'],
       rateLimit: false,
       trustProxy: ['10.0.0.1', '10.0.0.2'],
+      countryHeader: 'cf-ipcountry',
       requestTimeout: 7,
       headersTimeout: 7,
       keepAliveTimeout: 7,
@@ -198,6 +200,23 @@ describe('pulse-collector configuration', () => {
       settings(['--config', 'c.json'], {}, { 'c.json': '{"trustProxy":"10.0.0.0/8"}' }),
     ).toMatchObject({ trustProxy: '10.0.0.0/8' });
     expect(helpText()).not.toMatch(/true for any|<true/);
+  });
+
+  it('reads --country-header, refused without --trust-proxy or when not a header name', () => {
+    expect(
+      settings(['--country-header', 'CF-IPCountry', '--trust-proxy', '10.0.0.1']),
+    ).toMatchObject({ countryHeader: 'CF-IPCountry', trustProxy: ['10.0.0.1'] });
+    // Combined across sources: the header from the environment, the proxies from a flag.
+    expect(
+      settings(['--trust-proxy', '10.0.0.1'], { PULSE_COUNTRY_HEADER: 'x-country' }).countryHeader,
+    ).toBe('x-country');
+    expect(fails(['--country-header', 'cf-ipcountry'])).toThrow(
+      /^configuration: --country-header \(PULSE_COUNTRY_HEADER, "countryHeader"\): .*--trust-proxy/,
+    );
+    expect(fails(['--country-header', 'cf ipcountry', '--trust-proxy', '10.0.0.1'])).toThrow(
+      /^command line: --country-header .*must match pattern|^command line: --country-header .*match/,
+    );
+    expect(settings([]).countryHeader).toBeUndefined();
   });
 
   it('applies flag > environment > config file > default', () => {

@@ -13,6 +13,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { APP_PATTERN } from './beacon/schema.js';
 import { defaultCollectorOptions, type CollectorOptions } from './options.js';
 import { trustProxyProblem } from './http/trustProxy.js';
+import { HEADER_NAME_PATTERN, countryHeaderProblem } from './geography/countryHeader.js';
 
 /** The settings of the command, as a config file spells them. */
 export const CliSettingsSchema = Type.Object(
@@ -46,6 +47,7 @@ export const CliSettingsSchema = Type.Object(
       ),
     ]),
     trustProxy: Type.Union([Type.Literal(false), Type.String(), Type.Array(Type.String())]),
+    countryHeader: Type.Optional(Type.String({ pattern: HEADER_NAME_PATTERN })),
     requestTimeout: Type.Integer({ minimum: 1 }),
     headersTimeout: Type.Integer({ minimum: 1 }),
     keepAliveTimeout: Type.Integer({ minimum: 1 }),
@@ -313,6 +315,16 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     description: 'trust X-Forwarded-For from these proxies: addresses or CIDRs, comma-separated',
   },
   {
+    key: 'countryHeader',
+    flag: 'country-header',
+    env: 'PULSE_COUNTRY_HEADER',
+    value: '<name>',
+    parse: (t) => t.trim(),
+    description:
+      'record a country label from this header (e.g. cf-ipcountry), believed only from ' +
+      '--trust-proxy peers',
+  },
+  {
     key: 'requestTimeout',
     flag: 'request-timeout',
     env: 'PULSE_REQUEST_TIMEOUT',
@@ -486,6 +498,10 @@ export function resolveCliCommand({ argv, env, readFile }: CliInputs): CliComman
     ...validated('command line', fromFlags),
   };
   checkAdminExposure(settings);
+  const geographyProblem = countryHeaderProblem(settings);
+  if (geographyProblem !== undefined) {
+    throw settingError('configuration', 'countryHeader', geographyProblem);
+  }
   return { kind: 'serve', settings };
 }
 

@@ -78,6 +78,15 @@ export interface CollectorOptions {
    */
   trustProxy: TrustProxy;
   /**
+   * Opt-in geography: the request header in which a proxy or CDN in front of the collector names
+   * the client's country (`cf-ipcountry`, `cloudfront-viewer-country`, docs/GEOGRAPHY.md). Page
+   * views, page scores and vital ratings then carry a `country` label: an assigned ISO 3166-1
+   * alpha-2 code, or `__unknown__`. The header is believed only from a direct peer listed in
+   * `trustProxy` (which must then name the proxies); the client's address is never kept. Unset,
+   * those series have no `country` label.
+   */
+  countryHeader?: string;
+  /**
    * Milliseconds a client gets to send a whole request. Protects against slow or never-ending
    * bodies holding sockets open; beacons are tiny, so this can be short.
    */

@@ -23,6 +23,7 @@ import { dashboardPlugin } from './dashboard/index.js';
 import { healthPlugin } from './http/health.js';
 import { ingestPlugin, type DiagnosisState } from './beacon/ingest.js';
 import { diagnosisPlugin } from './diagnosis/diagnosisPlugin.js';
+import { geographyPlugin } from './geography/geographyPlugin.js';
 import { adminAccess } from './http/adminAccess.js';
 import { metricsPlugin } from './series/metrics.js';
 import { metricsRoute } from './series/metricsRoute.js';
@@ -67,6 +68,7 @@ export async function createCollector(
   await app.register(metricsPlugin, {
     registry: config.registry,
     processMetrics: config.processMetrics,
+    geography: config.countryHeader !== undefined,
   });
   // Not counted by `scrapes`: requests that never became a beacon (slow, malformed) are no loss
   // to a shutdown, and under a slow-loris flood they would hold every stop for a scrape.
@@ -115,6 +117,7 @@ async function createAdminSide(
   });
   await admin.register(dashboardPlugin, { registry });
   await admin.register(diagnosisPlugin, { registry, state: diagnosis });
+  await admin.register(geographyPlugin, { registry, enabled: config.countryHeader !== undefined });
   await admin.ready();
   return admin;
 }

@@ -25,6 +25,7 @@ import { secretMatcher } from '../http/secretMatcher.js';
 import { Gauge } from 'prom-client';
 import type { CollectorOptions } from '../options.js';
 import { createRecording } from '../record/recording.js';
+import { countryReader } from '../geography/countryHeader.js';
 import type { ErrorGroups } from '../record/errorGroups.js';
 import type { PageOrigins } from '../diagnosis/pageOrigins.js';
 import { OTHER } from '../series/metrics.js';
@@ -58,6 +59,8 @@ export type IngestPluginOptions = Pick<
   | 'routes'
   | 'eventNames'
   | 'rateLimit'
+  | 'countryHeader'
+  | 'trustProxy'
 > & {
   /** Counts every answer, so a shutdown can wait until a scrape has read them all. */
   scrapes: ScrapeWatermark;
@@ -122,6 +125,8 @@ export const ingestPlugin = fp(
       }
     });
     const isOriginAllowed = originAllowList(options.allowOrigins);
+    // Undefined with geography off: beacons are then recorded without a country.
+    const countryOf = countryReader(options);
     const isKeyValid =
       options.ingestKey === undefined ? undefined : secretMatcher(options.ingestKey);
 
@@ -250,7 +255,8 @@ export const ingestPlugin = fp(
             }
             // Until an event is refused, the accepted events are the beacon's own array.
             const beacon = (refused > 0 ? { ...envelope, events: accepted } : envelope) as Beacon;
-            const recordedAs = recorder.record(beacon, request, Date.now());
+            const country = countryOf === undefined ? undefined : countryOf(request);
+            const recordedAs = recorder.record(beacon, request, Date.now(), country);
             if (recordedAs !== OTHER) pageOrigins.see(recordedAs, request.headers.origin);
             options.scrapes.answered();
             reply.code(204).send();

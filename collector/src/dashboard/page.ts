@@ -98,6 +98,11 @@ export function renderPage(pollIntervalMs: number): string {
     <div id="engines" class="panel"></div>
   </section>
 
+  <section aria-labelledby="h-countries" id="countries-section" hidden>
+    <h2 id="h-countries">Countries <small class="app-scope"></small></h2>
+    <div id="countries" class="panel"></div>
+  </section>
+
   <section aria-labelledby="h-routes">
     <h2 id="h-routes">Routes, worst experience first</h2>
     <div class="table-wrap">

@@ -4,26 +4,31 @@
  * label value (series handles), all of them bounded by the label model.
  */
 export class LazyMap<K, V> {
-  private readonly values = new Map<K, V>();
+  private readonly kept = new Map<K, V>();
 
   constructor(private readonly make: (key: K) => V) {}
 
   get(key: K): V {
-    let value = this.values.get(key);
+    let value = this.kept.get(key);
     if (value === undefined) {
       value = this.make(key);
-      this.values.set(key, value);
+      this.kept.set(key, value);
     }
     return value;
   }
 
   /** The value kept for `key`, without making one. */
   peek(key: K): V | undefined {
-    return this.values.get(key);
+    return this.kept.get(key);
+  }
+
+  /** The values kept now. */
+  values(): IterableIterator<V> {
+    return this.kept.values();
   }
 
   /** Forgets the value kept for `key` (an evicted label value); the next `get` makes a new one. */
   delete(key: K): void {
-    this.values.delete(key);
+    this.kept.delete(key);
   }
 }

@@ -24,7 +24,8 @@ import { EVENT_KINDS } from '../beacon/schema.js';
 import { SeriesHandles, VITAL_NAMES, type AppHandles, type PageHandles } from './seriesHandles.js';
 import { DiagnosisRecorder, type DiagnosisContext } from './recordDiagnosis.js';
 import type { ErrorGroups } from './errorGroups.js';
-import type { RankedLabel } from '../series/metrics.js';
+import { recordsCountry, type RankedLabel } from '../series/metrics.js';
+import { CountryRanking } from './countryRanking.js';
 
 const MS = 1000;
 
@@ -125,7 +126,7 @@ function recordEvent(
   }
 }
 
-/** Page views a beacon starts: its release's weight in the release ranking. */
+/** Page views a beacon starts: its release's and its country's weight in their rankings. */
 const viewsIn = (events: readonly PulseEvent[]) =>
   events.reduce((views, event) => (event.k === 'view' ? views + 1 : views), 0);
 
@@ -134,9 +135,11 @@ export interface BeaconRecorder {
   /**
    * Records every event of an accepted beacon, and the beacon itself. `client` sent it (a
    * fastify request will do: its address is read only for label values not admitted yet).
+   * `country` is its client's (an assigned ISO 3166-1 alpha-2 code or `__unknown__`, from
+   * geography/countryHeader.ts), with geography on; ignored without.
    * Returns the app it was recorded under (`__other__` when not admitted).
    */
-  record(beacon: Beacon, client: { readonly ip: string }, now: number): string;
+  record(beacon: Beacon, client: { readonly ip: string }, now: number, country?: string): string;
   /** Removes every series of an evicted app, route or name, and the handles that reach them. */
   forget(label: CappedLabel, app: string, value: string): void;
   /** Removes the series of a ranked value that lost its slot in `scope`. */
@@ -148,6 +151,8 @@ export interface BeaconRecorder {
 export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel): BeaconRecorder {
   const handles = new SeriesHandles(metrics);
   const diagnosis = new DiagnosisRecorder(labels, metrics);
+  const countries = new CountryRanking(labels);
+  const geography = recordsCountry(metrics);
   const families = Object.values(metrics) as (SeriesCounter<string> | SeriesHistogram<string>)[];
   /** Removes the series of every family with all of `match`'s labels that match it. */
   const removeWhere = (match: Readonly<Record<string, string>>) => {
@@ -157,13 +162,22 @@ export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel):
     }
   };
   const kindCounts = new Uint32Array(EVENT_KINDS.length);
-  const record = (beacon: Beacon, client: { readonly ip: string }, now: number) => {
+  const record = (
+    beacon: Beacon,
+    client: { readonly ip: string },
+    now: number,
+    clientCountry?: string,
+  ) => {
+    const country = geography ? clientCountry : undefined;
     const sighting = sightingOf(client, now);
     const app = labels.app(beacon.app, sighting);
     const route = labels.route(app, beacon.route, sighting);
+    const views =
+      beacon.release === undefined && country === undefined ? 0 : viewsIn(beacon.events);
+    const countryLabel =
+      country === undefined ? undefined : countries.label(app, country, views, sighting);
     // Version 1 beacons carry no engine.
-    const page = handles.page(app, route, beacon.device, beacon.engine ?? 'other');
-    const views = beacon.release === undefined ? 0 : viewsIn(beacon.events);
+    const page = handles.page(app, route, beacon.device, beacon.engine ?? 'other', countryLabel);
     const context = diagnosis.context(app, route, beacon.release, views, sighting);
     page.app.beacons.inc();
     if (beacon.dropped !== undefined && beacon.dropped > 0) page.app.dropped().inc(beacon.dropped);
@@ -183,10 +197,12 @@ export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel):
     removeWhere(label === 'app' ? { app } : { app, [label]: value });
     diagnosis.forget(label, app, value);
     handles.forget(label, app, value);
+    if (label === 'app') countries.forget(app);
   };
   const retire = (label: RankedLabel, scope: Readonly<Record<string, string>>, value: string) => {
     removeWhere({ ...scope, [label]: value });
     diagnosis.retire(label, scope, value);
+    handles.retire(label, scope, value);
   };
   return { record, forget, retire, errorGroups: diagnosis.errorGroups };
 }

@@ -28,7 +28,14 @@ import {
 } from '@pulse/sdk/protocol';
 import type { LabelCosts } from '../labels/labelModel.js';
 import { LazyMap } from './lazyMap.js';
-import { CULPRIT_METRICS, type CappedLabel, type PulseMetrics } from '../series/metrics.js';
+import {
+  CULPRIT_METRICS,
+  recordsCountry,
+  type CappedLabel,
+  type PulseMetrics,
+  type RankedLabel,
+} from '../series/metrics.js';
+import { UNKNOWN_COUNTRY } from '../geography/countryCode.js';
 import { RANKED_SLOTS } from '../labels/rankedLabels.js';
 import { RELEASE_VITALS } from './recordDiagnosis.js';
 import {
@@ -113,6 +120,8 @@ interface BlockContext {
   route: string;
   device?: DeviceClass;
   engine?: Engine;
+  /** Only in the blocks of series that carry `country` (geography on). */
+  country?: string;
 }
 
 /** Where one series sits in a block, and how to make it. */
@@ -173,103 +182,120 @@ class SeriesBlock {
 }
 
 /**
- * Positions of the series of a route: ratings (per engine), views, errors, long tasks, blocking
- * time.
+ * Where each series of a page context sits. Without geography, two kinds of block: a route's
+ * (ratings per engine, views, errors, long tasks, blocking time) and a route's on one device
+ * class in one engine (vitals, score). With geography, the series that carry `country` move to
+ * blocks keyed by country as well, since a series may live in one block only (series.ts
+ * `labelsAt`): a route's views and ratings per country (`routeCountry`), and its score per
+ * device class, engine and country (`deviceCountry`). Errors, long tasks, blocking time and
+ * vitals are not split by country. Without geography, `routeCountry` is `route` and
+ * `deviceCountry` is `device`: the same blocks, laid out as before geography existed.
  */
-function routeLayout(metrics: PulseMetrics) {
-  const layout = new BlockLayout();
+function pageLayouts(metrics: PulseMetrics) {
+  const byCountry = recordsCountry(metrics);
+  const route = new BlockLayout();
+  const routeCountry = byCountry ? new BlockLayout() : route;
+  const device = new BlockLayout();
+  const deviceCountry = byCountry ? new BlockLayout() : device;
+  /** The `country` label value, last, of a series that carries it. */
+  const country = byCountry ? ({ country }: BlockContext) => [country!] : () => [];
+  const onDevice = ({ device, engine }: BlockContext) => [device!, engine!];
   return {
-    layout,
+    layouts: { route, routeCountry, device, deviceCountry },
     rating: ENGINES.map((engine) =>
       VITAL_NAMES.map((metric) =>
         RATINGS.map((rating) =>
-          layout.add(metrics.webVitalRatingTotal, ({ app, route }) => [
-            app,
-            route,
+          routeCountry.add(metrics.webVitalRatingTotal, (c) => [
+            c.app,
+            c.route,
             metric,
             rating,
             engine,
+            ...country(c),
           ]),
         ),
       ),
     ),
     view: NAVIGATION_TYPES.map((navigation) =>
-      layout.add(metrics.pageViewsTotal, ({ app, route }) => [app, route, navigation]),
+      routeCountry.add(metrics.pageViewsTotal, (c) => [c.app, c.route, navigation, ...country(c)]),
     ),
     error: ERROR_KINDS.map((kind) =>
-      layout.add(metrics.jsErrorsTotal, ({ app, route }) => [app, route, kind]),
+      route.add(metrics.jsErrorsTotal, ({ app, route }) => [app, route, kind]),
     ),
     longTask: LONG_TASK_KINDS.map((kind) =>
-      layout.add(metrics.longTaskSeconds, ({ app, route }) => [app, route, kind]),
+      route.add(metrics.longTaskSeconds, ({ app, route }) => [app, route, kind]),
     ),
-    blockingTime: layout.add(metrics.totalBlockingTimeSeconds, ({ app, route }) => [app, route]),
+    blockingTime: route.add(metrics.totalBlockingTimeSeconds, ({ app, route }) => [app, route]),
+    // CLS has a histogram of its own.
+    vital: VITAL_NAMES.map((metric) =>
+      metric === 'CLS'
+        ? device.add(metrics.layoutShiftScore, (c) => [c.app, c.route, ...onDevice(c)])
+        : device.add(metrics.webVitalSeconds, (c) => [c.app, c.route, metric, ...onDevice(c)]),
+    ),
+    score: deviceCountry.add(metrics.pageScore, (c) => [
+      c.app,
+      c.route,
+      ...onDevice(c),
+      ...country(c),
+    ]),
   };
+}
+
+type PageLayouts = ReturnType<typeof pageLayouts>;
+
+/** The blocks one page context records into (the same block twice without geography). */
+interface PageBlocks {
+  route: SeriesBlock;
+  routeCountry: SeriesBlock;
+  device: SeriesBlock;
+  deviceCountry: SeriesBlock;
 }
 
 /**
- * Positions of the series of a route on one device class in one engine: vitals (CLS its own)
- * and score.
+ * Everything keyed by app, route, device, engine and (with geography) country, or a subset of
+ * them and one more label.
  */
-function deviceLayout(metrics: PulseMetrics) {
-  const layout = new BlockLayout();
-  const device = ({ device }: BlockContext) => device!;
-  const engine = ({ engine }: BlockContext) => engine!;
-  return {
-    layout,
-    vital: VITAL_NAMES.map((metric) =>
-      metric === 'CLS'
-        ? layout.add(metrics.layoutShiftScore, (c) => [c.app, c.route, device(c), engine(c)])
-        : layout.add(metrics.webVitalSeconds, (c) => [
-            c.app,
-            c.route,
-            metric,
-            device(c),
-            engine(c),
-          ]),
-    ),
-    score: layout.add(metrics.pageScore, (c) => [c.app, c.route, device(c), engine(c)]),
-  };
-}
-
-type RouteLayout = ReturnType<typeof routeLayout>;
-type DeviceLayout = ReturnType<typeof deviceLayout>;
-
-/** Everything keyed by app, route, device and engine (or a subset of them and one more label). */
 export class PageHandles {
   /** Positions of this page's ratings: those of its engine. */
   private readonly ratingPositions: number[][];
+  private readonly routeSeries: SeriesBlock;
+  private readonly routeCountrySeries: SeriesBlock;
+  private readonly deviceSeries: SeriesBlock;
+  private readonly deviceCountrySeries: SeriesBlock;
 
   constructor(
     readonly app: AppHandles,
     readonly device: DeviceClass,
     engine: Engine,
-    private readonly routePositions: RouteLayout,
-    private readonly routeSeries: SeriesBlock,
-    private readonly devicePositions: DeviceLayout,
-    private readonly deviceSeries: SeriesBlock,
+    private readonly positions: PageLayouts,
+    blocks: PageBlocks,
   ) {
-    this.ratingPositions = routePositions.rating[ENGINES.indexOf(engine)]!;
+    this.ratingPositions = positions.rating[ENGINES.indexOf(engine)]!;
+    this.routeSeries = blocks.route;
+    this.routeCountrySeries = blocks.routeCountry;
+    this.deviceSeries = blocks.device;
+    this.deviceCountrySeries = blocks.deviceCountry;
   }
 
   countView(navigation: NavigationType): void {
-    this.routeSeries.record(this.routePositions.view[NAVIGATION_TYPES.indexOf(navigation)]!, 1);
+    this.routeCountrySeries.record(this.positions.view[NAVIGATION_TYPES.indexOf(navigation)]!, 1);
   }
 
   /** Counts a rating of the vital at `index` of `VITAL_NAMES`. */
   countRating(index: number, rating: Rating): void {
-    this.routeSeries.record(this.ratingPositions[index]![RATINGS.indexOf(rating)]!, 1);
+    this.routeCountrySeries.record(this.ratingPositions[index]![RATINGS.indexOf(rating)]!, 1);
   }
 
   countError(kind: ErrorKind): void {
-    this.routeSeries.record(this.routePositions.error[ERROR_KINDS.indexOf(kind)]!, 1);
+    this.routeSeries.record(this.positions.error[ERROR_KINDS.indexOf(kind)]!, 1);
   }
 
   observeLongTask(kind: LongTaskKind, seconds: number): void {
-    this.routeSeries.record(this.routePositions.longTask[LONG_TASK_KINDS.indexOf(kind)]!, seconds);
+    this.routeSeries.record(this.positions.longTask[LONG_TASK_KINDS.indexOf(kind)]!, seconds);
   }
 
   observeBlockingTime(seconds: number): void {
-    this.routeSeries.record(this.routePositions.blockingTime, seconds);
+    this.routeSeries.record(this.positions.blockingTime, seconds);
   }
 
   /**
@@ -277,41 +303,67 @@ export class PageHandles {
    * itself for CLS (which has a histogram of its own).
    */
   observeVital(index: number, value: number): void {
-    this.deviceSeries.record(this.devicePositions.vital[index]!, value);
+    this.deviceSeries.record(this.positions.vital[index]!, value);
   }
 
   observeScore(score: number): void {
-    this.deviceSeries.record(this.devicePositions.score, score);
+    this.deviceCountrySeries.record(this.positions.score, score);
   }
 }
 
-/** The blocks of one route: its own series, and those of each device class and engine met on it. */
-interface RouteEntry {
+/** A route's series of one country (geography on): its views and ratings, its page handles. */
+interface CountryEntry {
   series: SeriesBlock;
   pages: (PageHandles | undefined)[];
 }
 
 /**
+ * The blocks of one route: its own series, and those of each device class and engine met on
+ * it; with geography, those of each country too.
+ */
+interface RouteEntry {
+  series: SeriesBlock;
+  /** Without geography, the page handles by device class and engine (`pageSlot`). */
+  pages: (PageHandles | undefined)[];
+  /** With geography, the vitals of each device class and engine, shared by every country. */
+  devices: (SeriesBlock | undefined)[];
+  /** With geography, by `country` label value. */
+  countries: LazyMap<string, CountryEntry> | undefined;
+}
+
+const pageSlot = (device: DeviceClass, engine: Engine) =>
+  DEVICE_CLASSES.indexOf(device) * ENGINES.length + ENGINES.indexOf(engine);
+
+/**
  * The handles of every context seen. Bounded like the series themselves: apps, routes and
- * devices are capped label values, so there are at most (apps) x (routes per app) x (devices)
- * page contexts.
+ * devices are capped label values, and countries ranked ones, so there are at most (apps) x
+ * (routes per app) x (devices) x (engines) x (countries per app) page contexts.
  */
 export class SeriesHandles {
   private readonly apps: LazyMap<
     string,
     { handles: AppHandles; routes: LazyMap<string, RouteEntry> }
   >;
-  private readonly routePositions: RouteLayout;
-  private readonly devicePositions: DeviceLayout;
+  private readonly positions: PageLayouts;
+  private readonly byCountry: boolean;
 
   constructor(metrics: PulseMetrics) {
-    this.routePositions = routeLayout(metrics);
-    this.devicePositions = deviceLayout(metrics);
+    const positions = (this.positions = pageLayouts(metrics));
+    const { layouts } = positions;
+    this.byCountry = recordsCountry(metrics);
+    const byCountry = this.byCountry;
     this.apps = new LazyMap((app) => ({
       handles: new AppHandles(metrics, app),
       routes: new LazyMap((route) => ({
-        series: new SeriesBlock(this.routePositions.layout, { app, route }),
+        series: new SeriesBlock(layouts.route, { app, route }),
         pages: [],
+        devices: [],
+        countries: byCountry
+          ? new LazyMap((country) => ({
+              series: new SeriesBlock(layouts.routeCountry, { app, route, country }),
+              pages: [],
+            }))
+          : undefined,
       })),
     }));
   }
@@ -326,19 +378,74 @@ export class SeriesHandles {
     entry.handles.customTimings.delete(value);
   }
 
-  /** `app` and `route` are capped label values. */
-  page(app: string, route: string, device: DeviceClass, engine: Engine): PageHandles {
+  /**
+   * Drops the handles of a country that lost its slot in its app (its series were removed), so
+   * a later slot makes them anew. Other ranked labels keep no handles here.
+   */
+  retire(label: RankedLabel, scope: Readonly<Record<string, string>>, value: string): void {
+    if (label !== 'country' || scope.app === undefined) return;
+    for (const route of this.apps.peek(scope.app)?.routes.values() ?? []) {
+      route.countries?.delete(value);
+    }
+  }
+
+  /**
+   * `app` and `route` are capped label values; `country` the ranked one (read only with
+   * geography on).
+   */
+  page(
+    app: string,
+    route: string,
+    device: DeviceClass,
+    engine: Engine,
+    country = UNKNOWN_COUNTRY,
+  ): PageHandles {
     const entry = this.apps.get(app);
     const routeEntry = entry.routes.get(route);
-    const slot = DEVICE_CLASSES.indexOf(device) * ENGINES.length + ENGINES.indexOf(engine);
-    return (routeEntry.pages[slot] ??= new PageHandles(
+    const slot = pageSlot(device, engine);
+    const { layouts } = this.positions;
+    if (!this.byCountry) {
+      const page = routeEntry.pages[slot];
+      if (page !== undefined) return page;
+      const block = new SeriesBlock(layouts.device, { app, route, device, engine });
+      return (routeEntry.pages[slot] = new PageHandles(
+        entry.handles,
+        device,
+        engine,
+        this.positions,
+        {
+          route: routeEntry.series,
+          routeCountry: routeEntry.series,
+          device: block,
+          deviceCountry: block,
+        },
+      ));
+    }
+    const countryEntry = routeEntry.countries!.get(country);
+    const page = countryEntry.pages[slot];
+    if (page !== undefined) return page;
+    return (countryEntry.pages[slot] = new PageHandles(
       entry.handles,
       device,
       engine,
-      this.routePositions,
-      routeEntry.series,
-      this.devicePositions,
-      new SeriesBlock(this.devicePositions.layout, { app, route, device, engine }),
+      this.positions,
+      {
+        route: routeEntry.series,
+        routeCountry: countryEntry.series,
+        device: (routeEntry.devices[slot] ??= new SeriesBlock(layouts.device, {
+          app,
+          route,
+          device,
+          engine,
+        })),
+        deviceCountry: new SeriesBlock(layouts.deviceCountry, {
+          app,
+          route,
+          device,
+          engine,
+          country,
+        }),
+      },
     ));
   }
 }
@@ -374,10 +481,24 @@ const diagnosisAppCost = (metrics: PulseMetrics) => {
   );
 };
 
+/**
+ * The `country` values of an app with geography on: its slots, `__other__` and `__unknown__`;
+ * one (no label) without.
+ */
+const countryValues = (metrics: PulseMetrics) =>
+  recordsCountry(metrics) ? RANKED_SLOTS.country + 2 : 1;
+
 export function labelCosts(metrics: PulseMetrics): LabelCosts {
+  const { route: own, routeCountry, device, deviceCountry } = pageLayouts(metrics).layouts;
+  const countries = countryValues(metrics);
+  /** Series of a layout apart from `shared`: none where it is the same (geography off). */
+  const apart = (layout: BlockLayout, shared: BlockLayout) => (layout === shared ? 0 : layout.size);
   const route =
-    routeLayout(metrics).layout.size +
-    DEVICE_CLASSES.length * ENGINES.length * deviceLayout(metrics).layout.size +
+    own.size +
+    countries * apart(routeCountry, own) +
+    DEVICE_CLASSES.length *
+      ENGINES.length *
+      (device.size + countries * apart(deviceCountry, device)) +
     diagnosisRouteCost(metrics);
   const name = metrics.customEventsTotal.slots + metrics.customTimingSeconds.slots;
   const { transport, disconnects } = SocketEventSchema.properties;

@@ -20,11 +20,19 @@ export const CAPPED_LABELS = ['app', 'route', 'name'] as const;
 export type CappedLabel = (typeof CAPPED_LABELS)[number];
 
 /**
- * Labels of the diagnosis whose values are ranked per scope, the heaviest few keeping series of
- * their own (labels/rankedLabels.ts); counted by `pulse_label_*_total{label}` as well.
+ * Labels whose values are ranked per scope, the heaviest few keeping series of their own
+ * (labels/rankedLabels.ts): those of the diagnosis, and the opt-in `country`; counted by
+ * `pulse_label_*_total{label}` as well (`country` only with geography on).
  */
-export const RANKED_LABELS = ['release', 'target', 'script', 'fingerprint'] as const;
+export const RANKED_LABELS = ['release', 'target', 'script', 'fingerprint', 'country'] as const;
 export type RankedLabel = (typeof RANKED_LABELS)[number];
+
+/** The families that gain a `country` label with geography on (SPEC.md "Geography and fleet"). */
+export const COUNTRY_FAMILIES = [
+  'pulse_page_views_total',
+  'pulse_page_score',
+  'pulse_web_vital_rating_total',
+] as const;
 
 /** Vitals whose culprits are counted. */
 export const CULPRIT_METRICS = ['LCP', 'INP', 'CLS'] as const;
@@ -52,9 +60,10 @@ const PHASE_BUCKETS = [0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 4, 8, 15];
 export interface PulseMetrics {
   webVitalSeconds: SeriesHistogram<'app' | 'route' | 'metric' | 'device' | 'engine'>;
   layoutShiftScore: SeriesHistogram<'app' | 'route' | 'device' | 'engine'>;
-  webVitalRatingTotal: SeriesCounter<'app' | 'route' | 'metric' | 'rating' | 'engine'>;
-  pageScore: SeriesHistogram<'app' | 'route' | 'device' | 'engine'>;
-  pageViewsTotal: SeriesCounter<'app' | 'route' | 'navigation'>;
+  /** `country` last, and only with geography on (as on `pageScore` and `pageViewsTotal`). */
+  webVitalRatingTotal: SeriesCounter<'app' | 'route' | 'metric' | 'rating' | 'engine' | 'country'>;
+  pageScore: SeriesHistogram<'app' | 'route' | 'device' | 'engine' | 'country'>;
+  pageViewsTotal: SeriesCounter<'app' | 'route' | 'navigation' | 'country'>;
   longTaskSeconds: SeriesHistogram<'app' | 'route' | 'kind'>;
   totalBlockingTimeSeconds: SeriesHistogram<'app' | 'route'>;
   jsHeapUsedBytes: SeriesHistogram<'app' | 'device'>;
@@ -88,8 +97,23 @@ export interface PulseMetrics {
   errorGroupTotal: SeriesCounter<'app' | 'fingerprint' | 'kind'>;
 }
 
+export interface PulseMetricsOptions {
+  /**
+   * Page views, page scores and vital ratings get a `country` label (docs/GEOGRAPHY.md).
+   * Off, those families have no such label at all.
+   */
+  geography?: boolean;
+}
+
+/** True when the page-view families carry the `country` label (created with geography on). */
+export const recordsCountry = (metrics: PulseMetrics): boolean =>
+  metrics.pageViewsTotal.labelNames.includes('country');
+
 /** Registers every Pulse series in `registry` and returns them. */
-export function createPulseMetrics(registry: Registry): PulseMetrics {
+export function createPulseMetrics(
+  registry: Registry,
+  { geography = false }: PulseMetricsOptions = {},
+): PulseMetrics {
   const register = <
     M extends SeriesCounter<string> | SeriesGauge<string> | SeriesHistogram<string>,
   >(
@@ -108,6 +132,9 @@ export function createPulseMetrics(registry: Registry): PulseMetrics {
     register(new SeriesCounter<L>({ name, help, labelNames }));
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     register(new SeriesGauge<L>({ name, help, labelNames }));
+  // Last, so label values given by position (seriesHandles.ts) only gain one at the end.
+  const byCountry = <L extends string>(labelNames: readonly L[]): readonly (L | 'country')[] =>
+    geography ? [...labelNames, 'country'] : labelNames;
 
   const metrics: PulseMetrics = {
     webVitalSeconds: histogram(
@@ -125,19 +152,19 @@ export function createPulseMetrics(registry: Registry): PulseMetrics {
     webVitalRatingTotal: counter(
       'pulse_web_vital_rating_total',
       'Page views by Core Web Vital rating (good, needs-improvement, poor), CLS included.',
-      ['app', 'route', 'metric', 'rating', 'engine'],
+      byCountry(['app', 'route', 'metric', 'rating', 'engine']),
     ),
     pageScore: histogram(
       'pulse_page_score',
       'Page experience score of a page view with LCP, INP or CLS, 0..100 (docs/SCORING.md).',
-      ['app', 'route', 'device', 'engine'],
+      byCountry(['app', 'route', 'device', 'engine']),
       SCORE_BUCKETS,
     ),
-    pageViewsTotal: counter('pulse_page_views_total', 'Page views started, by navigation type.', [
-      'app',
-      'route',
-      'navigation',
-    ]),
+    pageViewsTotal: counter(
+      'pulse_page_views_total',
+      'Page views started, by navigation type.',
+      byCountry(['app', 'route', 'navigation']),
+    ),
     longTaskSeconds: histogram(
       'pulse_long_task_seconds',
       'Duration of long tasks and long animation frames, seconds.',
@@ -302,7 +329,8 @@ export function createPulseMetrics(registry: Registry): PulseMetrics {
 
   // Start every bounded series at 0, so rate() and alerts see the first increment.
   for (const reason of REJECT_REASONS) metrics.rejectedTotal.inc({ reason }, 0);
-  for (const label of [...CAPPED_LABELS, ...RANKED_LABELS]) {
+  const counted = RANKED_LABELS.filter((label) => geography || label !== 'country');
+  for (const label of [...CAPPED_LABELS, ...counted]) {
     metrics.labelOverflowTotal.inc({ label }, 0);
     metrics.labelPendingTotal.inc({ label }, 0);
     metrics.labelAdmissionsTotal.inc({ label }, 0);
@@ -326,7 +354,7 @@ export interface PulseMetricsDecoration {
   metrics: PulseMetrics;
 }
 
-export interface MetricsPluginOptions {
+export interface MetricsPluginOptions extends PulseMetricsOptions {
   registry?: Registry;
   processMetrics: boolean;
 }
@@ -341,7 +369,7 @@ export const metricsPlugin = fp(
     const ownRegistry = options.registry === undefined;
     const registry = options.registry ?? new Registry();
     const namesBefore = new Set(registry.getMetricsAsArray().map((metric) => metric.name));
-    const metrics = createPulseMetrics(registry);
+    const metrics = createPulseMetrics(registry, { geography: options.geography });
     const ownNames = registry
       .getMetricsAsArray()
       .map((metric) => metric.name)

@@ -8,6 +8,7 @@
 import type { AppSummary, RouteSummary, Summary } from '../summarySchema.js';
 import { showFigure, showVital } from './cards.js';
 import { scoreBars, timeChart } from './charts.js';
+import { countriesFeed } from './countriesFeed.js';
 import { diagnosisFeed } from './diagnosisFeed.js';
 import { rebuiltRegion, required, setOptions, setText } from './domWrites.js';
 import { enginesContent } from './enginesPanel.js';
@@ -72,6 +73,10 @@ const showWhy = rebuiltRegion(required(document, '#why'), whyContent);
 const showEngines = rebuiltRegion(required(document, '#engines'), enginesContent);
 const showReleases = rebuiltRegion(required(document, '#releases'), releasesContent);
 const showErrors = rebuiltRegion(required(document, '#errors'), errorsContent);
+const countries = countriesFeed(
+  required(document, '#countries-section'),
+  required(document, '#countries'),
+);
 const diagnosis = diagnosisFeed({
   selecting: ({ route }) =>
     showWhy(route === '*' ? { kind: 'no-route' } : { kind: 'loading', route }),
@@ -87,6 +92,7 @@ const diagnosis = diagnosisFeed({
 function select(): void {
   render();
   void diagnosis.refresh(state);
+  void countries.refresh(state.app);
 }
 
 const table = routesTable(required(document, '#routes tbody'), (route) => {
@@ -281,6 +287,7 @@ async function poll(): Promise<void> {
     latest = (await response.json()) as Summary;
     render();
     await diagnosis.refresh(state);
+    await countries.refresh(state.app);
     status.classList.remove('offline');
     setText(status, `Live · ${new Date(latest.generatedAt).toLocaleTimeString()}`);
     document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
