@@ -20,6 +20,13 @@ export interface PrometheusOptions {
   ruleFiles: string[];
   /** Scrape and rule evaluation interval, e.g. `1s`. */
   interval: string;
+  /**
+   * `global.external_labels`: added to the alerts sent to Alertmanager, and readable in alert
+   * templates as `$externalLabels`.
+   */
+  externalLabels?: Record<string, string>;
+  /** The `alerting` section: where to send alerts (`alertmanagers`) and how to relabel them. */
+  alerting?: Record<string, unknown>;
 }
 
 /** One series of an instant query result. */
@@ -40,10 +47,10 @@ export interface RunningPrometheus {
 }
 
 /**
- * A port the OS has just handed out for loopback. Prometheus cannot report the port it got for
- * `:0`, so the port is taken from the OS and released right before Prometheus binds it.
+ * A port the OS has just handed out for loopback. Prometheus (like Alertmanager) cannot report the
+ * port it got for `:0`, so the port is taken from the OS and released right before it binds it.
  */
-async function freeLoopbackPort(): Promise<number> {
+export async function freeLoopbackPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -88,8 +95,13 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
   await writeFile(
     configFile,
     stringify({
-      global: { scrape_interval: options.interval, evaluation_interval: options.interval },
+      global: {
+        scrape_interval: options.interval,
+        evaluation_interval: options.interval,
+        ...(options.externalLabels && { external_labels: options.externalLabels }),
+      },
       rule_files: options.ruleFiles,
+      ...(options.alerting && { alerting: options.alerting }),
       scrape_configs: [{ job_name: options.job, static_configs: [{ targets: options.targets }] }],
     }),
   );
