@@ -1,3 +1,5 @@
+'use client';
+
 import { Component, type ContextType, type ErrorInfo, type ReactNode } from 'react';
 import { captureError } from '@pulse/sdk';
 import { PulseContext } from './PulseContext.js';

@@ -1,3 +1,5 @@
+'use client';
+
 import { useContext } from 'react';
 import type { PulseClient } from '@pulse/sdk';
 import { PulseContext } from './PulseContext.js';

@@ -1,3 +1,5 @@
+'use client';
+
 import { useRef } from 'react';
 import { usePulse } from './usePulse.js';
 import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect.js';

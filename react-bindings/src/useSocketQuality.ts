@@ -1,3 +1,5 @@
+'use client';
+
 import { useEffect, useState } from 'react';
 import type { ProbeUpdate, SocketTransport } from '@pulse/sdk';
 import { connectionScore } from '@pulse/sdk/score';

@@ -1,3 +1,5 @@
+'use client';
+
 import { useMemo, useSyncExternalStore } from 'react';
 import type { VitalName } from '@pulse/sdk';
 import { pageViewScore } from '@pulse/sdk/score';

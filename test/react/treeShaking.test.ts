@@ -26,7 +26,12 @@ async function bundleApp(names: string[]): Promise<string> {
       },
       nodeResolve({ browser: true }),
     ],
-    onwarn: (warning, warn) => warning.code !== 'CIRCULAR_DEPENDENCY' && warn(warning),
+    // @pulse/react's `'use client'` marks client components for server components; a bundle
+    // for the browser drops it, as Vite does without a word.
+    onwarn: (warning, warn) =>
+      warning.code !== 'CIRCULAR_DEPENDENCY' &&
+      warning.code !== 'MODULE_LEVEL_DIRECTIVE' &&
+      warn(warning),
   });
   const { output } = await build.generate({ format: 'es' });
   await build.close();

@@ -46,6 +46,9 @@ export async function bundlePage(
       nodeResolve({ browser: true }),
       commonjs(),
     ],
+    // @pulse/react's `'use client'` marks client components for server components; a bundle
+    // for the browser drops it, as Vite does without a word.
+    onwarn: (warning, warn) => warning.code !== 'MODULE_LEVEL_DIRECTIVE' && warn(warning),
   });
   const { output } = await build.generate({ format: 'iife' });
   await build.close();
