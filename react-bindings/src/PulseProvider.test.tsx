@@ -140,9 +140,35 @@ describe('PulseProvider with config', () => {
     expect((route as () => string | undefined)()).toBe('/orders/:orderId');
   });
 
-  it("keeps the app's own route option", () => {
+  it('names page views by the route templates it was given, matched against the path', () => {
+    history.replaceState(null, '', '/products/42');
+    render(<PulseProvider config={{ app: 'templates-app' }} routes={['/', '/products/[id]']} />);
+    const route = configOf().route as () => string | undefined;
+    expect(route()).toBe('/products/[id]');
+    history.replaceState(null, '', '/');
+    expect(route()).toBe('/');
+    // No template matches: the SDK names the page view by its path.
+    history.replaceState(null, '', '/about');
+    expect(route()).toBeUndefined();
+  });
+
+  it('prefers the template usePulseRoute reports to the route templates', () => {
+    history.replaceState(null, '', '/products/42');
+    function Route(): ReactNode {
+      usePulseRoute('/products/:sku');
+      return null;
+    }
+    render(
+      <PulseProvider config={{ app: 'hook-over-templates-app' }} routes={['/products/[id]']}>
+        <Route />
+      </PulseProvider>,
+    );
+    expect((configOf().route as () => string | undefined)()).toBe('/products/:sku');
+  });
+
+  it("keeps the app's own route option, over route templates too", () => {
     const route = () => '/from-app';
-    render(<PulseProvider config={{ app: 'own-route-app', route }} />);
+    render(<PulseProvider config={{ app: 'own-route-app', route }} routes={['/[page]']} />);
     expect(configOf().route).toBe(route);
   });
 });

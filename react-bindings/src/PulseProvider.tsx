@@ -20,12 +20,20 @@ export type PulseProviderProps = {
        * to this object are ignored, so an inline object literal is fine.
        */
       config: PulseConfig;
+      /**
+       * Route templates (`/products/[id]`, `/docs/[...slug]`, `/users/:id`) matched against the
+       * page's path in the browser: a page view is labelled by the most specific one that
+       * matches, else by its path with ids replaced by `:id`. Plain strings, unlike `config.route`,
+       * so a React Server Component (a Next.js layout) can pass them. Read once, with `config`.
+       */
+      routes?: readonly string[];
       client?: never;
     }
   | {
       /** A client the app created itself (`init()` or `window.Pulse`); the provider never stops it. */
       client: PulseClient;
       config?: never;
+      routes?: never;
     }
 );
 
@@ -36,9 +44,10 @@ export type PulseProviderProps = {
  * nothing.
  */
 export function PulseProvider(props: PulseProviderProps): ReactNode {
-  const { config, children } = props;
+  const { config, routes, children } = props;
   const ownsClient = !props.client && isBrowser();
-  const client = props.client ?? (ownsClient && config ? obtainClient(config) : inertClient);
+  const client =
+    props.client ?? (ownsClient && config ? obtainClient(config, routes) : inertClient);
   const app = ownsClient ? config?.app : undefined;
 
   // Keep live vitals and long tasks from the SDK's first report on, before any component shows

@@ -1,6 +1,7 @@
 import type { PulseConfig } from '@pulse/sdk';
 import { init } from '@pulse/sdk';
 import { createDeferredClient, type DeferredClient } from './deferredClient.js';
+import { routeTemplateMatcher } from './routeTemplates.js';
 
 interface CachedClient {
   client: DeferredClient;
@@ -15,11 +16,15 @@ interface CachedClient {
  */
 const clients = new Map<string, CachedClient>();
 
-/** The app's client, created (not started) on first use: safe to call during render. */
-export function obtainClient(config: PulseConfig): DeferredClient {
+/**
+ * The app's client, created (not started) on first use: safe to call during render. `routes`,
+ * route templates matched against the path, count only then, as `config` does.
+ */
+export function obtainClient(config: PulseConfig, routes?: readonly string[]): DeferredClient {
   let cached = clients.get(config.app);
   if (!cached) {
-    cached = { client: createDeferredClient(config, init), mounts: 0 };
+    const routeOfPath = routes?.length ? routeTemplateMatcher(routes) : undefined;
+    cached = { client: createDeferredClient(config, init, routeOfPath), mounts: 0 };
     clients.set(config.app, cached);
   }
   return cached.client;

@@ -13,11 +13,13 @@ export interface DeferredClient extends PulseClient {
  * run, so the route template `usePulseRoute` reported can name the very first page view.
  *
  * Calls made before `start()` are replayed in order; `setRoute` before it only sets that template.
+ * `routeOfPath` names a path by a route template when the app gave templates (`routes`).
  * Listeners get one forwarding subscription on the SDK client, removed by `stop()`.
  */
 export function createDeferredClient(
   config: PulseConfig,
   init: (config: PulseConfig) => PulseClient,
+  routeOfPath?: (path: string) => string | undefined,
 ): DeferredClient {
   let started: PulseClient | undefined;
   /** Latest template from `setRoute`: what the SDK's `route` option answers. */
@@ -34,8 +36,13 @@ export function createDeferredClient(
   return {
     start() {
       if (started) return;
-      // The app's own route option wins; otherwise the template, or the SDK's path when unknown.
-      started = init(config.route ? config : { ...config, route: () => template });
+      // The app's own route option wins; otherwise the template `usePulseRoute` reported, then
+      // the provider's `routes` matched against the path, and the SDK's path when none is known.
+      started = init(
+        config.route
+          ? config
+          : { ...config, route: () => template ?? routeOfPath?.(location.pathname) },
+      );
       const client = started;
       unsubscribe = client.onMetric((update) => listeners.forEach((listener) => listener(update)));
       for (const use of pending.splice(0)) use(client);
