@@ -25,6 +25,7 @@ import { ingestPlugin, type DiagnosisState } from './beacon/ingest.js';
 import { diagnosisPlugin } from './diagnosis/diagnosisPlugin.js';
 import { geographyPlugin } from './geography/geographyPlugin.js';
 import { adminAccess } from './http/adminAccess.js';
+import { withoutClientAddress } from './http/requestLogging.js';
 import { metricsPlugin } from './series/metrics.js';
 import { metricsRoute } from './series/metricsRoute.js';
 import { ScrapeWatermark, awaitLastScrape } from './series/scrapeWatermark.js';
@@ -50,7 +51,7 @@ export async function createCollector(
   let countClientError: (reason: RejectReason) => void = () => {};
   const scrapes = new ScrapeWatermark();
   const app = Fastify({
-    logger: config.logger,
+    logger: withoutClientAddress(config.logger),
     trustProxy: checkedTrustProxy(config.trustProxy),
     requestTimeout: config.requestTimeout,
     keepAliveTimeout: config.keepAliveTimeout,
@@ -105,7 +106,7 @@ async function createAdminSide(
   config: CollectorOptions,
 ): Promise<FastifyInstance> {
   const admin = Fastify({
-    logger: config.logger,
+    logger: withoutClientAddress(config.logger),
     requestTimeout: config.requestTimeout,
     bodyLimit: 1024,
   });
