@@ -16,11 +16,16 @@ export const beaconAgent = () => new Agent({ keepAlive: true });
 /**
  * POSTs `beacon` to `ingestUrl` over a real socket, from `from` when given: any address of
  * 127.0.0.0/8 on Linux, so each is a client (and a client network) of its own to the collector.
+ * `headers` go with it, as a client or a proxy may add them.
  */
 export function postBeacon(
   ingestUrl: string,
   beacon: Beacon,
-  { agent, from }: { agent: Agent; from?: string },
+  {
+    agent,
+    from,
+    headers = {},
+  }: { agent: Agent; from?: string; headers?: Readonly<Record<string, string>> },
 ): Promise<BeaconAnswer> {
   const body = JSON.stringify(beacon);
   return new Promise((resolve, reject) => {
@@ -31,6 +36,7 @@ export function postBeacon(
         agent,
         localAddress: from,
         headers: {
+          ...headers,
           'content-type': 'text/plain;charset=UTF-8',
           'content-length': Buffer.byteLength(body),
         },

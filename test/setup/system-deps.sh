@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system programs the e2e and Prometheus checks drive for real: Debian's chromium
 # (playwright cannot download its own browser here), prometheus (for promtool and a scrape) and
-# prometheus-alertmanager (for amtool and alert delivery).
+# prometheus-alertmanager (for amtool and alert delivery), victoria-metrics and nginx.
 # Runs as root with apt-get; anywhere else it fails with one clear line.
 set -euo pipefail
 
@@ -10,12 +10,19 @@ missing=()
 # Debian's Firefox ESR, driven over WebDriver BiDi by puppeteer-core (playwright drives only its
 # own patched Firefox builds, which it cannot download here).
 [[ -x /usr/bin/firefox-esr ]] || missing+=(firefox-esr)
+# WebKit, Safari's engine: WebKitGTK's MiniBrowser under WebKitWebDriver (W3C WebDriver, driven by
+# selenium-webdriver); MiniBrowser has no headless mode, so it runs on an Xvfb display.
+command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 # victoria-metrics: the second query engine the fleet dashboard and the shipped queries are checked on.
 command -v victoria-metrics >/dev/null 2>&1 || missing+=(victoria-metrics)
+# nginx: the reverse proxy in front of the collector that names each client's country in a
+# header, as a CDN does, for the geography checks.
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
 ((${#missing[@]} == 0)) && exit 0
 
 # Deduplicate (prometheus ships promtool, prometheus-alertmanager amtool).
