@@ -9,7 +9,7 @@ const run = promisify(execFile);
  * `npm_lifecycle_*`...): an npm started with those would act for the repository, not for the
  * scratch app it runs in.
  */
-function userEnvironment(): NodeJS.ProcessEnv {
+export function userEnvironment(): NodeJS.ProcessEnv {
   return Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')),
   );
