@@ -3,13 +3,13 @@
 // after the other, to an app's bundle of init() to show what each is worth.
 
 // A script tag is configured by its data attributes alone (SPEC: app, release, collector,
-// sample-rate, route, debug), so pulse.js fixes every other init() option at its default, and
-// `data-route` is never a function: the code reading them is not paid for in every download.
+// sample-rate, route, debug, key, consent), so pulse.js fixes every other init() option at its
+// default, and `data-route` is never a function: the code reading them is not paid for in every
+// download.
 // pulse.js also leaves out measureUserAgentSpecificMemory(): it exists only in Chromium, where
 // performance.memory gives the heap size too, and its name alone costs ~60 B brotli.
 const SCRIPT_TAG_FIXED_OPTIONS = [
   'endpoint',
-  'key',
   'captureErrorMessages',
   'maxBatchEvents',
   'maxBatchBytes',

@@ -54,6 +54,8 @@ export function createDeferredClient(
       started?.setRoute(route);
     },
     flush: () => call((client) => client.flush()),
+    // Before start, the answer waits its turn: the SDK starts with consent pending, then takes it.
+    consent: (granted) => call((client) => client.consent(granted)),
     stop() {
       unsubscribe?.();
       unsubscribe = undefined;

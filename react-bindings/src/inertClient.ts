@@ -11,6 +11,7 @@ export const inertClient: PulseClient = Object.freeze({
   time: noop,
   setRoute: noop,
   flush: noop,
+  consent: noop,
   stop: noop,
   onMetric: () => noop,
   record: noop,

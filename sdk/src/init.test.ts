@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetricType } from 'web-vitals';
 import type { Beacon, PulseEvent } from './protocol.js';
@@ -135,6 +136,62 @@ describe('init', () => {
     const pages = events().filter((event) => event.k == 'page');
     expect(pages).toHaveLength(1);
     expect(pages[0]).toMatchObject({ vitals: { INP: { value: 312 } } });
+  });
+
+  it('sends nothing at a pagehide while visible, and what waits at a pagehide while hidden', async () => {
+    start();
+    client.track('before-close');
+    // A visible page closed: pagehide first, then (same task) the visibilitychange to hidden.
+    window.dispatchEvent(new Event('pagehide'));
+    expect(navigator.sendBeacon).not.toHaveBeenCalled();
+    expect(fetch).not.toHaveBeenCalled();
+    setVisibility('hidden');
+    expect(navigator.sendBeacon).toHaveBeenCalledTimes(1);
+    expect(kinds()).toEqual(['view', 'event', 'page']);
+    // A page already hidden (a background tab closed): no visibilitychange follows the pagehide,
+    // which sends what was recorded since the hide.
+    client.track('while-hidden');
+    window.dispatchEvent(new Event('pagehide'));
+    expect(navigator.sendBeacon).toHaveBeenCalledTimes(2);
+    expect(kinds().slice(3)).toEqual(['event']);
+  });
+
+  it('a hide handler cut short in a page listener leaves its page event to one later flush', async () => {
+    start();
+    let spin = true;
+    client.onMetric((update) => {
+      // The page's own listener, where the browser ends the handler at unload.
+      if (update.k == 'page' && spin) for (;;);
+    });
+    // Terminated as a browser ends a handler (no catch or finally runs), not thrown out of.
+    expect(() =>
+      runInNewContext('hide()', { hide: () => setVisibility('hidden') }, { timeout: 200 }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_SCRIPT_EXECUTION_TIMEOUT' }));
+    spin = false;
+    expect(beacons).toHaveLength(0);
+    // The page lives on: shown and hidden again, its page event goes once.
+    setVisibility('visible');
+    setVisibility('hidden');
+    await vi.runAllTimersAsync();
+    expect(kinds()).toEqual(['view', 'page']);
+  });
+
+  it('a hide handler cut short right after its beacon was handed over sends it no second time', async () => {
+    start();
+    const handOver = vi.mocked(navigator.sendBeacon).getMockImplementation()!;
+    vi.mocked(navigator.sendBeacon).mockImplementationOnce((url, body) => {
+      handOver(url as string, body as string);
+      for (;;);
+    });
+    expect(() =>
+      runInNewContext('hide()', { hide: () => setVisibility('hidden') }, { timeout: 200 }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_SCRIPT_EXECUTION_TIMEOUT' }));
+    expect(kinds()).toEqual(['view', 'page']);
+    setVisibility('visible');
+    setVisibility('hidden');
+    window.dispatchEvent(new Event('pagehide'));
+    await vi.runAllTimersAsync();
+    expect(kinds()).toEqual(['view', 'page']);
   });
 
   it('derives compact attribution from the metric entries', async () => {
@@ -449,5 +506,182 @@ describe('init', () => {
     const circular: Record<string, unknown> = { k: 'event', name: 'x' };
     circular.self = circular;
     expect(() => client.record(circular as unknown as PulseEvent)).not.toThrow();
+  });
+  describe("with consent: 'pending'", () => {
+    const storageWrites = () => Object.keys(sessionStorage);
+    const requests = () =>
+      vi.mocked(fetch).mock.calls.length + vi.mocked(navigator.sendBeacon).mock.calls.length;
+    /** A page view that records, flushes on its timer and hides, all while consent is pending. */
+    const visitBeforeConsent = async () => {
+      client.track('before-consent');
+      client.flush();
+      await vi.advanceTimersByTimeAsync(120_000);
+      setVisibility('hidden');
+      window.dispatchEvent(new Event('pagehide'));
+      await vi.advanceTimersByTimeAsync(120_000);
+    };
+
+    it('stores nothing and sends nothing, then on consent(true) sends what was held under the tab session', async () => {
+      start({ consent: 'pending' });
+      expect(client.sampled).toBe(true);
+      await visitBeforeConsent();
+      expect(requests()).toBe(0);
+      expect(storageWrites()).toEqual([]);
+      client.consent(true);
+      await vi.runAllTimersAsync();
+      expect(kinds()).toEqual(['view', 'event', 'page']);
+      // The session of every beacon is the tab session, stored now, and no stand-in.
+      const stored = sessionStorage.getItem('pulse.s')!;
+      expect(stored).toMatch(/^[a-z0-9]+1$/);
+      expect(new Set(beacons.map((beacon) => beacon.session))).toEqual(
+        new Set([stored.slice(0, -1)]),
+      );
+      // Then it records and sends as usual.
+      setVisibility('visible');
+      client.track('after-consent');
+      client.flush();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(kinds().at(-1)).toBe('event');
+      expect(beacons.at(-1)!.session).toBe(stored.slice(0, -1));
+    });
+
+    it('takes the session a consented earlier page of the tab stored', async () => {
+      sessionStorage.setItem('pulse.s', 'earlier1');
+      start({ consent: 'pending' });
+      client.consent();
+      client.flush();
+      await vi.runAllTimersAsync();
+      expect(beacons.map((beacon) => beacon.session)).toEqual(['earlier']);
+    });
+
+    it('consent(false) drops what was held and sends nothing, ever', async () => {
+      start({ consent: 'pending' });
+      await visitBeforeConsent();
+      client.consent(false);
+      client.consent(true);
+      client.track('after-refusal');
+      client.flush();
+      setVisibility('hidden');
+      await vi.runAllTimersAsync();
+      expect(requests()).toBe(0);
+      expect(storageWrites()).toEqual([]);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('consent(false) after consent(true) stops sending', async () => {
+      start({ consent: 'pending' });
+      client.consent(true);
+      await vi.runAllTimersAsync();
+      const sent = requests();
+      expect(sent).toBe(1);
+      client.consent(false);
+      client.track('after-withdrawal');
+      setVisibility('hidden');
+      await vi.runAllTimersAsync();
+      expect(requests()).toBe(sent);
+    });
+
+    it('sends nothing after consent(true) in a session that is not sampled', async () => {
+      vi.spyOn(Math, 'random').mockReturnValue(0.9);
+      start({ consent: 'pending', sampleRate: 0.5 });
+      client.track('held');
+      client.consent(true);
+      setVisibility('hidden');
+      await vi.runAllTimersAsync();
+      expect(requests()).toBe(0);
+      expect(sessionStorage.getItem('pulse.s')).toMatch(/0$/);
+    });
+
+    it("waits as 'pending' does for any value but 'granted', and does not wait for 'granted'", async () => {
+      start({ consent: 'yes please' as 'pending' });
+      client.flush();
+      await vi.advanceTimersByTimeAsync(3_600_000);
+      expect(requests()).toBe(0);
+      // Held, not retried: no timer fires within the hour.
+      expect(vi.getTimerCount()).toBe(1);
+      client.stop();
+      start({ consent: 'granted' });
+      client.flush();
+      await vi.runAllTimersAsync();
+      expect(requests()).toBe(1);
+      // Without a pending consent, consent() changes nothing.
+      client.consent(true);
+      client.track('x');
+      client.flush();
+      await vi.runAllTimersAsync();
+      expect(requests()).toBe(2);
+    });
+  });
+
+  describe('without an app', () => {
+    for (const app of [undefined, '']) {
+      it(`(${JSON.stringify(app)}) warns once, debug or not, and stays inert`, async () => {
+        const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+        start({ app: app as string });
+        expect(client.sampled).toBe(false);
+        expect(warn.mock.calls.map((call) => call.join(' '))).toEqual([
+          '[pulse] not started: no app',
+        ]);
+        client.track('x');
+        client.consent(true);
+        setVisibility('hidden');
+        await vi.runAllTimersAsync();
+        expect(beacons).toHaveLength(0);
+        expect(Object.keys(sessionStorage)).toEqual([]);
+      });
+    }
+
+    it('an app named, whatever the name, starts without a word', () => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      start({ app: 'my shop' });
+      expect(client.sampled).toBe(true);
+      expect(warn).not.toHaveBeenCalled();
+    });
+  });
+
+  describe("the collector's refusals, with debug on", () => {
+    const refuse = (reason: string, message: string, status = 400) =>
+      vi
+        .mocked(fetch)
+        .mockResolvedValueOnce(
+          Response.json({ error: 'Bad Request', reason, message }, { status }),
+        );
+
+    it('are explained once per reason', async () => {
+      const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+      start({ debug: true });
+      refuse('schema', "body/app: Expected string to match '^[A-Za-z0-9]'");
+      refuse('schema', "body/app: Expected string to match '^[A-Za-z0-9]'");
+      refuse('key', 'missing or wrong ingest key', 401);
+      refuse('key', 'missing or wrong ingest key', 401);
+      for (let i = 0; i < 4; i += 1) {
+        client.track('x');
+        client.flush();
+        await vi.advanceTimersByTimeAsync(0);
+      }
+      await vi.runAllTimersAsync();
+      expect(info.mock.calls.map((call) => call.join(' '))).toEqual([
+        "[pulse] beacon refused: schema body/app: Expected string to match '^[A-Za-z0-9]'",
+        '[pulse] beacon refused: key missing or wrong ingest key',
+      ]);
+    });
+
+    it('are not read without debug, and a body that is not the JSON answer is logged, not thrown', async () => {
+      const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+      start();
+      refuse('schema', 'no');
+      client.flush();
+      await vi.runAllTimersAsync();
+      expect(info).not.toHaveBeenCalled();
+      client.stop();
+      start({ debug: true });
+      vi.mocked(fetch).mockResolvedValueOnce(
+        new Response('<html>Forbidden</html>', { status: 403 }),
+      );
+      client.flush();
+      await vi.runAllTimersAsync();
+      expect(info).toHaveBeenCalledTimes(1);
+      expect(info.mock.calls[0]![1]).toBeInstanceOf(SyntaxError);
+    });
   });
 });

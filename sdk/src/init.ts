@@ -2,7 +2,7 @@ import { PROTOCOL_VERSION } from './protocol.js';
 import type { Beacon, NavigationType, PageEvent, PulseEvent } from './protocol.js';
 import type { MetricUpdate, PulseClient, PulseConfig } from './types.js';
 import { connectionType } from './lib/connectionType.js';
-import { log, setDebug } from './lib/debug.js';
+import { explainRefusal, log, setDebug, warn } from './lib/debug.js';
 import { deviceClass } from './lib/deviceClass.js';
 import { engine } from './lib/engine.js';
 import { listen } from './lib/listen.js';
@@ -35,15 +35,44 @@ const isAmount = (value: number) => value >= 0 && value < Infinity;
 
 /**
  * Starts Pulse: records vitals, long tasks, memory, errors and page views, and sends them to the
- * collector. Never throws. A session that is not sampled, or where anything fails at start, gets
- * an inert client (`sampled: false`): every method is safe to call and does nothing.
+ * collector. Never throws. A session that is not sampled, or where anything fails at start (no
+ * app, or a browser too old: said once in the console, debug or not), gets an inert client
+ * (`sampled: false`): every method is safe to call and does nothing.
+ *
+ * With `consent: 'pending'` nothing is stored or sent until `consent(true)`: the tab session,
+ * which lives in sessionStorage, is read or made only then. Until then beacons are recorded as
+ * usual under a stand-in session id and wait in the retry queue as if the collector were
+ * unreachable: in memory, at most `maxQueuedEvents` events, the oldest dropped and counted. On
+ * consent they go at once, the stand-in replaced by the tab session's id; `consent(false)` drops
+ * them and sends nothing more.
  */
 export const init = (config: PulseConfig): PulseClient => {
   setDebug(config.debug);
-  const [session, sampled] = tabSession(config.sampleRate);
+  // Without an app there is nothing to send, and the page would never learn why. A name the
+  // collector refuses is not checked here (its pattern would cost every download ~60 B): its
+  // first refusal says why, with debug on (explainRefusal).
+  const named = !!config.app;
+  if (!named) warn('not started: no app');
+  // Anything but 'granted' waits: a typo in data-consent must not send before consent.
+  let pending = (config.consent || 'granted') != 'granted';
+  // While consent is pending the session id is a stand-in, replaced in every body sent.
+  const [standIn, sampled] =
+    named && !pending ? tabSession(config.sampleRate) : [randomId(), named];
+  let session = standIn;
   // Unset limits take the defaults of the transport's own parameters (documented in PulseConfig).
   const endpoint = config.endpoint || (config.collector || '') + '/v1/rum';
-  const [push, stopQueue] = createRetryQueue(createSender(endpoint), config.maxQueuedEvents);
+  const send = createSender(endpoint);
+  const [push, stopQueue] = createRetryQueue(
+    (body, hiding) =>
+      pending
+        ? // Failing as a 503 with a Retry-After of 2,000,000 s does (under the 2^31 ms that
+          // timers take): the queue holds the body (bounded, counted) and tries no more until
+          // consent or a hide, when everything held is sent at once.
+          Promise.reject(2e6)
+        : // With debug on, the collector's reason for a refused beacon reaches the console.
+          send(body.replace(standIn, session), hiding).then(explainRefusal),
+    config.maxQueuedEvents,
+  );
   const [add, flush, stopBatcher] = createBatcher(
     push,
     config.maxBatchEvents,
@@ -78,8 +107,10 @@ export const init = (config: PulseConfig): PulseClient => {
       if ((errorCounts[event.fp] = (errorCounts[event.fp] || 0) + 1) > MAX_SAME_ERROR) return;
       if (!config.captureErrorMessages) delete event.msg;
     }
-    emit(event);
+    // Batched before the page's own listeners run: a hide handler that the browser cuts short
+    // in one of them (at unload) has the event in the batcher already, for the next flush.
     add(header, JSON.stringify(event));
+    emit(event);
   };
 
   const startView = (nav: NavigationType, newRoute: string) => {
@@ -103,12 +134,16 @@ export const init = (config: PulseConfig): PulseClient => {
     record({ k: 'view' });
   };
 
-  /** Ends the page view once, with its final values: the event the collector scores. */
-  const endView = () => {
-    if (page) {
-      page.heap = heapSize();
-      record(page);
+  /**
+   * Ends the page view once, with its final values: the event the collector scores. The view is
+   * over before its event is recorded, so a hide handler cut short while the event is handed on
+   * (a batch that fills up goes out at once) cannot leave it to a later hide to record again.
+   */
+  const endView = (ended = page) => {
+    if (ended) {
+      ended.heap = heapSize();
       page = undefined;
+      record(ended);
     }
   };
 
@@ -132,6 +167,20 @@ export const init = (config: PulseConfig): PulseClient => {
       softNavigation(normaliseRoute(newRoute));
     },
     flush: () => flush(),
+    consent: (granted = true) => {
+      if (granted) {
+        // Already granted, refused for good, or stopped: nothing changes.
+        if (!pending || stopped) return;
+        pending = false;
+        const [id, inSample] = tabSession(config.sampleRate);
+        // Everything held goes now (as at a hide: the queue may be waiting out a backoff).
+        if (inSample) return ((session = id), flush(true));
+      }
+      // Refused, or granted to a session that is not sampled: nothing is sent, ever. The queue
+      // stops first, so stop()'s final flush goes nowhere.
+      stopQueue();
+      client.stop();
+    },
     stop: () => {
       if (!stopped) {
         endView();
@@ -181,17 +230,22 @@ export const init = (config: PulseConfig): PulseClient => {
       );
 
       // The page view ends at the hide, with final values: web-vitals finalises INP and CLS in
-      // its own (earlier) visibilitychange listener. Not at pagehide: Chromium fires it while the
-      // page is still visible, before that visibilitychange.
+      // its own (earlier) visibilitychange listener. Not at pagehide: Chromium and Firefox fire
+      // it while the page is still visible, before that visibilitychange.
       listen(
         signal,
         document,
         'visibilitychange',
         () => document.hidden && (endView(), flush(true)),
       );
-      // pagehide sends what waits as early as possible on unload and bfcache entry. Never
-      // `unload`/`beforeunload`: they keep pages out of the back/forward cache.
-      listen(signal, window, 'pagehide', () => flush(true));
+      // pagehide sends only where no visibilitychange follows it: on a page already hidden (a
+      // background tab closed, a hidden page entering the back/forward cache), what was recorded
+      // since the hide. On a visible page, HTML's unload steps fire visibilitychange right after
+      // pagehide in the same task, and that one sends everything, the page event with it:
+      // sending here too would spread the page's last sends over two handlers, each of which
+      // the browser may cut short at unload. Never `unload`/`beforeunload`: they keep pages out
+      // of the back/forward cache.
+      listen(signal, window, 'pagehide', () => document.hidden && flush(true));
       // A Content-Security-Policy that blocks the collector blocks every retry as well, each one
       // an error in the page's console: the first violation that names it ends all sending for
       // the page's life. Blocked requests only reject (or, by sendBeacon, even succeed), so the
@@ -218,8 +272,8 @@ export const init = (config: PulseConfig): PulseClient => {
         }),
       );
     } catch (error) {
-      // A browser too old for what is above: undo what started and stay inert.
-      log(error);
+      // A browser too old for what is above: undo what started, stay inert, and say so once.
+      warn('not started:', error);
       stopped = true;
       disposers.forEach((dispose) => dispose());
     }

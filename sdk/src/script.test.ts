@@ -77,15 +77,33 @@ describe('pulse.js script tag', () => {
     expect(configGiven().collector).toBe('');
   });
 
-  it('leaves a page that has a Pulse already alone, and does nothing without data-app', async () => {
+  it('leaves a page that has a Pulse already alone', async () => {
     const existing = { sampled: true };
     window.Pulse = existing as never;
     setCurrentScript(() => tag({ src: 'https://rum.example.com/pulse.js', 'data-app': 'shop' }));
     await runTag();
-    delete window.Pulse;
+    expect(fake.init).not.toHaveBeenCalled();
+    expect(window.Pulse).toBe(existing);
+  });
+
+  it('hands a tag without data-app, or no tag at all, to init(), which says why it cannot start', async () => {
     setCurrentScript(() => tag({ src: 'https://rum.example.com/pulse.js' }));
     await runTag();
-    expect(fake.init).not.toHaveBeenCalled();
+    expect(configGiven().app).toBeUndefined();
+    fake.init.mockClear();
+    delete window.Pulse;
+    // A loader that evaluates the file itself leaves no currentScript.
+    setCurrentScript(() => null);
+    await runTag();
+    expect(configGiven()).toMatchObject({ app: undefined, collector: undefined });
+  });
+
+  it('passes data-key and data-consent on as given', async () => {
+    setCurrentScript(() =>
+      tag({ src: '/pulse.js', 'data-app': 'shop', 'data-key': 'k-123', 'data-consent': 'pending' }),
+    );
+    await runTag();
+    expect(configGiven()).toMatchObject({ key: 'k-123', consent: 'pending' });
   });
 
   it.each<[string, unknown]>([

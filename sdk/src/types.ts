@@ -20,8 +20,15 @@ export interface PulseConfig {
    * function returning the current route template (e.g. `/products/:id`).
    */
   route?: 'path' | 'hash' | (() => string | undefined);
-  /** Ingest key, if the collector requires one. */
+  /** Ingest key, if the collector requires one (`data-key`). */
   key?: string;
+  /**
+   * `'pending'`: store nothing (not even the tab session in sessionStorage) and send nothing until
+   * `consent(true)`; meanwhile page views are recorded in memory (at most `maxQueuedEvents`
+   * events) and sent on consent, or dropped by `consent(false)`. Default `'granted'`; any other
+   * value waits as `'pending'` does. As Datadog's `trackingConsent`.
+   */
+  consent?: 'pending' | 'granted';
   /** Log SDK diagnostics to the console. Off by default: the SDK never logs otherwise. */
   debug?: boolean;
   /** Send error messages (truncated) with error counts. Off by default. */
@@ -32,7 +39,10 @@ export interface PulseConfig {
   maxBatchBytes?: number;
   /** Flush at least this often, in ms. Default 5000. */
   flushInterval?: number;
-  /** Most events held for retry while the collector is unreachable; oldest dropped beyond. Default 200. */
+  /**
+   * Most events held for retry while the collector is unreachable, and held while consent is
+   * pending; oldest dropped beyond. Default 200.
+   */
   maxQueuedEvents?: number;
 }
 
@@ -69,6 +79,15 @@ export interface PulseClient {
   setRoute(route: string): void;
   /** Send what is queued now. */
   flush(): void;
+  /**
+   * The visitor's answer, for a client started with `consent: 'pending'` (as New Relic's
+   * `consent()`). `true` (the default) reads or makes the tab session (sessionStorage) and sends
+   * what was held, then records as usual; `false` drops what was held and sends nothing for the
+   * rest of the page's life (also after an earlier `true`: consent withdrawn). A refusal is final
+   * for the page: a later `true` changes nothing. A tab session stored after an earlier consent
+   * stays until the tab closes; a client started with consent pending never writes one.
+   */
+  consent(granted?: boolean): void;
   /** Stop recording: removes every listener and timer, sends what is queued. */
   stop(): void;
   /** Subscribe to live values; returns the unsubscribe function. */
@@ -80,6 +99,9 @@ export interface PulseClient {
   record(event: PulseEvent): void;
   /** Notify listeners of a live-only update without sending it. Used by plugins. */
   emit(update: MetricUpdate): void;
-  /** False when this session was not sampled: then nothing is recorded or sent. */
+  /**
+   * False when this session was not sampled or the client could not start: then nothing is
+   * recorded or sent. True while consent is pending (sampling is decided at consent).
+   */
   readonly sampled: boolean;
 }

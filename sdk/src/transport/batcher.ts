@@ -19,14 +19,20 @@ export const createBatcher = (
   let bytes = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** Sends what waits (possibly nothing: the queue may still hold retries to send on hide). */
+  /**
+   * Hands on what waits (possibly nothing: the queue may still hold retries to send on hide).
+   * The batch leaves the batcher before it is handed on, and nothing between can throw: a flush
+   * cut short (an exception, or the browser ending a handler at unload) never leaves handed-on
+   * events here for the next flush to send a second time.
+   */
   const flush = (hiding?: boolean) => {
-    clearTimeout(timer);
-    timer = undefined;
-    // `[${events}]` joins with commas: a JSON array of the already-serialised events.
-    send(events[0] && `${header},"events":[${events}]`, events.length, hiding);
+    const batch = events;
     events = [];
     bytes = 0;
+    clearTimeout(timer);
+    timer = undefined;
+    // `[${batch}]` joins with commas: a JSON array of the already-serialised events.
+    send(batch[0] && `${header},"events":[${batch}]`, batch.length, hiding);
   };
 
   /**

@@ -21,6 +21,10 @@ type Item = [body: string, events: number, carried: number];
  * dropped in turn adds its own count back, so none is lost or counted twice). Bodies the
  * collector refuses (other 4xx) count as dropped: sending them again cannot help. On page hide
  * everything held goes at once, by sendBeacon: the page may never run again.
+ *
+ * A body is in one place at a time: queued, or in flight (out of the queue before its send
+ * starts). So a send cut short at any point, by an exception or by the browser ending a page's
+ * handler at unload, cannot make a later flush send a body again.
  */
 export const createRetryQueue = (
   send: (body: string, hiding?: boolean) => Promise<Response | void>,
@@ -42,40 +46,51 @@ export const createRetryQueue = (
     }
   };
 
-  const deliver = (item: Item, hiding?: boolean) =>
-    send(item[0], hiding)
-      .then((response) => {
-        const status = response ? response.status : 200;
-        // Retry: the rejection carries the Retry-After header (null when there is none).
-        if (status == 429 || status > 499) throw response!.headers.get('retry-after');
-        if (status > 399) dropped += item[1] + item[2];
-        attempt = 0;
-      })
-      // `retryAfter` is the header's text, or the network error (NaN as a number). The body is
-      // held again one task later, not at once: Chromium rejects the fetches a page has open when
-      // it unloads, during pagehide, in the one task that fires pagehide and visibilitychange,
+  /**
+   * Sends one body that has left the queue. From here it is in flight, held by this call alone,
+   * so no flush can send it a second time. It is done once handed over (sendBeacon took it, or
+   * the collector answered), and comes back to the queue only from here, after a failure: no
+   * answer (a network error, or the sender threw), 429 or 5xx.
+   */
+  const deliver = async (item: Item, hiding?: boolean) => {
+    try {
+      const response = await send(item[0], hiding);
+      const status = response ? response.status : 200;
+      // Retry: the rejection carries the Retry-After header (null when there is none).
+      if (status == 429 || status > 499) throw response!.headers.get('retry-after');
+      if (status > 399) dropped += item[1] + item[2];
+      attempt = 0;
+    } catch (retryAfter) {
+      // `retryAfter` is the header's text, or the error (NaN as a number). The body is held
+      // again one task later, not at once: Chromium rejects the fetches a page has open when it
+      // unloads, during pagehide, in the one task that fires pagehide and visibilitychange,
       // although the collector may have counted the request already (a keepalive one goes on
-      // without the page). The hide flushes of that task must not send it a second time; a page
+      // without the page). The hide flush of that task must not send it a second time; a page
       // that lives on retries it as before.
-      .catch((retryAfter: string | null | Error) =>
-        setTimeout(() => {
-          if (stopped) return;
-          queue.push(item);
-          trim();
-          timer ||= setTimeout(
-            sendAll,
-            Math.max(
-              +retryAfter! * 1e3 || 0,
-              Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt++),
-            ),
-          );
-        }),
-      );
+      setTimeout(() => {
+        if (stopped) return;
+        queue.push(item);
+        trim();
+        timer ||= setTimeout(
+          sendAll,
+          Math.max(
+            +(retryAfter as string) * 1e3 || 0,
+            Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt++),
+          ),
+        );
+      });
+    }
+  };
 
+  /**
+   * Sends what the queue holds, each body leaving the queue just before its own send: a call
+   * cut short between two sends leaves the rest queued for the next one, neither sent twice
+   * nor, if the page lives on, lost.
+   */
   const sendAll = (hiding?: boolean) => {
     clearTimeout(timer);
     timer = undefined;
-    queue.splice(0).forEach((item) => deliver(item, hiding));
+    while (queue[0]) deliver(queue.shift()!, hiding);
   };
 
   /**
