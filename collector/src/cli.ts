@@ -31,6 +31,18 @@ function packageVersion(): string {
   return (require('@pulse/collector/package.json') as { version: string }).version;
 }
 
+/** A URL as it may be logged: a password in its user part shown as `(set)`. */
+function withoutCredentials(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '(set)';
+    return parsed.href;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
 async function serve(settings: CliSettings): Promise<void> {
   const app = await createCollector(collectorOptionsFrom(settings));
   const ingestUrl = await app.listen({ port: settings.port, host: settings.host });
@@ -38,11 +50,18 @@ async function serve(settings: CliSettings): Promise<void> {
     port: settings.adminPort,
     host: settings.adminHost,
   });
-  const { ingestKey, adminToken, ...shown } = settings;
+  const { ingestKey, adminToken, prometheusToken, prometheusPassword, ...shown } = settings;
   const secret = (value: string | undefined) => (value === undefined ? undefined : '(set)');
   app.log.info(
     {
-      settings: { ...shown, ingestKey: secret(ingestKey), adminToken: secret(adminToken) },
+      settings: {
+        ...shown,
+        prometheusUrl: withoutCredentials(shown.prometheusUrl),
+        ingestKey: secret(ingestKey),
+        adminToken: secret(adminToken),
+        prometheusToken: secret(prometheusToken),
+        prometheusPassword: secret(prometheusPassword),
+      },
       ingestUrl,
       adminUrl,
     },

@@ -143,6 +143,10 @@ describe('pulse-collector configuration', () => {
     env.PULSE_APPS = 'shop, blog';
     env.PULSE_ROUTES = '/, /products/:id';
     env.PULSE_EVENT_NAMES = 'checkout';
+    env.PULSE_PROMETHEUS_URL = 'http://prometheus:9090';
+    // A token and a user together are refused (the next test): the user has its own test.
+    delete env.PULSE_PROMETHEUS_USER;
+    delete env.PULSE_PROMETHEUS_PASSWORD;
     expect(settings([], env)).toEqual({
       port: 7,
       host: '::1',
@@ -174,7 +178,33 @@ describe('pulse-collector configuration', () => {
       shutdownScrapeWait: 7,
       logLevel: 'debug',
       processMetrics: false,
+      prometheusUrl: 'http://prometheus:9090',
+      prometheusToken: '7',
     });
+  });
+
+  it('reads --prometheus-url and its credentials, refusing credentials without a URL', () => {
+    const url = 'https://vm.example:8428/select/0/prometheus';
+    expect(collectorOptionsFrom(settings(['--prometheus-url', url]))).toMatchObject({
+      prometheus: { url },
+    });
+    const basic = settings([], {
+      PULSE_PROMETHEUS_URL: url,
+      PULSE_PROMETHEUS_USER: 'pulse',
+      PULSE_PROMETHEUS_PASSWORD: 'hunter2',
+    });
+    expect(collectorOptionsFrom(basic)).toMatchObject({
+      prometheus: { url, user: 'pulse', password: 'hunter2' },
+    });
+    expect(
+      collectorOptionsFrom(settings(['--prometheus-url', url, '--prometheus-token', 't0ken'])),
+    ).toMatchObject({ prometheus: { url, token: 't0ken' } });
+    expect(collectorOptionsFrom(settings([]))).not.toHaveProperty('prometheus');
+    expect(fails(['--prometheus-token', 't0ken'])).toThrow(/need --prometheus-url/);
+    expect(
+      fails(['--prometheus-url', url, '--prometheus-token', 't', '--prometheus-user', 'u']),
+    ).toThrow(/choose one/);
+    expect(fails(['--prometheus-url', 'prometheus:9090'])).toThrow(/--prometheus-url/);
   });
 
   it('refuses trusting any proxy, from every source, naming the fix', () => {

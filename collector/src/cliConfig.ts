@@ -61,6 +61,10 @@ export const CliSettingsSchema = Type.Object(
       ),
     ),
     processMetrics: Type.Boolean(),
+    prometheusUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+    prometheusToken: Type.Optional(Type.String({ minLength: 1 })),
+    prometheusUser: Type.Optional(Type.String({ minLength: 1 })),
+    prometheusPassword: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );
@@ -400,6 +404,40 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     parse: boolean,
     description: 'export Node.js process metrics too',
   },
+  {
+    key: 'prometheusUrl',
+    flag: 'prometheus-url',
+    env: 'PULSE_PROMETHEUS_URL',
+    value: '<url>',
+    parse: (t) => t.trim(),
+    description:
+      'dashboard and /api/v1/summary show the whole fleet from this Prometheus-compatible ' +
+      'query API (Prometheus, VictoriaMetrics, Mimir, Thanos)',
+  },
+  {
+    key: 'prometheusToken',
+    flag: 'prometheus-token',
+    env: 'PULSE_PROMETHEUS_TOKEN',
+    value: '<secret>',
+    parse: (t) => t,
+    description: 'bearer token for --prometheus-url',
+  },
+  {
+    key: 'prometheusUser',
+    flag: 'prometheus-user',
+    env: 'PULSE_PROMETHEUS_USER',
+    value: '<name>',
+    parse: (t) => t,
+    description: 'basic authentication user for --prometheus-url (password: --prometheus-password)',
+  },
+  {
+    key: 'prometheusPassword',
+    flag: 'prometheus-password',
+    env: 'PULSE_PROMETHEUS_PASSWORD',
+    value: '<secret>',
+    parse: (t) => t,
+    description: 'basic authentication password for --prometheus-url',
+  },
 ];
 
 /** The config file flag; not a setting itself. */
@@ -502,7 +540,24 @@ export function resolveCliCommand({ argv, env, readFile }: CliInputs): CliComman
   if (geographyProblem !== undefined) {
     throw settingError('configuration', 'countryHeader', geographyProblem);
   }
+  checkPrometheusCredentials(settings);
   return { kind: 'serve', settings };
+}
+
+/** Credentials without a URL to send them to, or two kinds at once, are a mistake to report. */
+function checkPrometheusCredentials(settings: CliSettings): void {
+  const { prometheusUrl, prometheusToken, prometheusUser, prometheusPassword } = settings;
+  const credentials = [prometheusToken, prometheusUser, prometheusPassword].some(
+    (value) => value !== undefined,
+  );
+  if (credentials && prometheusUrl === undefined) {
+    throw new CliConfigError(
+      '--prometheus-token, --prometheus-user and --prometheus-password need --prometheus-url',
+    );
+  }
+  if (prometheusToken !== undefined && prometheusUser !== undefined) {
+    throw new CliConfigError('--prometheus-token and --prometheus-user: choose one');
+  }
 }
 
 /** Loopback addresses: only processes on this machine reach a listener bound to them. */
@@ -531,9 +586,24 @@ export function collectorOptionsFrom(settings: CliSettings): Partial<CollectorOp
     drainDelay: _drainDelay,
     shutdownScrapeWait: _shutdownScrapeWait,
     logLevel,
+    prometheusUrl,
+    prometheusToken,
+    prometheusUser,
+    prometheusPassword,
     ...options
   } = settings;
-  return { ...options, logger: { level: logLevel } };
+  return {
+    ...options,
+    logger: { level: logLevel },
+    ...(prometheusUrl !== undefined && {
+      prometheus: {
+        url: prometheusUrl,
+        token: prometheusToken,
+        user: prometheusUser,
+        password: prometheusPassword,
+      },
+    }),
+  };
 }
 
 /** `--help` text, generated from the settings table. */

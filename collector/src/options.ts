@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { PrometheusQueryOptions } from './dashboard/promqlClient.js';
 import type { TrustProxy } from './http/trustProxy.js';
 
 /** The SDK builds the collector serves for script tags. */
@@ -123,6 +124,12 @@ export interface CollectorOptions {
    * Files served at `/pulse.js` and `/pulse.socket.js`. Default: the built `@pulse/sdk`.
    */
   scripts: Partial<Record<ScriptName, string>>;
+  /**
+   * A Prometheus-compatible query API (Prometheus, VictoriaMetrics, Mimir, Thanos) that scrapes
+   * every replica: the dashboard and `/api/v1/summary` then show the whole fleet from PromQL.
+   * Unset, they show this collector's own registry.
+   */
+  prometheus?: PrometheusQueryOptions;
 }
 
 /** Defaults of every option; the CLI starts from these too. */

@@ -66,8 +66,8 @@ async function start(registry: Registry, options: Record<string, number> = {}) {
   return app;
 }
 
-const summaryOf = async (server: FastifyInstance) =>
-  (await server.inject({ method: 'GET', url: SUMMARY_PATH })).json<Summary>();
+const summaryOf = async (server: FastifyInstance, range = '1h') =>
+  (await server.inject({ method: 'GET', url: `${SUMMARY_PATH}?range=${range}` })).json<Summary>();
 
 describe('dashboard plugin', () => {
   it('serves the page skeleton at / with every figure in place', async () => {
@@ -148,7 +148,7 @@ describe('dashboard plugin', () => {
     expect((JSON.parse(body) as Summary).collector.beaconsPerSecond).toBeNull();
   });
 
-  it('keeps a bounded history of snapshots and derives rates from it', async () => {
+  it('keeps a bounded history of snapshots for the 15 min range and derives rates from it', async () => {
     const { registry, pageView } = registryWithTraffic();
     const server = await start(registry, {
       snapshotIntervalMs: 20,
@@ -156,17 +156,45 @@ describe('dashboard plugin', () => {
       rateWindowMs: 40,
     });
     pageView('/', 'desktop', 1, 90);
-    await vi.waitFor(async () => expect((await summaryOf(server)).timeline.t).toHaveLength(4));
+    await vi.waitFor(
+      async () => expect((await summaryOf(server, '15m')).timeline.t).toHaveLength(4),
+      { timeout: 10_000 },
+    );
     pageView('/', 'desktop', 1, 90);
     // Still four points after several more intervals: the ring drops the oldest.
-    await vi.waitFor(async () => {
-      const summary = await summaryOf(server);
-      expect(summary.apps[0]?.overall.pageViews).toBe(2);
-      expect(summary.timeline.t).toHaveLength(4);
-      expect(summary.apps[0]!.timeline.scoreMedian).toHaveLength(4);
-      expect(
-        summary.collector.timeline.beaconsPerSecond.every((rate) => rate === null || rate >= 0),
-      ).toBe(true);
-    });
+    await vi.waitFor(
+      async () => {
+        const summary = await summaryOf(server, '15m');
+        expect(summary.apps[0]?.overall.pageViews).toBe(2);
+        expect(summary.timeline.t).toHaveLength(4);
+        expect(summary.apps[0]!.timeline.scoreMedian).toHaveLength(4);
+        expect(
+          summary.collector.timeline.beaconsPerSecond.every((rate) => rate === null || rate >= 0),
+        ).toBe(true);
+      },
+      { timeout: 10_000 },
+    );
+  });
+
+  it('answers the ranges its history holds, and refuses longer ones with a reason', async () => {
+    const { registry, pageView } = registryWithTraffic();
+    pageView('/', 'desktop', 1, 90);
+    const server = await start(registry);
+    for (const range of ['15m', '1h', '6h', '24h']) {
+      const summary = await summaryOf(server, range);
+      expect(summary.range).toMatchObject({ name: range, source: 'collector' });
+      expect(summary.range.available).toEqual(['15m', '1h', '6h', '24h']);
+      // The collector is younger than every range: its figures count since it started.
+      expect(summary.apps[0]!.overall.pageViews).toBe(1);
+      expect(summary.range.from).toBeLessThanOrEqual(summary.range.to);
+    }
+    const week = await server.inject({ method: 'GET', url: `${SUMMARY_PATH}?range=7d` });
+    expect(week.statusCode).toBe(400);
+    expect(week.json<{ message: string }>().message).toMatch(/--prometheus-url/);
+    const unknown = await server.inject({ method: 'GET', url: `${SUMMARY_PATH}?range=2h` });
+    expect(unknown.statusCode).toBe(400);
+    const page = await server.inject({ method: 'GET', url: '/' });
+    expect(page.body).toContain('<option value="1h" selected>1 h</option>');
+    expect(page.body).not.toContain('value="7d"');
   });
 });

@@ -2,13 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import type { Registry } from 'prom-client';
 import { loadAssets } from './assets.js';
+import type { HistoryTier } from './localHistory.js';
 import { renderPage } from './page.js';
-import { readRegistry } from './registryReading.js';
-import { SERIES } from './seriesNames.js';
-import { SnapshotRing } from './snapshotRing.js';
-import { summarize } from './summarize.js';
+import type { PrometheusQueryOptions } from './promqlClient.js';
+import { promqlSource } from './promqlSource.js';
+import { registrySource } from './registrySource.js';
+import { DEFAULT_RANGE, RANGE_NAMES, RANGES, type RangeName } from './summaryRanges.js';
 import { SummarySchema } from './summarySchema.js';
-import { TIMELINE_SERIES, timelinePoint, type TimelinePoint } from './timeline.js';
+import { SourceUnavailableError, type SummarySource } from './summarySource.js';
 
 /** Path of the JSON endpoint the page reads; documented in docs/DASHBOARD.md. */
 export const SUMMARY_PATH = '/api/v1/summary';
@@ -16,14 +17,25 @@ export const SUMMARY_PATH = '/api/v1/summary';
 export interface DashboardOptions {
   /** The registry `/metrics` renders: the dashboard shows exactly what Prometheus would scrape. */
   registry: Registry;
+  /**
+   * A Prometheus-compatible query API to read the whole fleet from instead of `registry`
+   * (promqlSource.ts). The local history is then not kept.
+   */
+  prometheus?: PrometheusQueryOptions;
   /** How often the page polls the summary, in ms. Default 2000. */
   pollIntervalMs?: number;
-  /** How often a snapshot is stored for the time charts, in ms. Default 5000. */
+  /** How often a chart point is stored for the 15 min range, in ms. Default 5000. */
   snapshotIntervalMs?: number;
-  /** Snapshots kept; older ones are dropped. Default 120 (10 minutes at the default interval). */
+  /** Chart points kept for it. Default 180 (15 minutes at the default interval). */
   historySize?: number;
-  /** Window each time-chart value is computed over, like `rate(...[30s])`, in ms. Default 30000. */
+  /** Window each of its chart values is computed over, like `rate(...[30s])`, in ms. Default 30000. */
   rateWindowMs?: number;
+  /** The longer local history (localHistory.ts); default an hour by minute and a day by 15 min. */
+  historyTiers?: readonly HistoryTier[];
+}
+
+interface SummaryQuery {
+  range?: RangeName;
 }
 
 const dashboard: FastifyPluginAsync<DashboardOptions> = async (app, options) => {
@@ -31,41 +43,67 @@ const dashboard: FastifyPluginAsync<DashboardOptions> = async (app, options) => 
     registry,
     pollIntervalMs = 2000,
     snapshotIntervalMs = 5000,
-    historySize = 120,
+    historySize = 180,
     rateWindowMs = 30_000,
   } = options;
-  const timing = { pollIntervalMs, snapshotIntervalMs, rateWindowMs };
   const assets = await loadAssets();
-  const page = renderPage(pollIntervalMs);
 
-  const history = new SnapshotRing<TimelinePoint>(historySize);
-  const snapshot = async () =>
-    history.push(timelinePoint(await readRegistry(registry, TIMELINE_SERIES)));
-  await snapshot();
-  const timer = setInterval(() => {
-    snapshot().catch((error: unknown) => app.log.warn({ err: error }, 'dashboard snapshot failed'));
-  }, snapshotIntervalMs);
-  // The snapshots serve the page only; they must never keep a stopping process alive.
-  timer.unref();
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    history.clear();
+  const source: SummarySource =
+    options.prometheus === undefined
+      ? await registrySource({
+          registry,
+          pollIntervalMs,
+          snapshotIntervalMs,
+          historySize,
+          rateWindowMs,
+          tiers: options.historyTiers,
+          log: app.log,
+        })
+      : promqlSource({ prometheus: options.prometheus, pollIntervalMs });
+  app.addHook('onClose', () => source.close());
+  const page = renderPage({
+    pollIntervalMs,
+    ranges: source.ranges.map((name) => ({ name, label: RANGES[name].label })),
+    defaultRange: DEFAULT_RANGE,
+    source: source.kind,
   });
 
   app.get('/', async (_request, reply) =>
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page),
   );
 
-  app.get(
+  app.get<{ Querystring: SummaryQuery }>(
     SUMMARY_PATH,
-    { schema: { response: { 200: SummarySchema } } },
-    async (_request, reply) => {
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { range: { type: 'string', enum: RANGE_NAMES } },
+        },
+        response: { 200: SummarySchema },
+      },
+    },
+    async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return summarize(
-        await readRegistry(registry, Object.values(SERIES)),
-        history.toArray(),
-        timing,
-      );
+      const range = request.query.range ?? DEFAULT_RANGE;
+      if (!source.ranges.includes(range)) {
+        return reply.code(400).send({
+          statusCode: 400,
+          error: 'Bad Request',
+          message:
+            `range ${range} is longer than this collector's own history ` +
+            `(${source.ranges.join(', ')}): start it with --prometheus-url for longer ranges`,
+        });
+      }
+      try {
+        return await source.summary(range);
+      } catch (error) {
+        if (!(error instanceof SourceUnavailableError)) throw error;
+        request.log.warn({ err: error }, 'dashboard query engine unavailable');
+        return reply
+          .code(502)
+          .send({ statusCode: 502, error: 'Bad Gateway', message: error.message });
+      }
     },
   );
 

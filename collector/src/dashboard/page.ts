@@ -40,8 +40,31 @@ const vitalCard = ([name, title]: [string, string]) => `
 const chart = (id: string, title: string) => `
   <figure class="chart" id="${id}"><figcaption>${title}</figcaption><div class="plot"></div></figure>`;
 
-/** The page, with the poll interval the script should use. */
-export function renderPage(pollIntervalMs: number): string {
+/** What the page is told by the server: its poll interval, and the ranges its source answers. */
+export interface PageSettings {
+  pollIntervalMs: number;
+  ranges: ReadonlyArray<{ name: string; label: string }>;
+  defaultRange: string;
+  /** Where the figures come from, for the footer. */
+  source: 'collector' | 'prometheus';
+}
+
+const SOURCE_NOTES = {
+  collector: `Figures of this collector's own series over the chosen range (at most since it started;
+<a href="/metrics">/metrics</a> is the same registry). Start it with <code>--prometheus-url</code>
+for the whole fleet.`,
+  prometheus: `Figures of the whole fleet, read with PromQL from the query engine given by
+<code>--prometheus-url</code>.`,
+} as const;
+
+/** The page, with the settings its script reads from its body and range picker. */
+export function renderPage(settings: PageSettings): string {
+  const rangeOptions = settings.ranges
+    .map(
+      ({ name, label }) =>
+        `<option value="${name}"${name === settings.defaultRange ? ' selected' : ''}>${label}</option>`,
+    )
+    .join('');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -54,11 +77,12 @@ export function renderPage(pollIntervalMs: number): string {
 <script src="${ASSET_PATHS.uplotScript}" defer></script>
 <script type="module" src="${ASSET_PATHS.script}"></script>
 </head>
-<body data-poll-interval="${pollIntervalMs}">
+<body data-poll-interval="${settings.pollIntervalMs}" data-source="${settings.source}">
 <header>
   <h1>Pulse</h1>
   <label>App <select id="app"></select></label>
   <label>Route <select id="route"><option value="*">All routes</option></select></label>
+  <label>Range <select id="range">${rangeOptions}</select></label>
   <span id="status" role="status">Connecting…</span>
 </header>
 <main>
@@ -166,9 +190,9 @@ export function renderPage(pollIntervalMs: number): string {
     <p id="rejects" class="detail"></p>
   </section>
 </main>
-<footer>Figures since the collector started; charts over the last minutes. Same registry as
-<a href="/metrics">/metrics</a>; JSON at <a href="/api/v1/summary">/api/v1/summary</a>,
-/api/v1/diagnosis, /api/v1/releases and /api/v1/errors.</footer>
+<footer>${SOURCE_NOTES[settings.source]} JSON at
+<a href="/api/v1/summary">/api/v1/summary</a>; the Why, Releases and Errors panels read this
+collector's /api/v1/diagnosis, /api/v1/releases and /api/v1/errors.</footer>
 </body>
 </html>
 `;

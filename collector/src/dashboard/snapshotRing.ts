@@ -24,6 +24,12 @@ export class SnapshotRing<T> {
     return [...this.#items.slice(this.#start), ...this.#items.slice(0, this.#start)];
   }
 
+  /** The newest item. */
+  last(): T | undefined {
+    if (this.#items.length < this.capacity) return this.#items.at(-1);
+    return this.#items[(this.#start + this.capacity - 1) % this.capacity];
+  }
+
   get size(): number {
     return this.#items.length;
   }

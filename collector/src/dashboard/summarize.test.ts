@@ -4,9 +4,21 @@ import { exampleBeacon } from '../beacon/exampleBeacons.js';
 import { createCollector } from '../server.js';
 import { readRegistry } from './registryReading.js';
 import { SERIES } from './seriesNames.js';
-import { summarize } from './summarize.js';
+import { summarize, type SummaryContext, type SummaryTimeline } from './summarize.js';
+import { appTimeline, collectorTimeline } from './timeline.js';
 
-const TIMING = { pollIntervalMs: 2000, snapshotIntervalMs: 5000, rateWindowMs: 30_000 };
+/** No chart points: these tests look at the figures. */
+const NO_CHARTS: SummaryTimeline = {
+  t: [],
+  intervalSeconds: 5,
+  rateWindowSeconds: 30,
+  collector: collectorTimeline([], 30_000),
+  app: (app) => appTimeline([], app, 30_000),
+};
+const CONTEXT: SummaryContext = {
+  pollIntervalMs: 2000,
+  range: { name: '1h', from: 0, to: 1, source: 'collector', available: ['1h'] },
+};
 const ROUTES = 25;
 
 let app: FastifyInstance | undefined;
@@ -44,7 +56,7 @@ describe('summarize', () => {
       setImmediate(countTurns);
     };
     setImmediate(countTurns);
-    const summary = await summarize(reading, [], TIMING);
+    const summary = await summarize(reading, NO_CHARTS, CONTEXT);
     finished = true;
     // Every route is there, whatever turn it was summarised in.
     expect(summary.apps.map((one) => one.app)).toEqual(['shop']);
@@ -89,7 +101,7 @@ describe('summarize by engine', () => {
     );
     await send(exampleBeacon([{ k: 'view' }, page({})], { engine: 'firefox', route: '/cart' }));
     const reading = await readRegistry(app.pulse.registry, Object.values(SERIES));
-    const [shop] = (await summarize(reading, [], TIMING)).apps;
+    const [shop] = (await summarize(reading, NO_CHARTS, CONTEXT)).apps;
     const product = shop!.routes.find((route) => route.route === '/products/:id')!;
     for (const engines of [product.engines, shop!.overall.engines]) {
       expect(engines.map((one) => [one.engine, one.score.samples])).toEqual([

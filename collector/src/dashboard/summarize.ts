@@ -16,13 +16,14 @@ import {
 import { SERIES } from './seriesNames.js';
 import type {
   AppSummary,
+  AppTimeline,
   CollectorHealth,
   EngineSummary,
   RouteSummary,
   Summary,
+  SummaryRange,
   VitalSummary,
 } from './summarySchema.js';
-import { appTimeline, collectorTimeline, type TimelinePoint } from './timeline.js';
 
 /** Vitals recorded in `pulse_web_vital_seconds`; CLS has its own unitless histogram. */
 const TIMED_VITALS = ['LCP', 'INP', 'FCP', 'TTFB'] as const;
@@ -33,19 +34,30 @@ const WORST_ROUTES = 5;
 /** Route summaries computed per event-loop turn (a tenth of the default route cap). */
 const ROUTES_PER_TURN = 10;
 
-export interface SummaryTiming {
+/**
+ * The charted values of a summary, however a source computes them: from the collector's stored
+ * snapshots or from a range query. Every array is aligned with `t`.
+ */
+export interface SummaryTimeline {
+  /** Unix seconds of each point, oldest first. */
+  t: number[];
+  intervalSeconds: number;
+  rateWindowSeconds: number;
+  collector: CollectorHealth['timeline'];
+  /** One app's charted values; an app the timeline has no data for gets nulls. */
+  app(app: string): AppTimeline;
+}
+
+/** What a summary says about itself besides the figures. */
+export interface SummaryContext {
   /** How often the page polls, in ms (echoed for the page). */
   pollIntervalMs: number;
-  /** Time between stored snapshots, in ms. */
-  snapshotIntervalMs: number;
-  /** Window each timeline value is computed over, in ms. */
-  rateWindowMs: number;
+  range: SummaryRange;
 }
 
 /**
- * The dashboard's whole view of the registry: all-time figures from the current reading
- * (identical to what a scrape of /metrics yields right now) and time series from the stored
- * snapshots.
+ * The dashboard's whole view of one reading: figures from the reading's series (counts over the
+ * range, or since the collector started) and the charts from `timeline`.
  *
  * At the default caps this is ~3,000 series to group and ~100 routes to summarise, 12–18 ms of
  * work for every poll of every open dashboard. It is done a family or a few routes per
@@ -53,21 +65,22 @@ export interface SummaryTiming {
  */
 export async function summarize(
   reading: RegistryReading,
-  history: readonly TimelinePoint[],
-  timing: SummaryTiming,
+  timeline: SummaryTimeline,
+  context: SummaryContext,
 ): Promise<Summary> {
-  const collector = collectorHealth(reading, history, timing.rateWindowMs);
+  const collector = collectorHealth(reading, timeline.collector);
   const apps: AppSummary[] = [];
   for (const app of appNames(reading)) {
-    apps.push(await appSummary(reading, history, app, timing.rateWindowMs));
+    apps.push(await appSummary(reading, timeline.app(app), app));
   }
   return {
     generatedAt: reading.at,
-    pollIntervalMs: timing.pollIntervalMs,
+    pollIntervalMs: context.pollIntervalMs,
+    range: context.range,
     timeline: {
-      t: history.map((point) => Math.round(point.at / 1000)),
-      intervalSeconds: timing.snapshotIntervalMs / 1000,
-      rateWindowSeconds: timing.rateWindowMs / 1000,
+      t: timeline.t,
+      intervalSeconds: timeline.intervalSeconds,
+      rateWindowSeconds: timeline.rateWindowSeconds,
     },
     collector,
     apps,
@@ -76,14 +89,12 @@ export async function summarize(
 
 function collectorHealth(
   reading: RegistryReading,
-  history: readonly TimelinePoint[],
-  windowMs: number,
+  timeline: CollectorHealth['timeline'],
 ): CollectorHealth {
   const byLabel = (name: string, label: string) =>
     Object.fromEntries(
       [...sumScalars(reading, name, [label]).values()].map((s) => [s.labels[label] ?? '', s.value]),
     );
-  const timeline = collectorTimeline(history, windowMs);
   return {
     beacons: totalScalar(reading, SERIES.beacons),
     events: totalScalar(reading, SERIES.events),
@@ -113,9 +124,8 @@ function appNames(reading: RegistryReading): string[] {
 
 async function appSummary(
   reading: RegistryReading,
-  history: readonly TimelinePoint[],
+  timeline: AppTimeline,
   app: string,
-  windowMs: number,
 ): Promise<AppSummary> {
   const routes = await routeFigures(reading, { app }, ['route']);
   const overall = await routeFigures(reading, { app }, []);
@@ -164,7 +174,7 @@ async function appSummary(
         [...disconnects.values()].map((series) => [series.labels.reason ?? '', series.value]),
       ),
     },
-    timeline: appTimeline(history, app, windowMs),
+    timeline,
   };
 }
 

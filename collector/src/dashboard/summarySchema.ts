@@ -159,15 +159,36 @@ export const CollectorHealthSchema = Type.Object({
   }),
 });
 
+/** The time range the figures cover and where they come from. */
+export const SummaryRangeSchema = Type.Object({
+  /** The range asked for (`range` query parameter): `15m`, `1h`, `6h`, `24h` or `7d`. */
+  name: Type.String(),
+  /**
+   * Unix ms the figures count from: the range's start, or later where the source holds less
+   * (the collector's own history starts when it started).
+   */
+  from: Type.Number(),
+  /** Unix ms the figures count to. */
+  to: Type.Number(),
+  /**
+   * `collector`: this collector's own series; `prometheus`: PromQL over the whole fleet
+   * (`--prometheus-url`).
+   */
+  source: Type.Union([Type.Literal('collector'), Type.Literal('prometheus')]),
+  /** The ranges this source answers, shortest first. */
+  available: Type.Array(Type.String()),
+});
+
 export const SummarySchema = Type.Object({
-  /** Unix time in ms when the registry was read. */
+  /** Unix time in ms when the registry (or the query engine) was read. */
   generatedAt: Type.Number(),
   /** How often the dashboard page polls this endpoint, in ms. */
   pollIntervalMs: Type.Number(),
+  range: SummaryRangeSchema,
   timeline: Type.Object({
-    /** Unix seconds of each stored snapshot, oldest first. */
+    /** Unix seconds of each chart point (a stored snapshot, or a range query step), oldest first. */
     t: Type.Array(Type.Number()),
-    /** Seconds between snapshots, and the window each timeline value is computed over. */
+    /** Seconds between points, and the window each timeline value is computed over. */
     intervalSeconds: Type.Number(),
     rateWindowSeconds: Type.Number(),
   }),
@@ -185,4 +206,5 @@ export type SocketSummary = Static<typeof SocketSummarySchema>;
 export type AppTimeline = Static<typeof AppTimelineSchema>;
 export type AppSummary = Static<typeof AppSummarySchema>;
 export type CollectorHealth = Static<typeof CollectorHealthSchema>;
+export type SummaryRange = Static<typeof SummaryRangeSchema>;
 export type Summary = Static<typeof SummarySchema>;

@@ -71,9 +71,15 @@ function liveChart(container: HTMLElement, options: Omit<UPlot.Options, 'width' 
 }
 
 const twoDigits = (n: number) => String(n).padStart(2, '0');
-/** Clock labels without uPlot's second line of dates: "14:05" on whole minutes, ":30" between. */
+/**
+ * Clock labels without uPlot's second line of dates: "14:05" on whole minutes, ":30" between, and
+ * the day at midnight ("Tue 9"), which the 24 h and 7 d ranges cross.
+ */
 const clockLabel = (seconds: number) => {
   const at = new Date(seconds * 1000);
+  if (at.getHours() === 0 && at.getMinutes() === 0 && at.getSeconds() === 0) {
+    return `${at.toLocaleDateString(undefined, { weekday: 'short' })} ${at.getDate()}`;
+  }
   return at.getSeconds() === 0
     ? `${twoDigits(at.getHours())}:${twoDigits(at.getMinutes())}`
     : `:${twoDigits(at.getSeconds())}`;

@@ -10,6 +10,12 @@ export function formatSeconds(seconds: number | null): string {
   return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(2)} s`;
 }
 
+/** A window length: "30 s", "15 min", "2 h". */
+export function formatWindow(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  return seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`;
+}
+
 /** A vital's p75: CLS is unitless, the others are durations in seconds. */
 export function formatVital(metric: string, value: number | null): string {
   if (value === null) return DASH;

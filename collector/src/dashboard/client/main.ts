@@ -20,6 +20,7 @@ import {
   formatScore,
   formatSeconds,
   formatShare,
+  formatWindow,
   scoreBand,
 } from './format.js';
 import { releasesContent } from './releasesPanel.js';
@@ -32,14 +33,25 @@ const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'] as const;
 const pollInterval = Number(document.body.dataset.pollInterval) || 2000;
 const appSelect = required<HTMLSelectElement>(document, '#app');
 const routeSelect = required<HTMLSelectElement>(document, '#route');
+const rangeSelect = required<HTMLSelectElement>(document, '#range');
 const status = required<HTMLElement>(document, '#status');
 const plot = (id: string) => required<HTMLElement>(document, `#${id} .plot`);
 
-/** The chosen app and route live in the URL fragment, so a view can be shared as a link. */
+/**
+ * The chosen app, route and range live in the URL fragment, so a view can be shared as a link.
+ * The range picker lists what the server's source answers, its default selected.
+ */
 const state = (() => {
   const hash = new URLSearchParams(location.hash.slice(1));
-  return { app: hash.get('app') ?? '', route: hash.get('route') ?? '*' };
+  const offered = [...rangeSelect.options].map((option) => option.value);
+  const range = hash.get('range') ?? '';
+  return {
+    app: hash.get('app') ?? '',
+    route: hash.get('route') ?? '*',
+    range: offered.includes(range) ? range : rangeSelect.value,
+  };
 })();
+rangeSelect.value = state.range;
 let latest: Summary | undefined;
 
 const charts = {
@@ -109,6 +121,12 @@ routeSelect.addEventListener('change', () => {
   state.route = routeSelect.value;
   select();
 });
+rangeSelect.addEventListener('change', () => {
+  state.range = rangeSelect.value;
+  // The figures shown are the old range's until the new one answers: fetch it now.
+  latest = undefined;
+  schedule(0, true);
+});
 setText(
   required(document, '#snippet'),
   `<script src="${location.origin}/pulse.js" data-app="shop" defer></script>`,
@@ -135,7 +153,11 @@ function render(): void {
   const route = app?.routes.find((one) => one.route === state.route) ?? app?.overall;
   state.route = route?.route ?? '*';
   routeSelect.value = state.route;
-  const hash = `app=${encodeURIComponent(state.app)}&route=${encodeURIComponent(state.route)}`;
+  const hash = new URLSearchParams({
+    app: state.app,
+    route: state.route,
+    range: state.range,
+  }).toString();
   if (location.hash.slice(1) !== hash) history.replaceState(null, '', `#${hash}`);
 
   showHealth(summary);
@@ -249,7 +271,7 @@ function showApp(summary: Summary, app: AppSummary): void {
     detail: `p75 ${formatBytes(memory.p75)} · ${formatCount(memory.samples)} page views`,
   });
   const lastOf = (values: ReadonlyArray<number | null>) => values.at(-1) ?? null;
-  const window = `last ${summary.timeline.rateWindowSeconds} s`;
+  const window = `last ${formatWindow(summary.timeline.rateWindowSeconds)}`;
   showFigure(document, 'socket-score', {
     value: socket.score.median,
     text: formatScore(socket.score.median),
@@ -282,31 +304,60 @@ function showApp(summary: Summary, app: AppSummary): void {
 
 async function poll(): Promise<void> {
   try {
-    const response = await fetch(SUMMARY_URL, { cache: 'no-store' });
+    const range = state.range;
+    const response = await fetch(`${SUMMARY_URL}?range=${encodeURIComponent(range)}`, {
+      cache: 'no-store',
+    });
     if (!response.ok) throw new Error(`summary answered ${response.status}`);
-    latest = (await response.json()) as Summary;
+    const summary = (await response.json()) as Summary;
+    // An answer for a range the viewer has left meanwhile is dropped.
+    if (range !== state.range) return;
+    latest = summary;
     render();
     await diagnosis.refresh(state);
     await countries.refresh(state.app);
     status.classList.remove('offline');
-    setText(status, `Live · ${new Date(latest.generatedAt).toLocaleTimeString()}`);
+    const source = latest.range.source === 'prometheus' ? 'fleet' : 'this collector';
+    setText(status, `Live · ${source} · ${new Date(latest.generatedAt).toLocaleTimeString()}`);
     document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
   } catch {
-    // The collector restarting is normal; say so and keep polling rather than fail.
+    // The collector (or its query engine) restarting is normal; say so and keep polling.
     status.classList.add('offline');
-    setText(status, 'Collector unreachable, retrying…');
+    setText(
+      status,
+      document.body.dataset.source === 'prometheus'
+        ? 'Collector or query engine unreachable, retrying…'
+        : 'Collector unreachable, retrying…',
+    );
   }
 }
 
 /** True while a poll is in flight or waiting for its timer: never two loops at once. */
 let scheduled = false;
-function schedule(delay: number): void {
-  if (scheduled) return;
+/** The pending timer, which a new choice of range replaces by an immediate poll. */
+let timer: ReturnType<typeof setTimeout> | undefined;
+let polling = false;
+/** A new range was chosen while a poll was in flight: poll again as soon as it ends. */
+let pollAgain = false;
+function schedule(delay: number, now = false): void {
+  if (now && scheduled && !polling) {
+    clearTimeout(timer);
+    scheduled = false;
+  }
+  if (scheduled) {
+    // A poll in flight for the old range: its answer is dropped and the loop asks again at once.
+    if (now) pollAgain = true;
+    return;
+  }
   scheduled = true;
-  setTimeout(() => {
+  timer = setTimeout(() => {
+    polling = true;
     void poll().then(() => {
+      polling = false;
       scheduled = false;
-      if (document.visibilityState === 'visible') schedule(pollInterval);
+      const again = pollAgain;
+      pollAgain = false;
+      if (document.visibilityState === 'visible') schedule(again ? 0 : pollInterval);
     });
   }, delay);
 }

@@ -1,0 +1,44 @@
+/**
+ * How much counters grew over a window, written so that Prometheus and VictoriaMetrics (and every
+ * engine with PromQL's selectors, offset, set operators and `resets()`) give the same number.
+ *
+ * `increase()` does not: PromQL's extrapolates from the first and last samples in the window to
+ * its edges and never counts the first sample of a series born inside it, while MetricsQL's
+ * counts from the last sample before the window, counts a new series from zero, and does not
+ * extrapolate. On a route with a page view a minute, or over a window in which a replica
+ * started, the two differ by most of the answer. This form uses only what both engines define
+ * alike, per series:
+ *
+ * - alive at the window's start and not reset in it: last value in the window less the last
+ *   value before it (`offset`), an exact count;
+ * - born in the window (no sample in the 5 minutes before it) and not reset: its last value, since
+ *   Pulse's counters start at zero;
+ * - reset in the window (a replica restarted): `increase()`, where the engines still differ by the
+ *   extrapolation (about a scrape interval's worth of the window; docs/SCALING.md).
+ *
+ * Counts over windows that tile a range add up to the count over the range, so the dashboard's
+ * charts and figures agree with each other as well.
+ */
+
+/** Seconds as a PromQL duration: `900s`. */
+export const duration = (seconds: number) => `${Math.round(seconds)}s`;
+
+/**
+ * How far before a window a series must have a sample to count as alive at its start: Prometheus'
+ * default lookback, and more than any scrape interval in use.
+ */
+const LOOKBACK = '5m';
+
+/** `sum by (<by>)` of how much the series of `selector` grew over the `seconds` before. */
+export function windowIncrease(selector: string, seconds: number, by: readonly string[]): string {
+  const window = duration(seconds);
+  const last = `last_over_time(${selector}[${window}])`;
+  const before = `last_over_time(${selector}[${LOOKBACK}] offset ${window})`;
+  const reset = `(resets(${selector}[${window}]) > 0)`;
+  return (
+    `sum${by.length === 0 ? '' : ` by (${by.join(', ')})`} (` +
+    `((${last} - ${before}) unless ${reset})` +
+    ` or ((${last} unless ${before}) unless ${reset})` +
+    ` or (increase(${selector}[${window}]) and ${reset}))`
+  );
+}
