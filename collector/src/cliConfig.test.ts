@@ -290,6 +290,67 @@ describe('pulse-collector configuration', () => {
     expect(fails(argv)).toThrow(message);
   });
 
+  it.each([
+    [
+      ['--log-level', 'loud'],
+      '--log-level (PULSE_LOG_LEVEL, "logLevel"): "loud" is not valid: expected one of fatal, error, warn, info, debug, trace, silent',
+    ],
+    [
+      ['--rate-limit', 'lots'],
+      '--rate-limit (PULSE_RATE_LIMIT, "rateLimit"): "lots" is not valid: expected off, or <max>[/<window>]: beacons (1 or more) per window (e.g. 600, 600/30s)',
+    ],
+    [
+      ['--port=-1'],
+      '--port (PULSE_PORT, "port"): "-1" is not valid: expected an integer from 0 to 65535',
+    ],
+    [
+      ['--route-cap', '0'],
+      '--route-cap (PULSE_ROUTE_CAP, "routeCap"): "0" is not valid: expected an integer of at least 1',
+    ],
+    [
+      ['--process-metrics', 'maybe'],
+      '--process-metrics (PULSE_PROCESS_METRICS, "processMetrics"): "maybe" is not valid: expected true or false (or 1 or 0)',
+    ],
+    [
+      ['--body-limit', '1'],
+      '--body-limit (PULSE_BODY_LIMIT, "bodyLimit"): "1" is not valid: expected a size of at least 1024 bytes (e.g. 65536, 64kb, 1mb)',
+    ],
+    [
+      ['--app', 'shop,my shop'],
+      '--app (PULSE_APPS, "apps"): "my shop" is not valid: expected text matching ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$, at most 64 characters',
+    ],
+  ])('refuses %j with the flag, the value and what it expects', (argv, message) => {
+    expect(fails(argv)).toThrow(`command line: ${message}`);
+  });
+
+  it('refuses an allowed origin without a scheme, which no browser would ever send', () => {
+    const expected =
+      'expected an origin, scheme://host[:port] (e.g. https://shop.example.com), or *';
+    expect(fails(['--allow-origin', '127.0.0.1:47012'])).toThrow(
+      `command line: --allow-origin (PULSE_ALLOW_ORIGIN, "allowOrigins"): "127.0.0.1:47012" is not valid: ${expected}`,
+    );
+    expect(fails([], { PULSE_ALLOW_ORIGIN: 'https://a.example,shop.example' })).toThrow(
+      `environment: --allow-origin (PULSE_ALLOW_ORIGIN, "allowOrigins"): "shop.example" is not valid`,
+    );
+    expect(fails(['--allow-origin', 'https://shop.example/checkout'])).toThrow(expected);
+    expect(
+      settings([
+        '--allow-origin',
+        'https://a.example,http://127.0.0.1:47012/,*,chrome-extension://abc',
+      ]).allowOrigins,
+    ).toEqual(['https://a.example', 'http://127.0.0.1:47012/', '*', 'chrome-extension://abc']);
+  });
+
+  it('shows a config file value as JSON, with what it expects', () => {
+    const file = { 'c.json': '{"rateLimit":{"max":0}}' };
+    expect(fails(['--config', 'c.json'], {}, file)).toThrow(
+      'config file c.json: --rate-limit (PULSE_RATE_LIMIT, "rateLimit"): {"max":0} is not valid: expected off',
+    );
+    expect(fails(['--config', 'c.json'], {}, { 'c.json': '{"port":"80"}' })).toThrow(
+      '"80" is not valid: expected an integer from 0 to 65535',
+    );
+  });
+
   it('refuses bad environment values and config files, naming the source', () => {
     expect(fails([], { PULSE_APP_CAP: '-1' })).toThrow(/environment: --app-cap/);
     expect(fails(['--config', 'missing.json'])).toThrow(/config file missing\.json/);

@@ -10,10 +10,18 @@
 import { parseArgs } from 'node:util';
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { APP_PATTERN } from './beacon/schema.js';
+import { APP_PATTERN } from '@pulse/sdk/protocol';
+import { expectedValue } from './cliExpected.js';
 import { defaultCollectorOptions, type CollectorOptions } from './options.js';
 import { trustProxyProblem } from './http/trustProxy.js';
 import { HEADER_NAME_PATTERN, countryHeaderProblem } from './geography/countryHeader.js';
+
+/**
+ * An allowed origin as browsers send it: `scheme://host[:port]` (a trailing slash is forgiven), or
+ * `*`. Without the scheme (`127.0.0.1:47012`) no Origin header could ever match, so every
+ * beacon would get 403: refused at start instead.
+ */
+export const ORIGIN_PATTERN = '^([*]|[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s]+/?)$';
 
 /** The settings of the command, as a config file spells them. */
 export const CliSettingsSchema = Type.Object(
@@ -23,7 +31,7 @@ export const CliSettingsSchema = Type.Object(
     adminPort: Type.Integer({ minimum: 0, maximum: 65535 }),
     adminHost: Type.String({ minLength: 1 }),
     adminToken: Type.Optional(Type.String({ minLength: 16 })),
-    allowOrigins: Type.Array(Type.String({ minLength: 1 })),
+    allowOrigins: Type.Array(Type.String({ pattern: ORIGIN_PATTERN })),
     ingestKey: Type.Optional(Type.String({ minLength: 1 })),
     bodyLimit: Type.Integer({ minimum: 1024 }),
     maxEventsPerBeacon: Type.Integer({ minimum: 1 }),
@@ -149,6 +157,8 @@ interface CliSetting {
   parse: Parse;
   /** Flag may be repeated; values accumulate. */
   repeatable?: boolean;
+  /** What a refused value should have been, where the schema alone says it poorly. */
+  expected?: string;
 }
 
 /** Every setting of the command: flag, environment variable, config key. */
@@ -200,6 +210,7 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     value: '<origin>',
     parse: list,
     repeatable: true,
+    expected: 'an origin, scheme://host[:port] (e.g. https://shop.example.com), or *',
     description: 'origin allowed to send beacons; repeat or comma-separate; none = any',
   },
   {
@@ -216,6 +227,7 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     env: 'PULSE_BODY_LIMIT',
     value: '<bytes>',
     parse: bytes,
+    expected: 'a size of at least 1024 bytes (e.g. 65536, 64kb, 1mb)',
     description: 'largest beacon body (e.g. 65536, 64kb)',
   },
   {
@@ -307,6 +319,7 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     env: 'PULSE_RATE_LIMIT',
     value: '<max[/window]>',
     parse: rateLimit,
+    expected: 'off, or <max>[/<window>]: beacons (1 or more) per window (e.g. 600, 600/30s)',
     description:
       "beacons per client per window (default window 1 minute), e.g. 600/1m; 'off' disables",
   },
@@ -454,12 +467,26 @@ export class CliConfigError extends Error {
 
 const checkSettings = TypeCompiler.Compile(Type.Partial(CliSettingsSchema));
 
-function validated(source: string, settings: Record<string, unknown>): Partial<CliSettings> {
+/**
+ * Checks settings from one source. A refusal names the setting, the value as the user wrote it
+ * (`texts`: the flag's or variable's own text, when there is one) and what was expected.
+ */
+function validated(
+  source: string,
+  settings: Record<string, unknown>,
+  texts: Record<string, string> = {},
+): Partial<CliSettings> {
   const proxyProblem = trustProxyProblem(settings.trustProxy);
   if (proxyProblem !== undefined) throw settingError(source, 'trustProxy', proxyProblem);
   if (checkSettings.Check(settings)) return settings;
   const error = checkSettings.Errors(settings).First();
-  throw settingError(source, error?.path.split('/')[1] ?? '', error?.message ?? 'invalid');
+  if (error === undefined) throw settingError(source, '', 'invalid');
+  const [, key = '', item] = error.path.split('/');
+  const setting = CLI_SETTINGS.find((candidate) => candidate.key === key);
+  // One item of a list is shown alone; a whole value as it was written, where it was text.
+  const value = JSON.stringify(item === undefined ? (texts[key] ?? error.value) : error.value);
+  const expected = setting?.expected ?? expectedValue(error.schema);
+  throw settingError(source, key, `${value} is not valid: expected ${expected}`);
 }
 
 function settingError(source: string, key: string, message: string): CliConfigError {
@@ -519,21 +546,28 @@ export function resolveCliCommand({ argv, env, readFile }: CliInputs): CliComman
 
   const fromEnv: Record<string, unknown> = {};
   const fromFlags: Record<string, unknown> = {};
+  /** The texts the settings were parsed from, for the message that refuses one. */
+  const envTexts: Record<string, string> = {};
+  const flagTexts: Record<string, string> = {};
   for (const setting of CLI_SETTINGS) {
     const text = env[setting.env];
-    if (text !== undefined && text !== '') fromEnv[setting.key] = setting.parse(text);
+    if (text !== undefined && text !== '') {
+      fromEnv[setting.key] = setting.parse(text);
+      envTexts[setting.key] = text;
+    }
     const flag = values[setting.flag] as string | string[] | undefined;
     if (flag === undefined) continue;
     fromFlags[setting.key] = Array.isArray(flag)
       ? flag.flatMap((item) => setting.parse(item) as unknown[])
       : setting.parse(flag);
+    flagTexts[setting.key] = [flag].flat().join(',');
   }
 
   const settings: CliSettings = {
     ...defaultCliSettings,
     ...fromFile,
-    ...validated('environment', fromEnv),
-    ...validated('command line', fromFlags),
+    ...validated('environment', fromEnv, envTexts),
+    ...validated('command line', fromFlags, flagTexts),
   };
   checkAdminExposure(settings);
   const geographyProblem = countryHeaderProblem(settings);

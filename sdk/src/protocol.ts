@@ -21,6 +21,13 @@ export const PROTOCOL_VERSION = 2;
 export const ACCEPTED_PROTOCOL_VERSIONS = [1, PROTOCOL_VERSION] as const;
 export type ProtocolVersion = (typeof ACCEPTED_PROTOCOL_VERSIONS)[number];
 
+/**
+ * App names (the `app` label of every series): a letter or digit, then up to 63 letters, digits,
+ * `_`, `.`, `-`. The collector refuses beacons of other names (`schema`) and config files and
+ * flags that name one (`--app`).
+ */
+export const APP_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
+
 /** Rating buckets as defined by web-vitals thresholds. */
 export type Rating = 'good' | 'needs-improvement' | 'poor';
 

@@ -13,6 +13,7 @@
 import { Type, type Static, type TNumber } from '@sinclair/typebox';
 import {
   ACCEPTED_PROTOCOL_VERSIONS,
+  APP_PATTERN,
   SCRIPT_INVOKER_TYPES,
   SCRIPT_URL_CHARS,
   type Beacon,
@@ -28,8 +29,6 @@ export const MAX_DURATION_MS = 3_600_000;
  * fragments never leave the page). Quotes, braces, backslashes, whitespace and controls are out.
  */
 export const ROUTE_PATTERN = "^[A-Za-z0-9/_.:~@!$&'()*+,;=%\\[\\]|^-]+$";
-/** App names: a letter or digit, then letters, digits, `_`, `.`, `-`. */
-export const APP_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
 /**
  * Custom event and timing names (`checkout`, `search-results`, `cart:add`, `Order Completed`):
  * letters, digits, `_ . : / -` and the plain space; no other whitespace.
