@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
-import { scriptTagOptions, withoutSoftNavigations } from './scriptTagBuild.js';
+import { scriptTagOptions, unusedWebVitalsCode } from './scriptTagBuild.js';
 
 const emitted = (file) => fileURLToPath(new URL(`dist/esm/${file}`, import.meta.url));
 
@@ -71,7 +71,7 @@ if (optional('socket/index.js')) esmInputs.socket = emitted('socket/index.js');
 
 // The settings of the script-tag build live in scriptTagBuild.js, where the bench reads them too.
 const scriptTagBuild = replace(scriptTagOptions);
-const softNavigationsDropped = replace(withoutSoftNavigations);
+const webVitalsTrimmed = replace(unusedWebVitalsCode);
 
 const iife = (input, file, plugins = [], minifier = minify) => ({
   input: emitted(input),
@@ -97,6 +97,6 @@ export default [
       sourcemapExcludeSources: true,
     },
   },
-  iife('script.js', 'pulse.js', [scriptTagBuild, softNavigationsDropped], minifyWithCompileHint),
+  iife('script.js', 'pulse.js', [scriptTagBuild, webVitalsTrimmed], minifyWithCompileHint),
   ...(optional('socket/script.js') ? [iife('socket/script.js', 'pulse.socket.js')] : []),
 ];

@@ -30,16 +30,28 @@ export const scriptTagOptions = {
   },
 };
 
-// web-vitals reports soft navigations only when asked (`reportSoftNavs`), which Pulse never does:
-// it follows SPA routes itself (lib/watchHistory.ts). web-vitals' check for that option starts
-// with this browser-support test; made `false` here, the whole check is constant, and the
-// minifier drops every soft-navigation branch of the five metrics (~180 B brotli). Should a
-// web-vitals release spell it differently, nothing is replaced and size-limit notices the growth.
+// web-vitals computes a few things Pulse never reads; pulse.js makes them dead code (or shorter)
+// here and the minifier drops them (140 B brotli), so that soft navigations' own vitals
+// (`reportSoftNavs`, which brings web-vitals' soft-navigation branches in: 194 B) fit the
+// budget. Each value is written as web-vitals 6.2.3's minified build spells it; should a release
+// spell one differently, nothing is replaced and size-limit notices the growth.
 /** @type {import('@rollup/plugin-replace').RollupReplaceOptions} */
-export const withoutSoftNavigations = {
+export const unusedWebVitalsCode = {
   include: ['**/node_modules/web-vitals/dist/web-vitals.js'],
   delimiters: ['', ''],
   values: {
-    'globalThis.PerformanceObserver?.supportedEntryTypes?.includes("soft-navigation")': 'false',
+    // TTFB's soft-navigation branch: Pulse never asks for it (a soft navigation's TTFB is 0).
+    'const r=p(o);let c=l("TTFB")': 'const r=0;let c=l("TTFB")',
+    // The map of soft navigation entries, which only the attribution build sets up.
+    'c.l&&n.navigationId&&b(c.l,n);': '',
+    'v.l&&t.navigationId&&b(v.l,t),': '',
+    // initMetric's navigationType for the document's own navigation (reload, prerender, ...):
+    // Pulse sends its own (lib/navigationType.ts) and reads a metric's only to tell a soft
+    // navigation's, which web-vitals names when it starts one, as it names a bfcache restore's.
+    'i?l=i:n()>=0?l="back-forward-cache":h&&(document.prerendering||a()>0?l="prerender":document.wasDiscarded?l="restore":h.type&&(l=h.type.replace(/_/g,"-")))':
+      'i&&(l=i)',
+    // A metric's id, which web-vitals compares only with its own metric's (LCP finalising) and
+    // Pulse never sends: any unique value serves.
+    'id:`v6-${Date.now()}-${Math.floor(8999999999999*Math.random())+1e12}`': 'id:Math.random()',
   },
 };

@@ -5,10 +5,14 @@ import type { MetricType } from 'web-vitals';
 import type { Beacon, PulseEvent } from './protocol.js';
 import type { MetricUpdate, PulseClient, PulseConfig } from './types.js';
 
-/** web-vitals stand-in: the tests call the reporters the SDK registers. */
+/** web-vitals stand-in: the tests call the reporters the SDK registers, and read its options. */
 const reporters = vi.hoisted(() => new Map<string, (metric: unknown) => void>());
+const reportOptions = vi.hoisted(() => new Map<string, unknown>());
 vi.mock('web-vitals', () => {
-  const on = (name: string) => (report: (metric: unknown) => void) => reporters.set(name, report);
+  const on = (name: string) => (report: (metric: unknown) => void, options: unknown) => {
+    reporters.set(name, report);
+    reportOptions.set(name, options);
+  };
   return {
     onLCP: on('LCP'),
     onINP: on('INP'),
@@ -20,8 +24,16 @@ vi.mock('web-vitals', () => {
 
 const { init } = await import('./init.js');
 
-const vital = (name: string, value: number, entries: unknown[] = []) =>
-  reporters.get(name)!({ name, value, rating: 'good', entries } as unknown as MetricType);
+/** A web-vitals report; `soft` makes it one of the soft navigation to that URL, as web-vitals does. */
+const vital = (name: string, value: number, entries: unknown[] = [], soft?: string) =>
+  reporters.get(name)!({
+    name,
+    value,
+    rating: 'good',
+    entries,
+    navigationType: soft ? 'soft-navigation' : 'navigate',
+    navigationURL: soft ?? 'http://localhost:3000/orders/81723',
+  } as unknown as MetricType);
 
 const setVisibility = (state: 'hidden' | 'visible') => {
   Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
@@ -484,6 +496,141 @@ describe('init', () => {
     await vi.advanceTimersByTimeAsync(0);
     const pages = events().filter((event) => event.k == 'page');
     expect(pages.at(-1)).toMatchObject({ tbt: 130 + 25 });
+  });
+
+  describe('soft navigations', () => {
+    /** Each page event's route and vital values, in the order the views ended. */
+    const pageVitals = () =>
+      beacons.flatMap(({ route, events }) =>
+        events.flatMap((event) =>
+          event.k == 'page'
+            ? [
+                [
+                  route,
+                  Object.fromEntries(Object.entries(event.vitals).map(([n, v]) => [n, v.value])),
+                ],
+              ]
+            : [],
+        ),
+      );
+    const navigate = async (path: string) => {
+      history.pushState(null, '', path);
+      await vi.advanceTimersByTimeAsync(0);
+      return location.href;
+    };
+
+    it('asks web-vitals for soft navigations in LCP, FCP, INP and CLS, never TTFB', () => {
+      start();
+      for (const name of ['LCP', 'FCP', 'INP', 'CLS'])
+        expect(reportOptions.get(name)).toMatchObject({ reportSoftNavs: true });
+      expect(reportOptions.get('TTFB')).toMatchObject({ reportSoftNavs: false });
+    });
+
+    describe('with the Soft Navigation API (Chromium)', () => {
+      beforeEach(() => {
+        vi.stubGlobal(
+          'PerformanceObserver',
+          class {
+            static supportedEntryTypes = ['soft-navigation', 'largest-contentful-paint'];
+            observe() {}
+            disconnect() {}
+          },
+        );
+        vi.stubGlobal(
+          'PerformanceSoftNavigation',
+          class {
+            getLargestInteractionContentfulPaint() {}
+          },
+        );
+      });
+
+      it("gives each soft page view its own LCP, FCP and INP, never the previous view's", async () => {
+        start();
+        vital('FCP', 800);
+        vital('LCP', 1200);
+        vital('INP', 90);
+        const products = await navigate('/products/7');
+        // The document's last values, reported after the route change: the first view has
+        // ended, and they are not the soft view's.
+        vital('INP', 350);
+        vital('CLS', 0.3);
+        vital('FCP', 120, [], products);
+        vital('LCP', 140, [], products);
+        vital('LCP', 260, [], products);
+        vital('INP', 64, [], products);
+        const cart = await navigate('/cart');
+        // The products view's soft navigation, still reporting after the next route change.
+        vital('INP', 480, [], products);
+        vital('LCP', 90, [], cart);
+        vital('FCP', 70, [], cart);
+        setVisibility('hidden');
+        await vi.advanceTimersByTimeAsync(0);
+        expect(pageVitals()).toEqual([
+          ['/orders/:id', { FCP: 800, LCP: 1200, INP: 90 }],
+          ['/products/:id', { FCP: 120, LCP: 260, INP: 64 }],
+          ['/cart', { LCP: 90, FCP: 70 }],
+        ]);
+      });
+
+      it("live listeners see the current view's values only", async () => {
+        start();
+        const values: number[] = [];
+        client.onMetric((update) => update.k == 'vital' && values.push(update.value));
+        vital('LCP', 1200);
+        const products = await navigate('/products/7');
+        vital('INP', 350);
+        vital('LCP', 140, [], products);
+        expect(values).toEqual([1200, 140]);
+      });
+
+      it('a soft view the browser saw no soft navigation for gets no vitals, so no score', async () => {
+        start();
+        // A route set by the app without a history change: Chromium's heuristics need a URL
+        // change (after an interaction, with a paint), so web-vitals goes on with the document.
+        client.setRoute('/checkout');
+        vital('INP', 350);
+        vital('CLS', 0.3);
+        setVisibility('hidden');
+        await vi.advanceTimersByTimeAsync(0);
+        expect(pageVitals()).toEqual([
+          ['/orders/:id', {}],
+          ['/checkout', {}],
+        ]);
+      });
+
+      it("the document's reports go to a view restored from the back/forward cache", async () => {
+        start();
+        const products = await navigate('/products/7');
+        vital('LCP', 140, [], products);
+        setVisibility('hidden');
+        pageTransition('pagehide', true);
+        setVisibility('visible');
+        pageTransition('pageshow', true);
+        // web-vitals' values after a restore are of type back-forward-cache: not soft.
+        vital('FCP', 16);
+        setVisibility('hidden');
+        await vi.advanceTimersByTimeAsync(0);
+        expect(pageVitals()).toEqual([
+          ['/orders/:id', {}],
+          ['/products/:id', { LCP: 140 }],
+          ['/products/:id', { FCP: 16 }],
+        ]);
+      });
+    });
+
+    it("without the API a soft view takes the document's reports, as before", async () => {
+      start();
+      vital('LCP', 1200);
+      await navigate('/products/7');
+      vital('INP', 350);
+      vital('CLS', 0.3);
+      setVisibility('hidden');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(pageVitals()).toEqual([
+        ['/orders/:id', { LCP: 1200 }],
+        ['/products/:id', { INP: 350, CLS: 0.3 }],
+      ]);
+    });
   });
 
   it('works where PerformanceObserver, sessionStorage and sendBeacon are missing', async () => {

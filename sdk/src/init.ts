@@ -16,7 +16,7 @@ import { watchHistory } from './lib/watchHistory.js';
 import { observeErrors } from './metrics/errors.js';
 import { observeLongTasks } from './metrics/longTasks.js';
 import { heapSize, measureMemory } from './metrics/memory.js';
-import { observeVitals } from './metrics/vitals.js';
+import { navigationOf, observeVitals } from './metrics/vitals.js';
 import { createBatcher } from './transport/batcher.js';
 import { createRetryQueue } from './transport/retryQueue.js';
 import { blockedByPolicy, createSender } from './transport/sender.js';
@@ -88,6 +88,8 @@ export const init = (config: PulseConfig): PulseClient => {
   // prefixes every beacon of that view.
   let route: string;
   let header: string;
+  /** The navigation whose vitals this page view takes (navigationOf in metrics/vitals.ts). */
+  let navigation: string | false;
   /** The page event being filled in; undefined once sent (the page view ended). */
   let page: PageEvent | undefined;
   let errorCounts: Record<string, number>;
@@ -128,6 +130,7 @@ export const init = (config: PulseConfig): PulseClient => {
       ect: connectionType(),
     };
     header = JSON.stringify(context).slice(0, -1);
+    navigation = navigationOf(nav);
     page = measuresTbt ? { k: 'page', vitals: {}, tbt: 0 } : { k: 'page', vitals: {} };
     errorCounts = {};
     measureMemory();
@@ -221,11 +224,15 @@ export const init = (config: PulseConfig): PulseClient => {
 
       // web-vitals finalises INP and CLS in a capturing `visibilitychange` listener on window;
       // ours is on document, so it runs after theirs and the page event carries final values.
-      // Reports after stop() are ignored: web-vitals offers no way to unsubscribe.
+      // Reports after stop() are ignored: web-vitals offers no way to unsubscribe. A report of
+      // another navigation than the view's (the previous view's last values, reported after
+      // its route change) is nobody's now: its view has ended.
       disposers.push(
-        observeVitals((name, value) => {
-          emit({ k: 'vital', name, ...value });
-          if (page) page.vitals[name] = value;
+        observeVitals((name, value, from) => {
+          if (from == navigation) {
+            emit({ k: 'vital', name, ...value });
+            if (page) page.vitals[name] = value;
+          }
         }),
       );
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replaceModule from '@rollup/plugin-replace';
 import { rollup, type Plugin } from 'rollup';
-import { scriptTagOptions, withoutSoftNavigations } from '../../../sdk/scriptTagBuild.js';
+import { scriptTagOptions, unusedWebVitalsCode } from '../../../sdk/scriptTagBuild.js';
 import { BUNDLES_DIR, ENTRIES_DIR, SDK_DIST } from '../paths.js';
 import { bundleEntry } from './bundleEntry.js';
 import { compressedSizes, type Sizes } from './compressedSizes.js';
@@ -29,7 +29,7 @@ const sdkFromTscOutput: Plugin = {
 
 /** The script-tag build's settings in the order they are added; a step keeps those before it. */
 const SETTINGS = [
-  { step: "+ web-vitals' soft-navigation branches dropped", plugin: withoutSoftNavigations },
+  { step: '+ web-vitals code Pulse never reads left out', plugin: unusedWebVitalsCode },
   { step: '+ options a script tag cannot set fixed at their defaults', plugin: scriptTagOptions },
 ];
 const STEPS = [

@@ -1,5 +1,6 @@
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type MetricType } from 'web-vitals';
-import type { VitalName, VitalValue } from '../protocol.js';
+import type { NavigationType, VitalName, VitalValue } from '../protocol.js';
+import { supports } from '../lib/observe.js';
 import { safe } from '../lib/safe.js';
 import { selector } from '../lib/selector.js';
 import { observeHandlerSpans, type HandlerSpan } from './handlerSpans.js';
@@ -44,18 +45,50 @@ const vitalValue = (
 };
 
 /**
+ * Which navigation a page view's vitals come from, as observeVitals names a report's: `false` for
+ * the document's own (the navigation, a bfcache restore), or the URL of a soft navigation, the
+ * one the view's route change went to. A soft page view gets the URL only where the browser
+ * reports soft navigations (Chromium's Soft Navigation API, tested as web-vitals tests it in
+ * lib/softNavs.ts, so the two agree); elsewhere it takes the document's reports, as every view
+ * did before the API: LCP and FCP never come again, INP and CLS only grow over the page. The URL
+ * is read when the view starts, which watchHistory.ts does after the history change. URLs rather
+ * than web-vitals' navigation ids: a view starts before the browser has detected (and numbered)
+ * its soft navigation, and the previous one's last reports may arrive in between.
+ */
+export const navigationOf = (nav: NavigationType): string | false =>
+  nav == 'soft' &&
+  supports('soft-navigation') &&
+  typeof globalThis.PerformanceSoftNavigation?.prototype?.getLargestInteractionContentfulPaint ==
+    'function' &&
+  location.href;
+
+/**
  * Reports each of the five vitals every time its value changes (`reportAllChanges`), so live
  * listeners see LCP grow and INP/CLS worsen; the page event later keeps only the last value.
  * Values are sent as measured: the collector converts and buckets them. INP phases are computed
  * as INP is reported, while its interaction is among the handler spans kept. Returns the
  * disconnect function of those spans' observer: web-vitals offers no way to unsubscribe.
+ *
+ * With `reportSoftNavs`, where the browser has the Soft Navigation API, web-vitals starts LCP,
+ * FCP, INP and CLS afresh at each soft navigation it detects (a user interaction that changed
+ * the URL and painted) and reports them with `navigationType: 'soft-navigation'`; each report
+ * names its navigation (navigationOf), so init() gives it to the page view it belongs to and
+ * never to the one before. TTFB is left out: web-vitals reports a soft navigation's as 0, no
+ * measurement at all.
  */
 export const observeVitals = (
-  report: (name: VitalName, value: VitalValue) => void,
+  report: (name: VitalName, value: VitalValue, navigation: string | false) => void,
 ): (() => void) => {
   // Observing before web-vitals does, so an interaction's span is complete when INP reports it.
   const [spanOf, disconnect] = observeHandlerSpans();
-  const onReport = safe((metric: MetricType) => report(metric.name, vitalValue(metric, spanOf)));
-  for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB]) on(onReport, { reportAllChanges: true });
+  const onReport = safe((metric: MetricType) =>
+    report(
+      metric.name,
+      vitalValue(metric, spanOf),
+      metric.navigationType == 'soft-navigation' && metric.navigationURL!,
+    ),
+  );
+  for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB])
+    on(onReport, { reportAllChanges: true, reportSoftNavs: on != onTTFB });
   return disconnect;
 };
