@@ -29,6 +29,7 @@ export function createFakeClient(): FakeClient {
     time: (name, ms) => void client.timed.push([name, ms]),
     setRoute: (route) => void client.routes.push(route),
     flush: () => {},
+    consent: () => {},
     stop: () => {
       client.stops += 1;
     },

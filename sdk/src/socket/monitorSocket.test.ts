@@ -116,6 +116,7 @@ function fakePulse(sampled = true) {
     time: () => {},
     setRoute: () => {},
     flush: () => {},
+    consent: () => {},
     stop: () => {},
     onMetric: () => () => {},
   };
