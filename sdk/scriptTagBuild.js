@@ -31,9 +31,8 @@ export const scriptTagOptions = {
 };
 
 // web-vitals computes a few things Pulse never reads; pulse.js makes them dead code (or shorter)
-// here and the minifier drops them (140 B brotli), so that soft navigations' own vitals
-// (`reportSoftNavs`, which brings web-vitals' soft-navigation branches in: 194 B) fit the
-// budget. Each value is written as web-vitals 6.2.3's minified build spells it; should a release
+// here and the minifier drops them (about 220 B brotli), to pay for soft navigations' own vitals
+// (`reportSoftNavs`, which brings web-vitals' soft-navigation branches in: 194 B). Each value is written as web-vitals 6.2.3's minified build spells it; should a release
 // spell one differently, nothing is replaced and size-limit notices the growth.
 /** @type {import('@rollup/plugin-replace').RollupReplaceOptions} */
 export const unusedWebVitalsCode = {
@@ -53,5 +52,16 @@ export const unusedWebVitalsCode = {
     // A metric's id, which web-vitals compares only with its own metric's (LCP finalising) and
     // Pulse never sends: any unique value serves.
     'id:`v6-${Date.now()}-${Math.floor(8999999999999*Math.random())+1e12}`': 'id:Math.random()',
+    // A metric's delta and its soft navigation's start time: Pulse reads neither.
+    'n.delta=s,': '',
+    'delta:0,': '',
+    ',navigationStartTime:f||0': '',
+    // The attribution build's hooks into the layout shift, interaction and LCP entry managers,
+    // and the FCP entry manager, which only the attribution build reads.
+    ',this.t?.(t)}': '}',
+    'h(t){if(this.p?.(t),!t.interactionId)return;': 'h(t){if(!t.interactionId)return;',
+    'this.T?.(e)}': '}',
+    'class H{p;l;h(t){this.p?.(t)}}': 'class H{h(){}}',
+    'const c=u(s,y),f=d();': 'const f=d();',
   },
 };
