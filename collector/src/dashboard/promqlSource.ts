@@ -180,7 +180,10 @@ export function promqlSource(options: PromqlSourceOptions): SummarySource {
     kind: 'prometheus',
     ranges: RANGE_NAMES,
     summary(range) {
-      const now = Date.now();
+      // A whole second, the end of the charts' last window too: the figures then count exactly
+      // what the charts draw, where a sample in the last fraction of a second would be in the
+      // figures only.
+      const now = Math.floor(Date.now() / 1000) * 1000;
       const cached = recent.get(range);
       if (cached !== undefined && now - cached.at < pollIntervalMs / 2) return cached.summary;
       const { seconds } = RANGES[range];
