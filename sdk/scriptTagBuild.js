@@ -31,8 +31,8 @@ export const scriptTagOptions = {
 };
 
 // web-vitals computes a few things Pulse never reads; pulse.js makes them dead code (or shorter)
-// here and the minifier drops them (about 220 B brotli), to pay for soft navigations' own vitals
-// (`reportSoftNavs`, which brings web-vitals' soft-navigation branches in: 194 B). Each value is written as web-vitals 6.2.3's minified build spells it; should a release
+// here and the minifier drops them (352 B brotli), which pays for soft navigations' own vitals
+// (`reportSoftNavs` brings web-vitals' soft-navigation branches in: 194 B) and consent mode. Each value is written as web-vitals 6.2.3's minified build spells it; should a release
 // spell one differently, nothing is replaced and size-limit notices the growth.
 /** @type {import('@rollup/plugin-replace').RollupReplaceOptions} */
 export const unusedWebVitalsCode = {
@@ -56,12 +56,24 @@ export const unusedWebVitalsCode = {
     'n.delta=s,': '',
     'delta:0,': '',
     ',navigationStartTime:f||0': '',
-    // The attribution build's hooks into the layout shift, interaction and LCP entry managers,
-    // and the FCP entry manager, which only the attribution build reads.
+    // The attribution build's hooks into the layout shift and interaction entry managers, and
+    // the LCP and FCP entry managers, which only the attribution build reads.
     ',this.t?.(t)}': '}',
     'h(t){if(this.p?.(t),!t.interactionId)return;': 'h(t){if(!t.interactionId)return;',
     'this.T?.(e)}': '}',
-    'class H{p;l;h(t){this.p?.(t)}}': 'class H{h(){}}',
+    'class H{p;l;h(t){this.p?.(t)}}': '',
+    'const v=u(s,H),': 'const v={h(){}},',
     'const c=u(s,y),f=d();': 'const f=d();',
+    // initUnique, which gives the attribution build the manager a metric's options object shares
+    // with it; Pulse passes each metric an options object of its own, so each gets a new one
+    // (once no call is left, the minifier drops initUnique).
+    'const f=u(s,v),': 'const f=new v,',
+    'const c=u(o,S),': 'const c=new S,',
+    // The interactionCount polyfill, for browsers with Event Timing's interactionId but without
+    // performance.interactionCount: Chromium and Firefox have both, WebKitGTK neither (no INP).
+    // Where one had only the first, INP would be the longest interaction instead of web-vitals'
+    // estimate of the 98th percentile, which differ only past 50 interactions on a page.
+    'let w=0,I=1/0,k=0;const C=t=>{for(const n of t)n.interactionId&&(I=Math.min(I,n.interactionId),k=Math.max(k,n.interactionId),w=k?(k-I)/7+1:0)};let F;const N=()=>F?w:performance.interactionCount??0,B=()=>{"interactionCount"in performance||F||(F=m(["event"],C,{durationThreshold:0}))};':
+      'const N=()=>performance.interactionCount??0,B=()=>{};',
   },
 };

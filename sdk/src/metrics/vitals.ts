@@ -88,6 +88,8 @@ export const observeVitals = (
       metric.navigationType == 'soft-navigation' && metric.navigationURL!,
     ),
   );
+  // An options object of each metric's own: pulse.js's build relies on it to leave web-vitals'
+  // initUnique out (sdk/scriptTagBuild.js).
   for (const on of [onLCP, onINP, onCLS, onFCP, onTTFB])
     on(onReport, { reportAllChanges: true, reportSoftNavs: on != onTTFB });
   return disconnect;
