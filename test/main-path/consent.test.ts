@@ -16,9 +16,9 @@ const APP = 'consent-shop';
 const INGEST_KEY = 'k-consent-e2e-5f3a9c';
 
 /** The tag's data attributes, as a page writes them. */
-const page = (collector: string, attributes: string) => `<!doctype html>
+const page = (collector: string, attributes: string, app = APP) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>Consent</title><link rel="icon" href="data:,">
-<script src="${collector}/pulse.js" data-app="${APP}" ${attributes} defer></script>
+<script src="${collector}/pulse.js" data-app="${app}" ${attributes} defer></script>
 </head><body><h1 style="font-size:48px">Handmade ceramic mug</h1></body></html>`;
 
 type PulseWindow = Window & {
@@ -43,8 +43,10 @@ describe('consent mode and data-key (Chromium)', () => {
         '/pending': `data-consent="pending" data-key="${INGEST_KEY}"`,
         '/refused': `data-consent="pending" data-key="${INGEST_KEY}"`,
         '/no-key': 'data-debug',
+        '/bad-app': `data-key="${INGEST_KEY}" data-debug`,
       }[path];
-      return attributes === undefined ? undefined : page(collector.url, attributes);
+      if (attributes === undefined) return undefined;
+      return page(collector.url, attributes, path === '/bad-app' ? 'my shop' : APP);
     });
     collector = await startCollector({
       allowOrigins: [site.url],
@@ -144,6 +146,25 @@ describe('consent mode and data-key (Chromium)', () => {
     await expect
       .poll(() => consoleLines.filter((line) => line.includes('beacon refused')))
       .toEqual(['[pulse] beacon refused: ingest_key an ingest key is required']);
+    await context.close();
+  });
+
+  it('an app name the collector refuses is explained in the console with data-debug, once', async () => {
+    const { context, tab, consoleLines } = await open('/bad-app');
+    for (let i = 0; i < 3; i += 1) {
+      await tab.evaluate(() => {
+        const { Pulse } = window as unknown as PulseWindow;
+        Pulse.track('x');
+        Pulse.flush();
+      });
+    }
+    await waitForScrape(
+      collector.adminUrl,
+      (m) => m.value('pulse_rejected_total', { reason: 'schema' }) >= 3,
+    );
+    await expect
+      .poll(() => consoleLines.filter((line) => line.includes('beacon refused')))
+      .toEqual([expect.stringMatching(/^\[pulse\] beacon refused: schema .*app/)]);
     await context.close();
   });
 });
