@@ -66,8 +66,8 @@ export const init = (config: PulseConfig): PulseClient => {
     (body, hiding) =>
       pending
         ? // Failing as a 503 with a Retry-After of 2,000,000 s does (under the 2^31 ms that
-          // timers take): the queue holds the body (bounded, counted) and tries no more until
-          // consent or a hide, when everything held is sent at once.
+          // timers take): the queue holds the body (bounded, counted) and does not try again
+          // on its own; consent sends everything held at once (a hide meanwhile fails alike).
           Promise.reject(2e6)
         : // With debug on, the collector's reason for a refused beacon reaches the console.
           send(body.replace(standIn, session), hiding).then(explainRefusal),
