@@ -2,12 +2,12 @@
  * A real Prometheus (Debian's `prometheus` binary) for e2e tests: loopback only, a temporary data
  * directory, a generated configuration, and a small client for its HTTP query API.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { spawnDaemon } from '../helpers/daemon.js';
 
 export const PROMETHEUS_BIN = process.env.PULSE_PROMETHEUS ?? 'prometheus';
 
@@ -27,6 +27,8 @@ export interface PrometheusOptions {
   externalLabels?: Record<string, string>;
   /** The `alerting` section: where to send alerts (`alertmanagers`) and how to relabel them. */
   alerting?: Record<string, unknown>;
+  /** Remote-write URLs, each sent every sample and rule result within about a second. */
+  remoteWrite?: string[];
 }
 
 /** One series of an instant query result. */
@@ -102,43 +104,29 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
       },
       rule_files: options.ruleFiles,
       ...(options.alerting && { alerting: options.alerting }),
+      ...(options.remoteWrite && {
+        remote_write: options.remoteWrite.map((url) => ({
+          url,
+          queue_config: { batch_send_deadline: '1s' },
+        })),
+      }),
       scrape_configs: [{ job_name: options.job, static_configs: [{ targets: options.targets }] }],
     }),
   );
   const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}`;
-  let output = '';
-  let exited = false;
-  const child: ChildProcess = spawn(
-    PROMETHEUS_BIN,
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
-
+  const prometheus = spawnDaemon(PROMETHEUS_BIN, [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ]);
   const close = async () => {
-    if (!exited) child.kill('SIGTERM');
-    await exit;
+    await prometheus.stop();
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilReady(
-      url,
-      () => exited,
-      () => output,
-    );
+    await waitUntilReady(url, prometheus.exited, prometheus.output);
   } catch (error) {
     await close();
     throw error;
@@ -153,7 +141,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     },
     labelValues: (label, match) =>
       api<string[]>(`${url}/api/v1/label/${label}/values?match[]=${encodeURIComponent(match)}`),
-    log: () => output,
+    log: prometheus.output,
     close,
   };
 }

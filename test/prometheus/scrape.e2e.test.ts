@@ -16,6 +16,7 @@ import { Server } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { startCollector, type RunningCollector } from '../helpers/collector.js';
+import { eventually } from '../helpers/eventually.js';
 import { scrape, waitForScrape } from '../helpers/metrics.js';
 import { serveHtml, type StaticServer } from '../helpers/static-server.js';
 import {
@@ -99,17 +100,6 @@ const productPage = (collector: string, release: string, socketServer: string) =
 const checkoutPage = (collector: string, release: string) => `<!doctype html>
 <html><head>${head(collector, release)}</head><body>
 <h1 style="font-size:48px">Checkout</h1><p>Your basket: one mug.</p></body></html>`;
-
-/** Reads `read()` until `ready` holds or the time is up, and returns the last reading. */
-async function eventually<T>(read: () => Promise<T>, ready: (value: T) => boolean, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  let value = await read();
-  while (!ready(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    value = await read();
-  }
-  return value;
-}
 
 /** Grafana's template variables, as the dashboard would expand them for this app, all routes. */
 const expand = (expr: string) =>
