@@ -131,6 +131,9 @@ export function chromiumUnderTest(context: BrowserContext): TestBrowser {
   };
 }
 
+/** A page the tab left, marked with the number of that leave. */
+type MarkedWindow = Window & { leftBy?: number };
+
 function firefoxTab(browser: PuppeteerBrowser, page: PuppeteerPage, handlers: TabErrorHandlers) {
   page.on('pageerror', (error) => handlers.onPageError?.((error as Error).message));
   page.on('console', (message) => {
@@ -138,20 +141,24 @@ function firefoxTab(browser: PuppeteerBrowser, page: PuppeteerPage, handlers: Ta
   });
   let cover: PuppeteerPage | undefined;
   let current = '';
+  let leaves = 0;
   /*
    * WebDriver BiDi reports no navigation for a restore from the back/forward cache, and after
    * one puppeteer's page keeps the URL it had and waits in vain for the next navigation too
    * (goBack() and waitForNavigation() both time out). So a page left by `go` is marked, and the
-   * wait ends when the tab shows a loaded document without the mark. It polls from here: a
-   * waitForFunction started in the page being left keeps polling there, frozen in the cache.
+   * wait ends when the tab shows a loaded document without this leave's mark: a page restored
+   * from the cache still has the mark of the leave that put it there, a different one. It polls
+   * from here: a waitForFunction started in the page being left keeps polling there, frozen in
+   * the cache.
    */
   const leave = async (go: () => Promise<void>) => {
-    await page.evaluate(() => void ((window as { leaving?: boolean }).leaving = true));
+    leaves += 1;
+    await page.evaluate((mark) => void ((window as MarkedWindow).leftBy = mark), leaves);
     await go();
-    const arrived = () =>
-      !(window as { leaving?: boolean }).leaving && document.readyState === 'complete';
+    const arrived = (mark: number) =>
+      (window as MarkedWindow).leftBy !== mark && document.readyState === 'complete';
     // Between the two documents the tab has no realm to evaluate in: not arrived yet.
-    while (!(await page.evaluate(arrived).catch(() => false))) await tab.pause(50);
+    while (!(await page.evaluate(arrived, leaves).catch(() => false))) await tab.pause(50);
     current = await page.evaluate(() => location.href);
   };
   const tab: TestTab = {
