@@ -227,7 +227,40 @@ export interface SocketEvent {
   /** Application messages received and sent in the window (probes excluded). */
   msgIn: number;
   msgOut: number;
+  /**
+   * Per event name, with delivery tracking on (`monitorSocket(..., { delivery: true })`): the
+   * window's messages and acknowledged emits. At most `MAX_MESSAGE_EVENTS` names.
+   */
+  msgs?: MessageStats[];
 }
+
+/**
+ * The messages of one event name in one socket reporting window. Acknowledged emits resolve
+ * in the window in which their ack arrives, they time out, or the socket disconnects.
+ */
+export interface MessageStats {
+  /** Event name, at most 64 characters of `[A-Za-z0-9_.:/ -]` (others become `_`). */
+  e: string;
+  /** Messages received and sent with this name. */
+  in: number;
+  out: number;
+  /** Acknowledged emits whose ack arrived in time. */
+  ok: number;
+  /** Acknowledged emits that timed out (`socket.timeout(ms)`, `ackTimeout`). */
+  fail: number;
+  /** Acknowledged emits still waiting for their ack when the socket disconnected. */
+  lost: number;
+  /**
+   * Delivery times of the emits counted in `ok`, ms (emit sent to ack received); the first
+   * `MAX_DELIVERY_SAMPLES` of the window when there are more.
+   */
+  d: number[];
+}
+
+/** Event names per socket reporting window; the rest are counted under `__other__`. */
+export const MAX_MESSAGE_EVENTS = 20;
+/** Delivery times per event name per socket reporting window. */
+export const MAX_DELIVERY_SAMPLES = 100;
 
 /** Everything a beacon can carry. */
 export type PulseEvent =

@@ -14,6 +14,8 @@ import { Type, type Static, type TNumber } from '@sinclair/typebox';
 import {
   ACCEPTED_PROTOCOL_VERSIONS,
   APP_PATTERN,
+  MAX_DELIVERY_SAMPLES,
+  MAX_MESSAGE_EVENTS,
   SCRIPT_INVOKER_TYPES,
   SCRIPT_URL_CHARS,
   type Beacon,
@@ -202,6 +204,23 @@ export const SocketEventSchema = Type.Object(
     upgrades: count(1_000_000, 'transport upgrades'),
     msgIn: count(1e9, 'messages received'),
     msgOut: count(1e9, 'messages sent'),
+    msgs: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            e: NameSchema,
+            in: count(1e9, 'messages received'),
+            out: count(1e9, 'messages sent'),
+            ok: count(1e9, 'acknowledged emits delivered'),
+            fail: count(1e9, 'acknowledged emits timed out'),
+            lost: count(1e9, 'acknowledged emits lost on disconnect'),
+            d: Type.Array(duration('delivery time, ms'), { maxItems: MAX_DELIVERY_SAMPLES }),
+          },
+          strict,
+        ),
+        { maxItems: MAX_MESSAGE_EVENTS },
+      ),
+    ),
   },
   strict,
 );

@@ -3,6 +3,7 @@ import type { PulseClient } from '../types.js';
 import { safe } from '../lib/safe.js';
 import { disconnectReason } from './disconnectReason.js';
 import { createRttEstimator } from './rttEstimator.js';
+import { trackDelivery, type AckInternals } from './deliveryTracker.js';
 import { subscribe, type Emitter } from './subscribe.js';
 
 /**
@@ -34,8 +35,8 @@ interface SocketCalls extends Emitter {
   emit(event: string, ...args: unknown[]): unknown;
   onAny(listener: (event: string) => void): unknown;
   offAny(listener: (event: string) => void): unknown;
-  onAnyOutgoing(listener: (event: string) => void): unknown;
-  offAnyOutgoing(listener: (event: string) => void): unknown;
+  onAnyOutgoing(listener: (...data: unknown[]) => void): unknown;
+  offAnyOutgoing(listener: (...data: unknown[]) => void): unknown;
 }
 
 /** Options of `monitorSocket`. */
@@ -46,6 +47,13 @@ export interface MonitorSocketOptions {
   timeout?: number;
   /** Milliseconds between `socket` summaries sent to the collector. Default 10000. */
   reportEvery?: number;
+  /**
+   * Per event name: messages in and out, and the delivery time and outcome (delivered, failed
+   * on timeout, lost on disconnect) of the app's acknowledged emits (`emit(..., ack)`,
+   * `emitWithAck`, `timeout(ms).emit`). Observed, never wrapped (deliveryTracker.ts). Default
+   * false.
+   */
+  delivery?: boolean;
 }
 
 /**
@@ -69,7 +77,7 @@ export const SEQ_MODULO = 0x10000;
 export function monitorSocket(
   pulse: PulseClient,
   socket: MonitoredSocket,
-  { interval = 2000, timeout = 5000, reportEvery = 10000 }: MonitorSocketOptions = {},
+  { interval = 2000, timeout = 5000, reportEvery = 10000, delivery }: MonitorSocketOptions = {},
 ): () => void {
   if (!pulse.sampled) return () => {};
   const calls = socket as unknown as SocketCalls;
@@ -87,6 +95,9 @@ export function monitorSocket(
   let msgIn = 0;
   let msgOut = 0;
   let disconnects: DisconnectReason[] = [];
+  const deliveries = delivery
+    ? trackDelivery(socket as unknown as AckInternals, manager, now)
+    : undefined;
 
   const transport = (): SocketTransport =>
     manager.engine?.transport?.name === 'polling' ? 'polling' : 'websocket';
@@ -99,6 +110,7 @@ export function monitorSocket(
 
   const probe = safe(() => {
     const t = now();
+    deliveries?.sweep();
     pending.forEach((sentAt, s) => {
       if (t - sentAt > timeout) {
         pending.delete(s);
@@ -130,7 +142,8 @@ export function monitorSocket(
 
   const report = safe(() => {
     const window = stats.take();
-    if (window.probes || disconnects.length || reconnects) {
+    const msgs = deliveries?.take();
+    if (window.probes || disconnects.length || reconnects || msgs) {
       pulse.record({
         k: 'socket',
         transport: transport(),
@@ -141,6 +154,7 @@ export function monitorSocket(
         upgrades,
         msgIn,
         msgOut,
+        ...(msgs && { msgs }),
       });
     }
     connectMs = undefined;
@@ -152,8 +166,16 @@ export function monitorSocket(
   const watchUpgrades = () =>
     manager.engine ? subscribe(manager.engine, 'upgrade', () => upgrades++) : () => {};
   let unwatchUpgrades = watchUpgrades();
-  const countIn = safe((event: string) => void (event !== PROBE_EVENT && msgIn++));
-  const countOut = safe((event: string) => void (event !== PROBE_EVENT && msgOut++));
+  const countIn = safe((event: string) => {
+    if (event === PROBE_EVENT) return;
+    msgIn++;
+    deliveries?.received(event);
+  });
+  const countOut = safe((...data: unknown[]) => {
+    if (data[0] === PROBE_EVENT) return;
+    msgOut++;
+    deliveries?.sent(data);
+  });
   calls.onAny(countIn);
   calls.onAnyOutgoing(countOut);
   const probeTimer = setInterval(probe, interval);
@@ -182,6 +204,7 @@ export function monitorSocket(
     () => clearInterval(probeTimer),
     () => clearInterval(reportTimer),
     report,
+    () => deliveries?.stop(),
     () => pending.clear(),
   ];
   return () => teardown.splice(0).forEach((undo) => undo());
