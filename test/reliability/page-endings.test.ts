@@ -7,7 +7,7 @@
  * once and the LCP, CLS and INP on /metrics equal what the page measured of itself (site.ts) just
  * before it ended: the final values, not an early report. What the engine cannot measure (CLS and
  * total blocking time in Firefox) must be absent. The share of delivered views per case must be
- * at least 99%.
+ * at least 99%, but for a visible Firefox tab closed by the protocol (PROTOCOL_CLOSE_FLOWS).
  *
  * Also: a page with Pulse stays eligible for Chromium's back/forward cache (CDP
  * `Page.backForwardCacheNotUsed` never fires), checked first on a page without Pulse to show
@@ -34,14 +34,15 @@ import { HANDLER_MS, serveSite, type GroundTruth, type Site } from './site.js';
 const REPS = Number(process.env.PULSE_PAGE_END_REPS ?? 20);
 const MIN_SHARE = 0.99;
 /*
- * The ways of ending that close a visible tab through the automation protocol. Firefox ESR 153
- * does not always let the request Pulse makes at that visibilitychange leave: in three runs of
- * 20, 0 to 3 of them lost the page's last beacon (never one sent twice), under the 99% bar
- * (docs/BROWSERS.md, Known limits). They run in Firefox with PULSE_FIREFOX_PROTOCOL_CLOSE=1 until
- * the SDK delivers there; a hidden tab then closed runs in Firefox always.
+ * The ways of ending that close a visible tab through the automation protocol. Firefox ESR does
+ * not always let a request made at that visibilitychange leave, from any page: a page without
+ * Pulse that sends one beacon at the first moment it can (site.ts, controlPage), closed the same
+ * way, loses it about as often (docs/BROWSERS.md, Known limits; both are printed). There the bar
+ * is: no event ever arrives twice, every view that arrives has its final values, and at least
+ * FIREFOX_CLOSE_MIN_SHARE arrive.
  */
 const PROTOCOL_CLOSE_FLOWS = new Set(['tab close', 'SPA route changes']);
-const FIREFOX_PROTOCOL_CLOSE = process.env.PULSE_FIREFOX_PROTOCOL_CLOSE === '1';
+const FIREFOX_CLOSE_MIN_SHARE = 0.75;
 /** Seconds on /metrics vs ms measured in the page: float noise only. */
 const TOLERANCE_S = 1e-6;
 
@@ -233,6 +234,33 @@ const flows: Record<
 };
 
 /**
+ * Whether a repetition's failure is only a loss: for every app, no more view and page events
+ * than it had views, and fewer page events (its last beacon did not arrive). An event counted
+ * twice, or wrong values in what arrived, is not a loss.
+ */
+function lostOnly(metrics: Scrape, views: ExpectedView[]): boolean {
+  let lost = false;
+  for (const app of new Set(views.map((view) => view.app))) {
+    const want = views.filter((view) => view.app === app).length;
+    const viewEvents = metrics.value('pulse_events_total', { app, kind: 'view' });
+    const pageEvents = metrics.value('pulse_events_total', { app, kind: 'page' });
+    if (viewEvents > want || pageEvents > want) return false;
+    lost ||= pageEvents < want;
+  }
+  return lost;
+}
+
+/** A tab of the control page closed as `flows['tab close']` closes one; its id. */
+async function closeControlTab(browser: TestBrowser, site: Site, rep: number): Promise<string> {
+  const id = `control-${rep}-${Date.now()}`;
+  const tab = await browser.newTab();
+  await tab.goto(`${site.url}/control/${id}`);
+  await tab.waitFor(() => document.readyState === 'complete');
+  await tab.close();
+  return id;
+}
+
+/**
  * Whether every view of one repetition arrived once, with its final values where checked, and
  * without the values its engine cannot measure.
  */
@@ -305,10 +333,8 @@ describe.each(TEST_ENGINES)(
       await browser?.close();
     });
 
-    const skipped = (name: string) =>
-      engine === 'firefox' && PROTOCOL_CLOSE_FLOWS.has(name) && !FIREFOX_PROTOCOL_CLOSE;
-    it.for(Object.keys(flows))('%s', async (name, { skip }) => {
-      skip(skipped(name), 'Firefox may drop the last beacon of a tab closed by the protocol');
+    it.for(Object.keys(flows))('%s', async (name) => {
+      const closedByProtocol = engine === 'firefox' && PROTOCOL_CLOSE_FLOWS.has(name);
       const runs: ExpectedView[][] = [];
       for (let rep = 0; rep < REPS; rep += 1) {
         const tab = await browser.newTab({
@@ -324,13 +350,29 @@ describe.each(TEST_ENGINES)(
       const allArrived = (metrics: Scrape) =>
         runs.every((views) => delivered(metrics, views, browser.reports) === undefined);
       const metrics = await waitForScrape(collector.adminUrl, allArrived, 20_000);
-      const failures = runs
-        .map((views) => delivered(metrics, views, browser.reports))
-        .filter((f) => f !== undefined);
+      const failed = runs.filter(
+        (views) => delivered(metrics, views, browser.reports) !== undefined,
+      );
+      const failures = failed.map((views) => delivered(metrics, views, browser.reports));
       const share = (runs.length - failures.length) / runs.length;
       shares[engine]![name] =
         `${runs.length - failures.length}/${runs.length} (${(share * 100).toFixed(1)}%)`;
-      expect(share, failures.join('\n')).toBeGreaterThanOrEqual(MIN_SHARE);
+      if (!closedByProtocol) {
+        expect(share, failures.join('\n')).toBeGreaterThanOrEqual(MIN_SHARE);
+        return;
+      }
+      if (name === 'tab close') {
+        const ids: string[] = [];
+        for (let rep = 0; rep < REPS; rep += 1) ids.push(await closeControlTab(browser, site, rep));
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        const arrived = ids.filter((id) => site.controlBeacons.has(id)).length;
+        shares[engine]!['tab close, page without Pulse (control)'] = `${arrived}/${REPS}`;
+      }
+      const notLost = failed
+        .filter((views) => !lostOnly(metrics, views))
+        .map((views) => delivered(metrics, views, browser.reports));
+      expect(notLost, 'counted twice or wrong values').toEqual([]);
+      expect(share, failures.join('\n')).toBeGreaterThanOrEqual(FIREFOX_CLOSE_MIN_SHARE);
     });
 
     it('reported restored views as back-forward-cache', async () => {

@@ -15,6 +15,8 @@ import { BUSY_SCRIPT } from '../fixtures/page-scripts.js';
 
 export interface Site {
   url: string;
+  /** Ids of the control pages whose beacon arrived, with how many times each did. */
+  controlBeacons: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -86,17 +88,41 @@ const plainPage = `<!doctype html>
 <body><h1>A page without Pulse</h1><p><a id="next" href="/plain/other">Other</a></p></body></html>`;
 
 /**
+ * The control for what a browser lets leave a closing tab: a page without Pulse that does the
+ * least a page can, one `navigator.sendBeacon` at the first moment its `visibilitychange` says
+ * hidden, carrying its id, to this site's `/control-beacon`.
+ */
+const controlPage = (id: string) => `<!doctype html>
+<html><head><meta charset="utf-8"><title>Control</title><link rel="icon" href="data:,"></head>
+<body><h1 style="font-size:48px">Control: handmade ceramic mug</h1>
+<script>document.addEventListener('visibilitychange', () => {
+  if (document.hidden) navigator.sendBeacon('/control-beacon', '${id}');
+});</script></body></html>`;
+
+/**
  * Serves `/view/<case>` and `/spa/<case>/...` (Pulse pages; SPA pages are the same page under any
- * path below them) and `/plain...` (no Pulse). `collector` is read per request, so the collector
- * may start after the site.
+ * path below them), `/plain...` (no Pulse) and `/control/<id>` (controlPage). `collector` is read
+ * per request, so the collector may start after the site.
  */
 export async function serveSite(collector: () => string): Promise<Site> {
   const loads = new Map<string, number>();
+  const controlBeacons = new Map<string, number>();
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://site').pathname;
     const [, kind, name] = path.split('/');
+    if (kind === 'control-beacon') {
+      let id = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => (id += chunk));
+      request.on('end', () => {
+        controlBeacons.set(id, (controlBeacons.get(id) ?? 0) + 1);
+        response.writeHead(204).end();
+      });
+      return;
+    }
     let body: string | undefined;
     if (kind === 'plain') body = plainPage;
+    else if (kind === 'control' && name !== undefined) body = controlPage(name);
     else if ((kind === 'view' || kind === 'spa') && name !== undefined) {
       const n = (loads.get(name) ?? 0) + 1;
       loads.set(name, n);
@@ -112,6 +138,7 @@ export async function serveSite(collector: () => string): Promise<Site> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    controlBeacons,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
