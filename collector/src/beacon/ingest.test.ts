@@ -31,11 +31,13 @@ function post(
   {
     contentType = 'text/plain;charset=UTF-8',
     headers = {},
-  }: { contentType?: string; headers?: Record<string, string> } = {},
+    remoteAddress,
+  }: { contentType?: string; headers?: Record<string, string>; remoteAddress?: string } = {},
 ) {
   return target.inject({
     method: 'POST',
     url: '/v1/rum',
+    ...(remoteAddress === undefined ? {} : { remoteAddress }),
     headers: { 'content-type': contentType, ...headers },
     payload: typeof body === 'string' ? body : JSON.stringify(body),
   });
@@ -53,7 +55,9 @@ describe('POST /v1/rum accepts beacons', () => {
     expect(response.body).toBe('');
     const series = await lookupSeries(target.pulse.registry);
     expect(series.value('pulse_beacons_total', { app: 'shop' })).toBe(1);
-    expect(series.value('pulse_events_total', { app: 'shop' })).toBe(7);
+    expect(series.value('pulse_events_total', { app: 'shop' })).toBe(
+      Object.keys(exampleEvents).length,
+    );
   });
 
   it('answers 204 to an application/json beacon (fetch keepalive)', async () => {
@@ -466,6 +470,17 @@ describe('POST /v1/rum refuses bad input with a 4xx and a counted reason', () =>
     expect(Number(limited.headers['x-ratelimit-limit'])).toBe(2);
     expect(limited.json<{ reason: string }>().reason).toBe('rate_limited');
     expect(await rejected(target, 'rate_limited')).toBe(1);
+  });
+
+  it('rate-limits a whole IPv6 /64 as one client, and other networks apart', async () => {
+    const target = await collector({ rateLimit: { max: 2, timeWindow: 60_000 } });
+    const from = (remoteAddress: string) => post(target, valid, { remoteAddress });
+    expect((await from('2001:db8:7:8::1')).statusCode).toBe(204);
+    expect((await from('2001:db8:7:8:ffff::2')).statusCode).toBe(204);
+    expect((await from('2001:db8:7:8::3')).statusCode).toBe(429);
+    expect((await from('2001:db8:7:9::1')).statusCode).toBe(204);
+    expect((await from('192.0.2.1')).statusCode).toBe(204);
+    expect((await from('192.0.2.2')).statusCode).toBe(204);
   });
 
   it('lets a cross-origin page read Retry-After of a 429 (CORS-exposed)', async () => {

@@ -26,6 +26,7 @@ import { Gauge } from 'prom-client';
 import type { CollectorOptions } from '../options.js';
 import { createRecording } from '../record/recording.js';
 import { countryReader } from '../geography/countryHeader.js';
+import { clientNetwork } from '../labels/clientNetwork.js';
 import type { ErrorGroups } from '../record/errorGroups.js';
 import type { PageOrigins } from '../diagnosis/pageOrigins.js';
 import { OTHER } from '../series/metrics.js';
@@ -212,6 +213,9 @@ export const ingestPlugin = fp(
           await scope.register(rateLimit, {
             max: options.rateLimit.max,
             timeWindow: options.rateLimit.timeWindow,
+            // Per client network, not address: an IPv6 client usually holds a whole /64, and
+            // would otherwise get the limit 2^64 times over (labels/clientNetwork.ts).
+            keyGenerator: (request) => clientNetwork(request.ip),
             // No x-ratelimit-* headers on accepted beacons: CORS does not expose them, so no page
             // can read them, and they would ride on every 204. A 429 keeps them and Retry-After.
             addHeadersOnExceeding: {

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -197,6 +198,37 @@ describe('limitConnections', () => {
     await until(refused.isClosed);
     expect(closedFor).toEqual(['refused total']);
     expect(limiter.open).toBe(2);
+  });
+
+  /*
+   * This machine's loopback has one IPv6 address, so the connections are sockets handed to the
+   * limiter as the server would hand them, each claiming its peer's address.
+   */
+  it('counts a whole IPv6 /64 as one address, and IPv4-mapped peers as their IPv4', () => {
+    const events = new EventEmitter();
+    const closedFor: string[] = [];
+    const limiter = limitConnections(events as Server, {
+      maxConnections: 100,
+      maxConnectionsPerAddress: 2,
+      onEvicted: (cap) => closedFor.push(`evicted ${cap}`),
+    });
+    const peer = (remoteAddress: string) => {
+      const socket = Object.assign(new EventEmitter(), { remoteAddress, destroyed: false });
+      const destroy = () => ((socket.destroyed = true), socket.emit('close'));
+      events.emit('connection', Object.assign(socket, { destroy }));
+      return socket;
+    };
+    const first = peer('2001:db8:1:2::a');
+    const second = peer('2001:db8:1:2:ffff:1:2:3');
+    const otherNetwork = peer('2001:db8:1:3::a');
+    const third = peer('2001:0db8:0001:0002::b');
+    expect(closedFor).toEqual(['evicted address']);
+    expect([first, second, third].map((socket) => socket.destroyed)).toEqual([true, false, false]);
+    expect(otherNetwork.destroyed).toBe(false);
+    expect(limiter.openFrom('2001:db8:1:2::1')).toBe(2);
+    expect(limiter.openFrom('2001:db8:1:3::ffff')).toBe(1);
+    peer('::ffff:192.0.2.7');
+    expect(limiter.openFrom('192.0.2.7')).toBe(1);
   });
 
   it('forgets closed connections, and stops when detached', async () => {

@@ -4,6 +4,10 @@
  * reached, libuv accepts and at once resets every new connection, so a thousand idle or
  * slow-loris sockets would shut out every real client until timeouts free them.
  *
+ * "Address" here means the client's network (labels/clientNetwork.ts): an IPv4 address, or a whole
+ * IPv6 /64, since one IPv6 client is usually given 2^64 addresses and could otherwise open
+ * `maxConnectionsPerAddress` connections from each.
+ *
  * A connection is evictable while no request of its own is being served: it has not yet sent a
  * complete request head (idle after connecting, or trickling one in), or it is idle between
  * keep-alive requests. When a new connection arrives:
@@ -32,6 +36,7 @@ import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge } from 'prom-client';
+import { clientNetwork } from '../labels/clientNetwork.js';
 import { trustedProxies, type TrustProxy } from './trustProxy.js';
 
 /** Which cap a connection was closed for: its address's, or the server's total. */
@@ -54,7 +59,7 @@ export interface ConnectionLimits {
 export interface ConnectionLimiter {
   /** Connections open now. */
   readonly open: number;
-  /** Connections open now from one address. */
+  /** Connections open now from one address's network (the address's own for IPv4). */
   openFrom(address: string): number;
   /** Stops watching the server; its connections stay as they are. */
   detach(): void;
@@ -73,12 +78,6 @@ interface Connection {
   group: AddressGroup;
   /** Requests being served (more than one only when pipelined). */
   requests: number;
-}
-
-/** The peer's address, IPv4-mapped IPv6 (`::ffff:1.2.3.4`) read as the IPv4 address it is. */
-function peerAddress(socket: Socket): string {
-  const address = socket.remoteAddress ?? '';
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
 /** Watches `server`'s connections and keeps them within `limits` (see the file's comment). */
@@ -127,12 +126,14 @@ export function limitConnections(server: Server, limits: ConnectionLimits): Conn
   };
 
   const onConnection = (socket: Socket) => {
-    const address = peerAddress(socket);
+    const peer = socket.remoteAddress ?? '';
+    // IPv4-mapped IPv6 (`::ffff:1.2.3.4`) reads as the IPv4 address it is.
+    const address = clientNetwork(peer);
     const own = groups.get(address);
     if (
       own !== undefined &&
       own.connections.size >= limits.maxConnectionsPerAddress &&
-      !isExempt(address) &&
+      !isExempt(peer) &&
       !makeRoom(oldestEvictable(own), socket, 'address')
     ) {
       return;
@@ -168,7 +169,7 @@ export function limitConnections(server: Server, limits: ConnectionLimits): Conn
     get open() {
       return connections.size;
     },
-    openFrom: (address) => groups.get(address)?.connections.size ?? 0,
+    openFrom: (address) => groups.get(clientNetwork(address))?.connections.size ?? 0,
     detach() {
       server.off('connection', onConnection);
       server.off('request', onRequest);
