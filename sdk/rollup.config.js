@@ -2,6 +2,7 @@
 //   dist/index.mjs, score.mjs, socket.mjs  ESM entries of the package, web-vitals left external
 //   dist/pulse.js                          IIFE for <script> tags, web-vitals inside, minified
 //   dist/pulse.socket.js                   IIFE adding Pulse.monitorSocket, minified
+//   dist/pulse.webrtc.js                   IIFE adding Pulse.monitorPeerConnection, minified
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +69,7 @@ const minifyWithCompileHint = terser({
 const esmInputs = { index: emitted('index.js') };
 if (optional('score/index.js')) esmInputs.score = emitted('score/index.js');
 if (optional('socket/index.js')) esmInputs.socket = emitted('socket/index.js');
+if (optional('webrtc/index.js')) esmInputs.webrtc = emitted('webrtc/index.js');
 
 // The settings of the script-tag build live in scriptTagBuild.js, where the bench reads them too.
 const scriptTagBuild = replace(scriptTagOptions);
@@ -99,4 +101,5 @@ export default [
   },
   iife('script.js', 'pulse.js', [scriptTagBuild, webVitalsTrimmed], minifyWithCompileHint),
   ...(optional('socket/script.js') ? [iife('socket/script.js', 'pulse.socket.js')] : []),
+  ...(optional('webrtc/script.js') ? [iife('webrtc/script.js', 'pulse.webrtc.js')] : []),
 ];

@@ -4,7 +4,7 @@ import type { PrometheusQueryOptions } from './dashboard/promqlClient.js';
 import type { TrustProxy } from './http/trustProxy.js';
 
 /** The SDK builds the collector serves for script tags. */
-export type ScriptName = 'pulse.js' | 'pulse.socket.js';
+export type ScriptName = 'pulse.js' | 'pulse.socket.js' | 'pulse.webrtc.js';
 
 /** Per-client request budget of `POST /v1/rum` (see @fastify/rate-limit). */
 export interface RateLimitOptions {
@@ -121,7 +121,7 @@ export interface CollectorOptions {
    */
   processMetrics: boolean;
   /**
-   * Files served at `/pulse.js` and `/pulse.socket.js`. Default: the built `@pulse/sdk`.
+   * Files served at `/pulse.js`, `/pulse.socket.js` and `/pulse.webrtc.js`. Default: the built `@pulse/sdk`.
    */
   scripts: Partial<Record<ScriptName, string>>;
   /**

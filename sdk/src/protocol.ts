@@ -262,9 +262,94 @@ export const MAX_MESSAGE_EVENTS = 20;
 /** Delivery times per event name per socket reporting window. */
 export const MAX_DELIVERY_SAMPLES = 100;
 
+/** Media kinds of a WebRTC call. */
+export type MediaKind = 'audio' | 'video';
+
+/**
+ * The type of the local ICE candidate a call's selected pair uses: `relay` means through a TURN
+ * server, `srflx` and `prflx` through a NAT mapping, `host` a direct address.
+ */
+export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
+
+/**
+ * States a WebRTC call reports changes to: every `RTCPeerConnectionState` (`connectionState`,
+ * which follows ICE and DTLS together), and the two `RTCIceConnectionState` values that state
+ * has no word for (`checking`, `completed`). The series label `state` takes these values.
+ */
+export const PEER_STATES = [
+  'new',
+  'checking',
+  'connecting',
+  'connected',
+  'completed',
+  'disconnected',
+  'failed',
+  'closed',
+] as const;
+export type PeerState = (typeof PEER_STATES)[number];
+
+/** One media kind in one direction over a window, summed over its streams. */
+export interface MediaQuality {
+  /**
+   * RFC 3550 interarrival jitter of the media packets, ms: the receiver's own for inbound, the
+   * remote receiver's report (remote-inbound-rtp) for outbound. The largest over the streams.
+   */
+  jitter?: number;
+  /** Packets expected in the window (inbound: received + lost; outbound: sent). */
+  packets: number;
+  /** Of those, lost (never more than `packets`). */
+  lost: number;
+}
+
+/** A WebRTC call's audio in a window. */
+export interface CallAudio {
+  in?: MediaQuality;
+  out?: MediaQuality;
+  /** Share of received audio samples concealed (synthesised for lost or late packets), 0..1. */
+  conceal?: number;
+}
+
+/** A WebRTC call's video in a window. */
+export interface CallVideo {
+  in?: MediaQuality;
+  out?: MediaQuality;
+  /** Frames decoded per second, received video. */
+  fps?: number;
+  /** Received frames dropped before display. */
+  dropped?: number;
+  /** Received video freezes, and their total duration in ms. */
+  freezes?: number;
+  freezeMs?: number;
+}
+
+/** One RTCPeerConnection's quality over one reporting window, from getStats() deltas. */
+export interface WebRtcEvent {
+  k: 'webrtc';
+  /**
+   * Round-trip time in ms over the window: the selected candidate pair's STUN checks, else the
+   * remote receivers' RTCP reports. Absent without either (not connected yet).
+   */
+  rtt?: number;
+  /** Type of the local candidate of the selected pair. */
+  cand?: CandidateType;
+  /** Estimated available outgoing bandwidth, bits per second. */
+  bw?: number;
+  audio?: CallAudio;
+  video?: CallVideo;
+  /** ICE and connection state changes in the window, in order. */
+  states: PeerState[];
+}
+
 /** Everything a beacon can carry. */
 export type PulseEvent =
-  ViewEvent | PageEvent | LongTaskEvent | ErrorEvent | CustomEvent | TimingEvent | SocketEvent;
+  | ViewEvent
+  | PageEvent
+  | LongTaskEvent
+  | ErrorEvent
+  | CustomEvent
+  | TimingEvent
+  | SocketEvent
+  | WebRtcEvent;
 
 /** One POST /v1/rum body: a batch of events sharing one page-view context. */
 export interface Beacon {

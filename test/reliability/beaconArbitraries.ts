@@ -154,6 +154,30 @@ export const validEventArb: fc.Arbitrary<PulseEvent> = fc.oneof(
       msgOut: 0,
       ...event,
     })),
+  fc.record(
+    {
+      k: fc.constant('webrtc' as const),
+      rtt: amount(MAX_MS),
+      cand: fc.constantFrom('host' as const, 'srflx' as const, 'prflx' as const, 'relay' as const),
+      bw: amount(1e12),
+      audio: fc.record(
+        {
+          in: fc.record({ jitter: amount(MAX_MS), packets: count(1e7), lost: count(1e7) }),
+          conceal: amount(1),
+        },
+        { requiredKeys: [] },
+      ),
+      video: fc.record(
+        { out: fc.record({ packets: count(1e7), lost: count(1e7) }), fps: amount(1000) },
+        { requiredKeys: [] },
+      ),
+      states: fc.array(
+        fc.constantFrom('connecting' as const, 'connected' as const, 'failed' as const),
+        { maxLength: 10 },
+      ),
+    },
+    { requiredKeys: ['k', 'states'] },
+  ),
 );
 
 /** Values that are wrong wherever a number or a label string is expected. */
@@ -200,6 +224,7 @@ export const invalidEventArb: fc.Arbitrary<unknown> = fc.oneof(
         event: 'name',
         timing: 'd',
         socket: 'rtt',
+        webrtc: 'states',
       };
       const { [required[event.k as Exclude<PulseEvent['k'], 'view'>]]: _gone, ...rest } =
         event as unknown as Record<string, unknown>;
@@ -236,7 +261,7 @@ export const invalidEventArb: fc.Arbitrary<unknown> = fc.oneof(
         Array.isArray(value) ||
         !('k' in value) ||
         typeof value.k !== 'string' ||
-        !['view', 'page', 'long', 'error', 'event', 'timing', 'socket'].includes(value.k),
+        !['view', 'page', 'long', 'error', 'event', 'timing', 'socket', 'webrtc'].includes(value.k),
     ),
 );
 

@@ -51,6 +51,26 @@ export const exampleEvents: { [K in PulseEvent['k']]: Extract<PulseEvent, { k: K
     msgIn: 12,
     msgOut: 9,
   },
+  webrtc: {
+    k: 'webrtc',
+    rtt: 84.2,
+    cand: 'srflx',
+    bw: 1_250_000,
+    audio: {
+      in: { packets: 500, lost: 3, jitter: 6.1 },
+      out: { packets: 500, lost: 1, jitter: 4.8 },
+      conceal: 0.012,
+    },
+    video: {
+      in: { packets: 2400, lost: 12, jitter: 9.4 },
+      out: { packets: 2350, lost: 4, jitter: 8 },
+      fps: 29.8,
+      dropped: 2,
+      freezes: 0,
+      freezeMs: 0,
+    },
+    states: ['connected'],
+  },
 };
 
 /**

@@ -16,6 +16,7 @@ import {
   APP_PATTERN,
   MAX_DELIVERY_SAMPLES,
   MAX_MESSAGE_EVENTS,
+  PEER_STATES,
   SCRIPT_INVOKER_TYPES,
   SCRIPT_URL_CHARS,
   type Beacon,
@@ -76,6 +77,8 @@ const NavigationTypes = words(
 const DeviceClasses = words('mobile', 'tablet', 'desktop');
 const Engines = words('chromium', 'firefox', 'webkit', 'other');
 const ScriptInvokers = words(...SCRIPT_INVOKER_TYPES, 'other');
+const CandidateTypes = words('host', 'srflx', 'prflx', 'relay');
+const PeerStates = words(...PEER_STATES);
 
 /** Every rating a vital may carry, in schema order. */
 export const RATINGS = Ratings.values;
@@ -91,6 +94,10 @@ export const DEVICE_CLASSES = DeviceClasses.values;
 export const ENGINES = Engines.values;
 /** Every invoker a blocking script may carry, in schema order. */
 export const SCRIPT_INVOKERS = ScriptInvokers.values;
+/** Every ICE candidate type a WebRTC window may name, in schema order. */
+export const CANDIDATE_TYPES = CandidateTypes.values;
+/** Every ICE or connection state a WebRTC window may carry, in schema order. */
+export const PEER_STATE_NAMES = PeerStates.values;
 
 /** A vital in ms (LCP, INP, FCP, TTFB) or CLS (unitless, at most 100). */
 const vitalValue = (value: TNumber) =>
@@ -225,6 +232,50 @@ export const SocketEventSchema = Type.Object(
   strict,
 );
 
+/** Media packets of one kind and direction in a window: a call sends at most a few thousand a second. */
+const MediaQualitySchema = Type.Object(
+  {
+    jitter: Type.Optional(duration('RFC 3550 jitter, ms')),
+    packets: count(10_000_000, 'packets expected'),
+    lost: count(10_000_000, 'packets lost'),
+  },
+  strict,
+);
+
+export const WebRtcEventSchema = Type.Object(
+  {
+    k: Type.Literal('webrtc'),
+    rtt: Type.Optional(duration('round-trip time, ms')),
+    cand: Type.Optional(CandidateTypes.schema),
+    bw: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12, description: 'bits/s' })),
+    audio: Type.Optional(
+      Type.Object(
+        {
+          in: Type.Optional(MediaQualitySchema),
+          out: Type.Optional(MediaQualitySchema),
+          conceal: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+        },
+        strict,
+      ),
+    ),
+    video: Type.Optional(
+      Type.Object(
+        {
+          in: Type.Optional(MediaQualitySchema),
+          out: Type.Optional(MediaQualitySchema),
+          fps: Type.Optional(Type.Number({ minimum: 0, maximum: 1000 })),
+          dropped: Type.Optional(count(10_000_000, 'frames dropped')),
+          freezes: Type.Optional(count(1_000_000, 'freezes')),
+          freezeMs: Type.Optional(duration('time frozen, ms')),
+        },
+        strict,
+      ),
+    ),
+    states: Type.Array(PeerStates.schema, { maxItems: 100 }),
+  },
+  strict,
+);
+
 export const PulseEventSchema = Type.Union([
   ViewEventSchema,
   PageEventSchema,
@@ -233,6 +284,7 @@ export const PulseEventSchema = Type.Union([
   CustomEventSchema,
   TimingEventSchema,
   SocketEventSchema,
+  WebRtcEventSchema,
 ]);
 
 /** Every event kind (`k`), in schema order. */

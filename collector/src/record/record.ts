@@ -15,13 +15,20 @@ import type {
   PulseEvent,
   SocketEvent,
   TimingEvent,
+  WebRtcEvent,
 } from '@pulse/sdk/protocol';
-import { connectionScore, pageViewScore, type PageValues } from '@pulse/sdk/score';
+import { callScore, connectionScore, pageViewScore, type PageValues } from '@pulse/sdk/score';
 import { sightingOf, type LabelModel } from '../labels/labelModel.js';
 import type { CappedLabel, PulseMetrics } from '../series/metrics.js';
 import type { SeriesCounter, SeriesHistogram } from '../series/series.js';
 import { EVENT_KINDS } from '../beacon/schema.js';
-import { SeriesHandles, VITAL_NAMES, type AppHandles, type PageHandles } from './seriesHandles.js';
+import {
+  MEDIA_KINDS,
+  SeriesHandles,
+  VITAL_NAMES,
+  type AppHandles,
+  type PageHandles,
+} from './seriesHandles.js';
 import { DiagnosisRecorder, type DiagnosisContext } from './recordDiagnosis.js';
 import type { ErrorGroups } from './errorGroups.js';
 import { recordsCountry, type RankedLabel } from '../series/metrics.js';
@@ -29,6 +36,7 @@ import { CountryRanking } from './countryRanking.js';
 
 const MS = 1000;
 
+const DIRECTIONS = ['inbound', 'outbound'] as const;
 /**
  * The end of a page view with its final values. The SDK sends exactly one `page` event per page
  * view, so the page is scored here, once, and never from partial reports. What the browser could
@@ -96,6 +104,35 @@ function recordSocket(app: AppHandles, event: SocketEvent): void {
 }
 
 function recordEvent(
+/**
+ * One WebRTC call's reporting window. RTT needs the candidate type it was measured over; jitter
+ * and loss count per kind and direction only where packets were expected (a muted or absent
+ * track is no evidence of a perfect one); the score of each kind comes from `callScore`, the
+ * socket score's E-model, and the MOS from audio's (the E-model rates voice), else video's.
+ */
+function recordWebRtc(app: AppHandles, event: WebRtcEvent): void {
+  if (event.rtt !== undefined && event.cand !== undefined) {
+    app.webrtcRtt.get(event.cand).observe(event.rtt / MS);
+  }
+  let mos: number | undefined;
+  for (const kind of MEDIA_KINDS) {
+    const media = event[kind];
+    for (const direction of DIRECTIONS) {
+      const quality = media?.[direction === 'inbound' ? 'in' : 'out'];
+      if (!quality || quality.packets === 0) continue;
+      const series = app.webrtcMedia.get(`${kind} ${direction}`);
+      if (quality.jitter !== undefined) series.jitter.observe(quality.jitter / MS);
+      series.loss.observe(Math.min(1, quality.lost / quality.packets));
+    }
+    const score = callScore(event, kind);
+    if (score === undefined) continue;
+    app.webrtcScore.get(kind).observe(score.score);
+    mos ??= score.mos;
+  }
+  if (mos !== undefined) app.webrtcMos().observe(mos);
+  for (const state of event.states) app.webrtcStates.get(state).inc();
+}
+
   labels: LabelModel,
   diagnosis: DiagnosisRecorder,
   context: DiagnosisContext,
@@ -126,6 +163,8 @@ function recordEvent(
   }
 }
 
+    case 'webrtc':
+      return recordWebRtc(app, event);
 /** Page views a beacon starts: its release's and its country's weight in their rankings. */
 const viewsIn = (events: readonly PulseEvent[]) =>
   events.reduce((views, event) => (event.k === 'view' ? views + 1 : views), 0);

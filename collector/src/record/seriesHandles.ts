@@ -49,6 +49,8 @@ import {
   SCRIPT_INVOKERS,
   SocketEventSchema,
 } from '../beacon/schema.js';
+  CANDIDATE_TYPES,
+  PEER_STATE_NAMES,
 import {
   addTo,
   observeInto,
@@ -59,6 +61,9 @@ import {
 } from '../series/series.js';
 
 type ErrorKind = ErrorEvent['kind'];
+/** Media kinds of a WebRTC window, each in two directions (inbound, outbound). */
+export const MEDIA_KINDS = ['audio', 'video'] as const;
+
 type LongTaskKind = LongTaskEvent['kind'];
 
 /**
@@ -76,6 +81,12 @@ export interface SocketHandles {
 }
 
 /** Everything keyed by app alone (or app and one more label). */
+/** The series of a WebRTC call's media kind in one direction within an app. */
+export interface MediaHandles {
+  jitter: HistogramSeries;
+  loss: HistogramSeries;
+}
+
 export class AppHandles {
   readonly beacons: CounterSeries;
   readonly events: LazyMap<string, CounterSeries>;
@@ -85,7 +96,13 @@ export class AppHandles {
   readonly disconnects: LazyMap<string, CounterSeries>;
   readonly socket: LazyMap<string, SocketHandles>;
   private droppedHandle?: CounterSeries;
+  /** WebRTC: RTT by candidate type, media by `kind direction`, score by kind, state changes. */
+  readonly webrtcRtt: LazyMap<string, HistogramSeries>;
+  readonly webrtcMedia: LazyMap<string, MediaHandles>;
+  readonly webrtcScore: LazyMap<string, HistogramSeries>;
+  readonly webrtcStates: LazyMap<string, CounterSeries>;
   private reconnectsHandle?: CounterSeries;
+  private mosHandle?: HistogramSeries;
 
   constructor(
     private readonly metrics: PulseMetrics,
@@ -104,6 +121,20 @@ export class AppHandles {
       score: metrics.socketScore.labels(app, transport),
     }));
   }
+    this.webrtcRtt = new LazyMap((candidate) => metrics.webrtcRttSeconds.labels(app, candidate));
+    this.webrtcMedia = new LazyMap((kindDirection) => {
+      const [kind = '', direction = ''] = kindDirection.split(' ');
+      return {
+        jitter: metrics.webrtcJitterSeconds.labels(app, kind, direction),
+        loss: metrics.webrtcLossRatio.labels(app, kind, direction),
+      };
+    });
+    this.webrtcScore = new LazyMap((kind) => metrics.webrtcScore.labels(app, kind));
+    this.webrtcStates = new LazyMap((state) => metrics.webrtcStateChangesTotal.labels(app, state));
+  }
+
+  webrtcMos(): HistogramSeries {
+    return (this.mosHandle ??= this.metrics.webrtcMos.labels(this.app));
 
   dropped(): CounterSeries {
     return (this.droppedHandle ??= this.metrics.sdkDroppedEventsTotal.labels(this.app));
@@ -499,6 +530,15 @@ export function labelCosts(metrics: PulseMetrics): LabelCosts {
     DEVICE_CLASSES.length *
       ENGINES.length *
       (device.size + countries * apart(deviceCountry, device)) +
+/** An app's WebRTC series: every candidate type, kind, direction and state (fixed enums). */
+const webrtcCost = (metrics: PulseMetrics) =>
+  CANDIDATE_TYPES.length * metrics.webrtcRttSeconds.slots +
+  MEDIA_KINDS.length *
+    (2 * (metrics.webrtcJitterSeconds.slots + metrics.webrtcLossRatio.slots) +
+      metrics.webrtcScore.slots) +
+  metrics.webrtcMos.slots +
+  PEER_STATE_NAMES.length * metrics.webrtcStateChangesTotal.slots;
+
     diagnosisRouteCost(metrics);
   const name = metrics.customEventsTotal.slots + metrics.customTimingSeconds.slots;
   const { transport, disconnects } = SocketEventSchema.properties;
@@ -514,7 +554,8 @@ export function labelCosts(metrics: PulseMetrics): LabelCosts {
     metrics.socketReconnectsTotal.slots +
     DEVICE_CLASSES.length * metrics.jsHeapUsedBytes.slots +
     disconnects.items.anyOf.length * metrics.socketDisconnectsTotal.slots +
-    transport.anyOf.length * socket;
+    transport.anyOf.length * socket +
+    webrtcCost(metrics);
   // An admitted app also has its own `__other__` route and name.
   return { app: appOwn + diagnosisAppCost(metrics) + route + name, route, name };
 }

@@ -59,6 +59,13 @@ const SPEC_SERIES: Record<string, { type: 'histogram' | 'counter' | 'gauge'; lab
   pulse_socket_score: { type: 'histogram', labels: ['app', 'transport'] },
   pulse_socket_reconnects_total: { type: 'counter', labels: ['app'] },
   pulse_socket_disconnects_total: { type: 'counter', labels: ['app', 'reason'] },
+  // SPEC.md "Realtime beyond the ping".
+  pulse_webrtc_rtt_seconds: { type: 'histogram', labels: ['app', 'candidate'] },
+  pulse_webrtc_jitter_seconds: { type: 'histogram', labels: ['app', 'kind', 'direction'] },
+  pulse_webrtc_loss_ratio: { type: 'histogram', labels: ['app', 'kind', 'direction'] },
+  pulse_webrtc_score: { type: 'histogram', labels: ['app', 'kind'] },
+  pulse_webrtc_mos: { type: 'histogram', labels: ['app'] },
+  pulse_webrtc_state_changes_total: { type: 'counter', labels: ['app', 'state'] },
   pulse_custom_events_total: { type: 'counter', labels: ['app', 'name'] },
   pulse_custom_timing_seconds: { type: 'histogram', labels: ['app', 'name'] },
   pulse_js_errors_total: { type: 'counter', labels: ['app', 'route', 'kind'] },

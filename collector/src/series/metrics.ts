@@ -59,6 +59,9 @@ const PHASE_BUCKETS = [0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 4, 8, 15];
 /** Every Pulse series, typed by its label names. */
 export interface PulseMetrics {
   webVitalSeconds: SeriesHistogram<'app' | 'route' | 'metric' | 'device' | 'engine'>;
+// G.107 Annex B user satisfaction: 4.3 very satisfied, 4.0 satisfied, 3.6 some, 3.1 many, 2.6
+// nearly all users dissatisfied; a bucket bound at each, so shares can be read off exactly.
+const MOS_BUCKETS = [1.5, 2, 2.6, 3.1, 3.6, 4, 4.3, 4.5];
   layoutShiftScore: SeriesHistogram<'app' | 'route' | 'device' | 'engine'>;
   /** `country` last, and only with geography on (as on `pageScore` and `pageViewsTotal`). */
   webVitalRatingTotal: SeriesCounter<'app' | 'route' | 'metric' | 'rating' | 'engine' | 'country'>;
@@ -83,6 +86,12 @@ export interface PulseMetrics {
   labelOverflowTotal: SeriesCounter<'label'>;
   labelPendingTotal: SeriesCounter<'label'>;
   labelAdmissionsTotal: SeriesCounter<'label'>;
+  webrtcRttSeconds: SeriesHistogram<'app' | 'candidate'>;
+  webrtcJitterSeconds: SeriesHistogram<'app' | 'kind' | 'direction'>;
+  webrtcLossRatio: SeriesHistogram<'app' | 'kind' | 'direction'>;
+  webrtcScore: SeriesHistogram<'app' | 'kind'>;
+  webrtcMos: SeriesHistogram<'app'>;
+  webrtcStateChangesTotal: SeriesCounter<'app' | 'state'>;
   labelEvictionsTotal: SeriesCounter<'label'>;
   releasePageViewsTotal: SeriesCounter<'app' | 'release'>;
   releasePageScore: SeriesHistogram<'app' | 'release'>;
@@ -230,6 +239,41 @@ export function createPulseMetrics(
     ),
     jsErrorsTotal: counter('pulse_js_errors_total', 'JavaScript errors in pages, by source.', [
       'app',
+    webrtcRttSeconds: histogram(
+      'pulse_webrtc_rtt_seconds',
+      'WebRTC call round-trip time per reporting window (selected candidate pair), seconds, by local candidate type.',
+      ['app', 'candidate'],
+      RTT_BUCKETS,
+    ),
+    webrtcJitterSeconds: histogram(
+      'pulse_webrtc_jitter_seconds',
+      'RFC 3550 jitter of WebRTC media per reporting window, seconds (outbound as the remote receiver reports it).',
+      ['app', 'kind', 'direction'],
+      JITTER_BUCKETS,
+    ),
+    webrtcLossRatio: histogram(
+      'pulse_webrtc_loss_ratio',
+      'Share of WebRTC media packets lost per reporting window, 0..1.',
+      ['app', 'kind', 'direction'],
+      LOSS_BUCKETS,
+    ),
+    webrtcScore: histogram(
+      'pulse_webrtc_score',
+      'Call quality score per reporting window and media kind, 0..100 (docs/SCORING.md).',
+      ['app', 'kind'],
+      SCORE_BUCKETS,
+    ),
+    webrtcMos: histogram(
+      'pulse_webrtc_mos',
+      'Estimated mean opinion score of a call per reporting window (audio, else video), 1..4.5.',
+      ['app'],
+      MOS_BUCKETS,
+    ),
+    webrtcStateChangesTotal: counter(
+      'pulse_webrtc_state_changes_total',
+      'WebRTC connection state changes (and ICE checking/completed) seen by browsers, by new state.',
+      ['app', 'state'],
+    ),
       'route',
       'kind',
     ]),

@@ -8,3 +8,4 @@ export { logNormalScore, type ScoreCurve } from './logNormalScore.js';
 export { PAGE_CURVES, DEFAULT_PAGE_WEIGHTS, rateMetric, type PageMetric } from './curves.js';
 export { pageScore, pageViewScore, type PageValues } from './pageScore.js';
 export { connectionScore, type ConnectionSample, type ConnectionScore } from './connectionScore.js';
+export { callScore } from './callScore.js';

@@ -1,0 +1,93 @@
+import type { PeerState } from '../protocol.js';
+import type { PulseClient } from '../types.js';
+import { safe } from '../lib/safe.js';
+import { callWindow, type StatsReport } from './callWindow.js';
+
+/** An `RTCPeerConnection`, as far as the monitor uses it: it only reads and listens. */
+export interface MonitoredPeerConnection {
+  readonly connectionState: string;
+  readonly iceConnectionState: string;
+  getStats(): Promise<StatsReport>;
+  addEventListener(type: string, listener: () => void): void;
+  removeEventListener(type: string, listener: () => void): void;
+}
+
+/** Options of `monitorPeerConnection`. */
+export interface MonitorPeerConnectionOptions {
+  /** Milliseconds per reporting window: one `getStats()` and one `webrtc` event each. Default 10000. */
+  interval?: number;
+}
+
+/** ICE states the connection state has no word for; the others are counted from it. */
+const ICE_ONLY: readonly string[] = ['checking', 'completed'];
+
+/**
+ * Measures a WebRTC call's quality: every `interval` ms it reads `pc.getStats()` and records a
+ * `k: 'webrtc'` window (RTT, jitter and loss per media kind and direction, concealment, frames,
+ * candidate type, bandwidth) from the growth of the browser's counters since the last reading,
+ * with the ICE and connection state changes seen in between. A window is also recorded at each
+ * change to `failed` or `closed` and at `stop()`, so a call that ends between two readings still
+ * reports its end.
+ *
+ * The connection is only read: `RTCPeerConnection` is never wrapped or patched, and the monitor
+ * adds two listeners that `stop()` removes, with its timer. A `getStats()` that rejects or throws
+ * (a closed connection) costs only that window.
+ */
+export function monitorPeerConnection(
+  pulse: PulseClient,
+  pc: MonitoredPeerConnection,
+  { interval = 10000 }: MonitorPeerConnectionOptions = {},
+): () => void {
+  if (!pulse.sampled) return () => {};
+  let before: StatsReport | undefined;
+  const states: PeerState[] = [];
+  let stopped = false;
+  /** Readings in order: a window is taken only after the one before it has its baseline. */
+  let reading: Promise<unknown> = Promise.resolve();
+
+  const read = (report: boolean) =>
+    (reading = reading
+      .then(() => pc.getStats())
+      .then(
+        (now) => now,
+        () => undefined,
+      )
+      .then(
+        safe((now: StatsReport | undefined) => {
+          // Without stats (a closed connection), the state changes still go out.
+          if (report && (now || states.length)) {
+            pulse.record(
+              now
+                ? callWindow(before, now, states.splice(0))
+                : { k: 'webrtc', states: states.splice(0) },
+            );
+          }
+          before = now ?? before;
+        }),
+      ));
+
+  const take = safe(() => {
+    if (!stopped) read(true);
+  });
+  const change = (state: string, counted: boolean) => {
+    if (!counted) return;
+    states.push(state as PeerState);
+    // A failed or closed call reports at once: there may be no later reading to carry it.
+    if (state === 'failed' || state === 'closed') take();
+  };
+  const onConnection = safe(() => change(pc.connectionState, true));
+  const onIce = safe(() => change(pc.iceConnectionState, ICE_ONLY.includes(pc.iceConnectionState)));
+  pc.addEventListener('connectionstatechange', onConnection);
+  pc.addEventListener('iceconnectionstatechange', onIce);
+  read(false);
+  const timer = setInterval(take, interval);
+
+  return safe(() => {
+    if (stopped) return;
+    take();
+    stopped = true;
+    clearInterval(timer);
+    pc.removeEventListener('connectionstatechange', onConnection);
+    pc.removeEventListener('iceconnectionstatechange', onIce);
+  }) as () => void;
+}
