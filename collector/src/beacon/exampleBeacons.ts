@@ -50,6 +50,7 @@ export const exampleEvents: { [K in PulseEvent['k']]: Extract<PulseEvent, { k: K
     upgrades: 1,
     msgIn: 12,
     msgOut: 9,
+    msgs: [{ e: 'chat:send', in: 4, out: 3, ok: 2, fail: 1, lost: 0, d: [35, 80] }],
   },
   webrtc: {
     k: 'webrtc',

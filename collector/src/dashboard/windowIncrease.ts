@@ -29,9 +29,17 @@ export const duration = (seconds: number) => `${Math.round(seconds)}s`;
  */
 const LOOKBACK = '5m';
 
-/** `sum by (<by>)` of how much the series of `selector` grew over the `seconds` before. */
-export function windowIncrease(selector: string, seconds: number, by: readonly string[]): string {
-  const window = duration(seconds);
+/**
+ * `sum by (<by>)` of how much the series of `selector` grew over the window before: `seconds`, or
+ * a duration as PromQL writes it (`'5m'`, or Grafana's `'$__range'`, for the shipped rules and
+ * panels, which are written out from this function).
+ */
+export function windowIncrease(
+  selector: string,
+  seconds: number | string,
+  by: readonly string[],
+): string {
+  const window = typeof seconds === 'number' ? duration(seconds) : seconds;
   const last = `last_over_time(${selector}[${window}])`;
   const before = `last_over_time(${selector}[${LOOKBACK}] offset ${window})`;
   const reset = `(resets(${selector}[${window}]) > 0)`;

@@ -2,9 +2,9 @@
  * The labels the diagnosis adds: `release` (per app), `target` (the culprit of a poor vital,
  * per app, route and metric), `script` (what blocked the main thread, per app) and
  * `fingerprint` (an error group, per app); and, with geography on, `country` (per app, by page
- * views; `__unknown__` is recorded as itself and takes no slot). Each scope keeps a few values
- * with series of their own, the heaviest by recent weight (topValues.ts); the rest are
- * `__other__`.
+ * views; `__unknown__` is recorded as itself and takes no slot); and `event` (a socket.io event
+ * name, per app, by messages). Each scope keeps a few values with series of their own, the
+ * heaviest by recent weight (topValues.ts); the rest are `__other__`.
  *
  * Like apps, routes and names (labelModel.ts), a value takes a slot only on evidence: sent from
  * `admitAfterClients` distinct client networks, through the same bounded evidence table and the
@@ -28,6 +28,8 @@ export const RANKED_SLOTS: Readonly<Record<RankedLabel, number>> = {
   // Where most page views come from; each country is a copy of a route's page views, ratings
   // and scores (docs/GEOGRAPHY.md), so a few more would cost a lot under the ceiling.
   country: 10,
+  // socket.io event names of an app with delivery tracking (recordMessages.ts), by messages.
+  event: 10,
 };
 
 /** Values tracked per scope, holders included: enough that a heavy value is never missed. */

@@ -33,10 +33,11 @@ import { DiagnosisRecorder, type DiagnosisContext } from './recordDiagnosis.js';
 import type { ErrorGroups } from './errorGroups.js';
 import { recordsCountry, type RankedLabel } from '../series/metrics.js';
 import { CountryRanking } from './countryRanking.js';
+import { MessageRecorder } from './recordMessages.js';
 
 const MS = 1000;
-
 const DIRECTIONS = ['inbound', 'outbound'] as const;
+
 /**
  * The end of a page view with its final values. The SDK sends exactly one `page` event per page
  * view, so the page is scored here, once, and never from partial reports. What the browser could
@@ -103,7 +104,6 @@ function recordSocket(app: AppHandles, event: SocketEvent): void {
   for (const reason of event.disconnects) app.disconnects.get(reason).inc();
 }
 
-function recordEvent(
 /**
  * One WebRTC call's reporting window. RTT needs the candidate type it was measured over; jitter
  * and loss count per kind and direction only where packets were expected (a muted or absent
@@ -133,8 +133,10 @@ function recordWebRtc(app: AppHandles, event: WebRtcEvent): void {
   for (const state of event.states) app.webrtcStates.get(state).inc();
 }
 
+function recordEvent(
   labels: LabelModel,
   diagnosis: DiagnosisRecorder,
+  messages: MessageRecorder,
   context: DiagnosisContext,
   page: PageHandles,
   beacon: Beacon,
@@ -159,12 +161,13 @@ function recordWebRtc(app: AppHandles, event: WebRtcEvent): void {
     case 'timing':
       return recordTiming(app, labels.name(app.app, event.name, sighting), event);
     case 'socket':
+      if (event.msgs !== undefined) messages.record(app.app, event.msgs, sighting);
       return recordSocket(app, event);
+    case 'webrtc':
+      return recordWebRtc(app, event);
   }
 }
 
-    case 'webrtc':
-      return recordWebRtc(app, event);
 /** Page views a beacon starts: its release's and its country's weight in their rankings. */
 const viewsIn = (events: readonly PulseEvent[]) =>
   events.reduce((views, event) => (event.k === 'view' ? views + 1 : views), 0);
@@ -190,6 +193,7 @@ export interface BeaconRecorder {
 export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel): BeaconRecorder {
   const handles = new SeriesHandles(metrics);
   const diagnosis = new DiagnosisRecorder(labels, metrics);
+  const messages = new MessageRecorder(labels, metrics);
   const countries = new CountryRanking(labels);
   const geography = recordsCountry(metrics);
   const families = Object.values(metrics) as (SeriesCounter<string> | SeriesHistogram<string>)[];
@@ -225,7 +229,7 @@ export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel):
     for (const event of beacon.events) {
       const kind = EVENT_KINDS.indexOf(event.k);
       kindCounts[kind] = kindCounts[kind]! + 1;
-      recordEvent(labels, diagnosis, context, page, beacon, event);
+      recordEvent(labels, diagnosis, messages, context, page, beacon, event);
     }
     kindCounts.forEach((count, kind) => {
       if (count > 0) page.app.events.get(EVENT_KINDS[kind]!).inc(count);
@@ -236,7 +240,10 @@ export function createBeaconRecorder(metrics: PulseMetrics, labels: LabelModel):
     removeWhere(label === 'app' ? { app } : { app, [label]: value });
     diagnosis.forget(label, app, value);
     handles.forget(label, app, value);
-    if (label === 'app') countries.forget(app);
+    if (label === 'app') {
+      countries.forget(app);
+      messages.forget(app);
+    }
   };
   const retire = (label: RankedLabel, scope: Readonly<Record<string, string>>, value: string) => {
     removeWhere({ ...scope, [label]: value });

@@ -38,6 +38,7 @@ import {
 import { UNKNOWN_COUNTRY } from '../geography/countryCode.js';
 import { RANKED_SLOTS } from '../labels/rankedLabels.js';
 import { RELEASE_VITALS } from './recordDiagnosis.js';
+import { DELIVERY_OUTCOMES, MESSAGE_DIRECTIONS } from './recordMessages.js';
 import {
   DEVICE_CLASSES,
   ENGINES,
@@ -48,9 +49,9 @@ import {
   RATINGS,
   SCRIPT_INVOKERS,
   SocketEventSchema,
-} from '../beacon/schema.js';
   CANDIDATE_TYPES,
   PEER_STATE_NAMES,
+} from '../beacon/schema.js';
 import {
   addTo,
   observeInto,
@@ -60,10 +61,10 @@ import {
   type SeriesHistogram,
 } from '../series/series.js';
 
-type ErrorKind = ErrorEvent['kind'];
 /** Media kinds of a WebRTC window, each in two directions (inbound, outbound). */
 export const MEDIA_KINDS = ['audio', 'video'] as const;
 
+type ErrorKind = ErrorEvent['kind'];
 type LongTaskKind = LongTaskEvent['kind'];
 
 /**
@@ -80,13 +81,13 @@ export interface SocketHandles {
   score: HistogramSeries;
 }
 
-/** Everything keyed by app alone (or app and one more label). */
 /** The series of a WebRTC call's media kind in one direction within an app. */
 export interface MediaHandles {
   jitter: HistogramSeries;
   loss: HistogramSeries;
 }
 
+/** Everything keyed by app alone (or app and one more label). */
 export class AppHandles {
   readonly beacons: CounterSeries;
   readonly events: LazyMap<string, CounterSeries>;
@@ -95,14 +96,14 @@ export class AppHandles {
   readonly customTimings: LazyMap<string, HistogramSeries>;
   readonly disconnects: LazyMap<string, CounterSeries>;
   readonly socket: LazyMap<string, SocketHandles>;
-  private droppedHandle?: CounterSeries;
   /** WebRTC: RTT by candidate type, media by `kind direction`, score by kind, state changes. */
   readonly webrtcRtt: LazyMap<string, HistogramSeries>;
   readonly webrtcMedia: LazyMap<string, MediaHandles>;
   readonly webrtcScore: LazyMap<string, HistogramSeries>;
   readonly webrtcStates: LazyMap<string, CounterSeries>;
-  private reconnectsHandle?: CounterSeries;
+  private droppedHandle?: CounterSeries;
   private mosHandle?: HistogramSeries;
+  private reconnectsHandle?: CounterSeries;
 
   constructor(
     private readonly metrics: PulseMetrics,
@@ -120,7 +121,6 @@ export class AppHandles {
       loss: metrics.socketLossRatio.labels(app, transport),
       score: metrics.socketScore.labels(app, transport),
     }));
-  }
     this.webrtcRtt = new LazyMap((candidate) => metrics.webrtcRttSeconds.labels(app, candidate));
     this.webrtcMedia = new LazyMap((kindDirection) => {
       const [kind = '', direction = ''] = kindDirection.split(' ');
@@ -135,6 +135,7 @@ export class AppHandles {
 
   webrtcMos(): HistogramSeries {
     return (this.mosHandle ??= this.metrics.webrtcMos.labels(this.app));
+  }
 
   dropped(): CounterSeries {
     return (this.droppedHandle ??= this.metrics.sdkDroppedEventsTotal.labels(this.app));
@@ -513,11 +514,30 @@ const diagnosisAppCost = (metrics: PulseMetrics) => {
 };
 
 /**
+ * The message series of an app (recordMessages.ts): per event name slot and `__other__`, its
+ * delivery times, each outcome and each direction.
+ */
+const messagesAppCost = (metrics: PulseMetrics) =>
+  (RANKED_SLOTS.event + 1) *
+  (metrics.socketDeliverySeconds.slots +
+    DELIVERY_OUTCOMES.length * metrics.socketDeliveriesTotal.slots +
+    MESSAGE_DIRECTIONS.length * metrics.socketMessagesTotal.slots);
+
+/**
  * The `country` values of an app with geography on: its slots, `__other__` and `__unknown__`;
  * one (no label) without.
  */
 const countryValues = (metrics: PulseMetrics) =>
   recordsCountry(metrics) ? RANKED_SLOTS.country + 2 : 1;
+
+/** An app's WebRTC series: every candidate type, kind, direction and state (fixed enums). */
+const webrtcCost = (metrics: PulseMetrics) =>
+  CANDIDATE_TYPES.length * metrics.webrtcRttSeconds.slots +
+  MEDIA_KINDS.length *
+    (2 * (metrics.webrtcJitterSeconds.slots + metrics.webrtcLossRatio.slots) +
+      metrics.webrtcScore.slots) +
+  metrics.webrtcMos.slots +
+  PEER_STATE_NAMES.length * metrics.webrtcStateChangesTotal.slots;
 
 export function labelCosts(metrics: PulseMetrics): LabelCosts {
   const { route: own, routeCountry, device, deviceCountry } = pageLayouts(metrics).layouts;
@@ -530,15 +550,6 @@ export function labelCosts(metrics: PulseMetrics): LabelCosts {
     DEVICE_CLASSES.length *
       ENGINES.length *
       (device.size + countries * apart(deviceCountry, device)) +
-/** An app's WebRTC series: every candidate type, kind, direction and state (fixed enums). */
-const webrtcCost = (metrics: PulseMetrics) =>
-  CANDIDATE_TYPES.length * metrics.webrtcRttSeconds.slots +
-  MEDIA_KINDS.length *
-    (2 * (metrics.webrtcJitterSeconds.slots + metrics.webrtcLossRatio.slots) +
-      metrics.webrtcScore.slots) +
-  metrics.webrtcMos.slots +
-  PEER_STATE_NAMES.length * metrics.webrtcStateChangesTotal.slots;
-
     diagnosisRouteCost(metrics);
   const name = metrics.customEventsTotal.slots + metrics.customTimingSeconds.slots;
   const { transport, disconnects } = SocketEventSchema.properties;
@@ -557,5 +568,6 @@ const webrtcCost = (metrics: PulseMetrics) =>
     transport.anyOf.length * socket +
     webrtcCost(metrics);
   // An admitted app also has its own `__other__` route and name.
-  return { app: appOwn + diagnosisAppCost(metrics) + route + name, route, name };
+  const app = appOwn + diagnosisAppCost(metrics) + messagesAppCost(metrics);
+  return { app: app + route + name, route, name };
 }

@@ -94,6 +94,10 @@ const SPEC_SERIES: Record<string, { type: 'histogram' | 'counter' | 'gauge'; lab
   pulse_culprit_total: { type: 'counter', labels: ['app', 'route', 'metric', 'target'] },
   pulse_script_blocking_seconds_total: { type: 'counter', labels: ['app', 'script', 'invoker'] },
   pulse_error_group_total: { type: 'counter', labels: ['app', 'fingerprint', 'kind'] },
+  // SPEC.md "Realtime beyond the ping"; the messages per direction are Pulse's own addition.
+  pulse_socket_delivery_seconds: { type: 'histogram', labels: ['app', 'event'] },
+  pulse_socket_deliveries_total: { type: 'counter', labels: ['app', 'event', 'outcome'] },
+  pulse_socket_messages_total: { type: 'counter', labels: ['app', 'event', 'direction'] },
 };
 
 /** `# TYPE` lines and the label names used by each family's samples, from exposition text. */

@@ -24,7 +24,14 @@ export type CappedLabel = (typeof CAPPED_LABELS)[number];
  * (labels/rankedLabels.ts): those of the diagnosis, and the opt-in `country`; counted by
  * `pulse_label_*_total{label}` as well (`country` only with geography on).
  */
-export const RANKED_LABELS = ['release', 'target', 'script', 'fingerprint', 'country'] as const;
+export const RANKED_LABELS = [
+  'release',
+  'target',
+  'script',
+  'fingerprint',
+  'country',
+  'event',
+] as const;
 export type RankedLabel = (typeof RANKED_LABELS)[number];
 
 /** The families that gain a `country` label with geography on (SPEC.md "Geography and fleet"). */
@@ -52,16 +59,19 @@ const RTT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5];
 const JITTER_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1];
 // Most windows lose nothing: `le="0"` separates clean windows from lossy ones.
 const LOSS_BUCKETS = [0, 0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
+// G.107 Annex B user satisfaction: 4.3 very satisfied, 4.0 satisfied, 3.6 some, 3.1 many, 2.6
+// nearly all users dissatisfied; a bucket bound at each, so shares can be read off exactly.
+const MOS_BUCKETS = [1.5, 2, 2.6, 3.1, 3.6, 4, 4.3, 4.5];
 const CUSTOM_TIMING_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 // Parts of LCP and INP: from a few ms (an input delay) to seconds (a slow image).
 const PHASE_BUCKETS = [0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 4, 8, 15];
+// Message delivery: an ack on a LAN (ms) up to a server slow to answer (s); finer where most
+// acks fall, so p75 and p95 read off the buckets within a few ms there.
+export const DELIVERY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5, 5, 10];
 
 /** Every Pulse series, typed by its label names. */
 export interface PulseMetrics {
   webVitalSeconds: SeriesHistogram<'app' | 'route' | 'metric' | 'device' | 'engine'>;
-// G.107 Annex B user satisfaction: 4.3 very satisfied, 4.0 satisfied, 3.6 some, 3.1 many, 2.6
-// nearly all users dissatisfied; a bucket bound at each, so shares can be read off exactly.
-const MOS_BUCKETS = [1.5, 2, 2.6, 3.1, 3.6, 4, 4.3, 4.5];
   layoutShiftScore: SeriesHistogram<'app' | 'route' | 'device' | 'engine'>;
   /** `country` last, and only with geography on (as on `pageScore` and `pageViewsTotal`). */
   webVitalRatingTotal: SeriesCounter<'app' | 'route' | 'metric' | 'rating' | 'engine' | 'country'>;
@@ -76,6 +86,12 @@ const MOS_BUCKETS = [1.5, 2, 2.6, 3.1, 3.6, 4, 4.3, 4.5];
   socketScore: SeriesHistogram<'app' | 'transport'>;
   socketReconnectsTotal: SeriesCounter<'app'>;
   socketDisconnectsTotal: SeriesCounter<'app' | 'reason'>;
+  webrtcRttSeconds: SeriesHistogram<'app' | 'candidate'>;
+  webrtcJitterSeconds: SeriesHistogram<'app' | 'kind' | 'direction'>;
+  webrtcLossRatio: SeriesHistogram<'app' | 'kind' | 'direction'>;
+  webrtcScore: SeriesHistogram<'app' | 'kind'>;
+  webrtcMos: SeriesHistogram<'app'>;
+  webrtcStateChangesTotal: SeriesCounter<'app' | 'state'>;
   customEventsTotal: SeriesCounter<'app' | 'name'>;
   customTimingSeconds: SeriesHistogram<'app' | 'name'>;
   jsErrorsTotal: SeriesCounter<'app' | 'route' | 'kind'>;
@@ -86,12 +102,6 @@ const MOS_BUCKETS = [1.5, 2, 2.6, 3.1, 3.6, 4, 4.3, 4.5];
   labelOverflowTotal: SeriesCounter<'label'>;
   labelPendingTotal: SeriesCounter<'label'>;
   labelAdmissionsTotal: SeriesCounter<'label'>;
-  webrtcRttSeconds: SeriesHistogram<'app' | 'candidate'>;
-  webrtcJitterSeconds: SeriesHistogram<'app' | 'kind' | 'direction'>;
-  webrtcLossRatio: SeriesHistogram<'app' | 'kind' | 'direction'>;
-  webrtcScore: SeriesHistogram<'app' | 'kind'>;
-  webrtcMos: SeriesHistogram<'app'>;
-  webrtcStateChangesTotal: SeriesCounter<'app' | 'state'>;
   labelEvictionsTotal: SeriesCounter<'label'>;
   releasePageViewsTotal: SeriesCounter<'app' | 'release'>;
   releasePageScore: SeriesHistogram<'app' | 'release'>;
@@ -104,6 +114,9 @@ const MOS_BUCKETS = [1.5, 2, 2.6, 3.1, 3.6, 4, 4.3, 4.5];
   culpritTotal: SeriesCounter<'app' | 'route' | 'metric' | 'target'>;
   scriptBlockingSecondsTotal: SeriesCounter<'app' | 'script' | 'invoker'>;
   errorGroupTotal: SeriesCounter<'app' | 'fingerprint' | 'kind'>;
+  socketDeliverySeconds: SeriesHistogram<'app' | 'event'>;
+  socketDeliveriesTotal: SeriesCounter<'app' | 'event' | 'outcome'>;
+  socketMessagesTotal: SeriesCounter<'app' | 'event' | 'direction'>;
 }
 
 export interface PulseMetricsOptions {
@@ -226,19 +239,6 @@ export function createPulseMetrics(
       'socket.io disconnects seen by browsers, by reason.',
       ['app', 'reason'],
     ),
-    customEventsTotal: counter(
-      'pulse_custom_events_total',
-      'Custom business events from track(name, value), summed by value.',
-      ['app', 'name'],
-    ),
-    customTimingSeconds: histogram(
-      'pulse_custom_timing_seconds',
-      'Custom timings from time(name, ms), seconds.',
-      ['app', 'name'],
-      CUSTOM_TIMING_BUCKETS,
-    ),
-    jsErrorsTotal: counter('pulse_js_errors_total', 'JavaScript errors in pages, by source.', [
-      'app',
     webrtcRttSeconds: histogram(
       'pulse_webrtc_rtt_seconds',
       'WebRTC call round-trip time per reporting window (selected candidate pair), seconds, by local candidate type.',
@@ -274,6 +274,19 @@ export function createPulseMetrics(
       'WebRTC connection state changes (and ICE checking/completed) seen by browsers, by new state.',
       ['app', 'state'],
     ),
+    customEventsTotal: counter(
+      'pulse_custom_events_total',
+      'Custom business events from track(name, value), summed by value.',
+      ['app', 'name'],
+    ),
+    customTimingSeconds: histogram(
+      'pulse_custom_timing_seconds',
+      'Custom timings from time(name, ms), seconds.',
+      ['app', 'name'],
+      CUSTOM_TIMING_BUCKETS,
+    ),
+    jsErrorsTotal: counter('pulse_js_errors_total', 'JavaScript errors in pages, by source.', [
+      'app',
       'route',
       'kind',
     ]),
@@ -368,6 +381,22 @@ export function createPulseMetrics(
       'pulse_error_group_total',
       'JavaScript errors by fingerprint (one group per error name, message shape and top frame).',
       ['app', 'fingerprint', 'kind'],
+    ),
+    socketDeliverySeconds: histogram(
+      'pulse_socket_delivery_seconds',
+      "Delivery time of an app's acknowledged socket.io emit (sent to ack received), seconds, by event name.",
+      ['app', 'event'],
+      DELIVERY_BUCKETS,
+    ),
+    socketDeliveriesTotal: counter(
+      'pulse_socket_deliveries_total',
+      "The app's acknowledged socket.io emits by outcome: delivered, failed (ack timed out) or lost (in flight at a disconnect).",
+      ['app', 'event', 'outcome'],
+    ),
+    socketMessagesTotal: counter(
+      'pulse_socket_messages_total',
+      'socket.io messages of the app seen by browsers with delivery tracking on, by event name and direction (in, out).',
+      ['app', 'event', 'direction'],
     ),
   };
 

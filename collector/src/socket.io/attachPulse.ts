@@ -3,7 +3,25 @@ import { register as defaultRegistry, type Registry } from 'prom-client';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { serverDisconnectReason } from './disconnectReason.js';
 import { measureHeartbeats } from './heartbeatRtt.js';
-import { socketServerMetrics } from './serverMetrics.js';
+import {
+  socketServerMessageMetrics,
+  socketServerMetrics,
+  type ServerMessageMetrics,
+} from './serverMetrics.js';
+import { ServerEventNames } from './serverEventNames.js';
+import { trackServerDelivery, type ServerDelivery } from './serverDelivery.js';
+
+/** How often emits whose ack timed out are looked for, ms. */
+const SWEEP_MS = 1000;
+
+/** Removes every series of an event name that lost its slot. */
+function forgetEvent(metrics: ServerMessageMetrics, event: string) {
+  metrics.deliverySeconds.remove({ event });
+  for (const outcome of ['delivered', 'failed', 'lost']) {
+    metrics.deliveriesTotal.remove({ event, outcome });
+  }
+  for (const direction of ['in', 'out']) metrics.messagesTotal.remove({ event, direction });
+}
 
 /** Options of `attachPulse`. */
 export interface AttachPulseOptions {
@@ -12,6 +30,13 @@ export interface AttachPulseOptions {
    * Default: prom-client's global registry.
    */
   registry?: Registry;
+  /**
+   * Also count messages in and out per event name, and the delivery time and outcome of the
+   * app's acknowledged emits to clients (serverDelivery.ts): `pulse_socket_server_messages_total`,
+   * `pulse_socket_server_delivery_seconds` and `pulse_socket_server_deliveries_total`. Default
+   * false.
+   */
+  delivery?: boolean;
 }
 
 /**
@@ -25,8 +50,23 @@ export interface AttachPulseOptions {
  * every listener this added; the series stay in the registry, with sockets still connected
  * taken off the gauge.
  */
-export function attachPulse(io: Server, { registry = defaultRegistry }: AttachPulseOptions = {}) {
+export function attachPulse(
+  io: Server,
+  { registry = defaultRegistry, delivery = false }: AttachPulseOptions = {},
+) {
   const metrics = socketServerMetrics(registry);
+  const messages = delivery ? socketServerMessageMetrics(registry) : undefined;
+  const names = messages && new ServerEventNames((event) => forgetEvent(messages, event));
+  /** Message tracking of each connected socket, with `delivery` on. */
+  const deliveries = new Set<ServerDelivery>();
+  // Timed-out emits are found by their callback leaving socket.io's table (serverDelivery.ts).
+  const sweeper =
+    messages &&
+    setInterval(() => {
+      deliveries.forEach((tracker) => tracker.sweep());
+      names?.decay();
+    }, SWEEP_MS);
+  sweeper?.unref();
   /** Undo functions of what is attached to each connected socket. */
   const sockets = new Map<Socket, () => void>();
   /** Heartbeat measurement per engine.io connection, shared by its namespaces' sockets. */
@@ -55,6 +95,8 @@ export function attachPulse(io: Server, { registry = defaultRegistry }: AttachPu
     metrics.connected.inc();
     metrics.connectionsTotal.inc();
     const unmeasure = measure(socket.conn);
+    const tracker = messages && names && trackServerDelivery(socket, messages, names);
+    if (tracker) deliveries.add(tracker);
     const onDisconnect = (reason: unknown) => {
       metrics.disconnectsTotal.inc({ reason: serverDisconnectReason(reason) });
       release();
@@ -64,6 +106,10 @@ export function attachPulse(io: Server, { registry = defaultRegistry }: AttachPu
       socket.off(PROBE_EVENT, answerProbe);
       socket.off('disconnect', onDisconnect);
       unmeasure();
+      if (tracker) {
+        tracker.stop();
+        deliveries.delete(tracker);
+      }
       sockets.delete(socket);
     };
     socket.on(PROBE_EVENT, answerProbe);
@@ -85,5 +131,6 @@ export function attachPulse(io: Server, { registry = defaultRegistry }: AttachPu
     io.off('new_namespace', watch);
     namespaces.splice(0).forEach((unwatch) => unwatch());
     [...sockets.values()].forEach((release) => release());
+    clearInterval(sweeper);
   };
 }

@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+// As the browser-side pulse_socket_delivery_seconds.
+import { DELIVERY_BUCKETS } from '../series/metrics.js';
 
 /** The server-side socket series `attachPulse` records. */
 export interface SocketServerMetrics {
@@ -6,6 +8,13 @@ export interface SocketServerMetrics {
   connectionsTotal: Counter;
   disconnectsTotal: Counter<'reason'>;
   rttSeconds: Histogram;
+}
+
+/** The server-side message series `attachPulse` records with `delivery` on. */
+export interface ServerMessageMetrics {
+  deliverySeconds: Histogram<'event'>;
+  deliveriesTotal: Counter<'event' | 'outcome'>;
+  messagesTotal: Counter<'event' | 'direction'>;
 }
 
 // Server-seen RTT of engine.io heartbeats: loopback and LAN (ms) up to mobile stalls (s).
@@ -48,6 +57,39 @@ export function socketServerMetrics(registry: Registry): SocketServerMetrics {
         name: 'pulse_socket_server_rtt_seconds',
         help: 'Round-trip time the server sees: engine.io heartbeat ping sent to pong received.',
         buckets: RTT_BUCKETS,
+        registers,
+      }),
+  };
+}
+
+/** Registers (or adopts, as `socketServerMetrics`) the server-side message series. */
+export function socketServerMessageMetrics(registry: Registry): ServerMessageMetrics {
+  const registers = [registry];
+  const existing = <M>(name: string) => registry.getSingleMetric(name) as M | undefined;
+  return {
+    deliverySeconds:
+      existing<Histogram<'event'>>('pulse_socket_server_delivery_seconds') ??
+      new Histogram({
+        name: 'pulse_socket_server_delivery_seconds',
+        help: "Delivery time of the server's acknowledged socket.io emits (sent to ack received), seconds, by event name.",
+        labelNames: ['event'],
+        buckets: DELIVERY_BUCKETS,
+        registers,
+      }),
+    deliveriesTotal:
+      existing<Counter<'event' | 'outcome'>>('pulse_socket_server_deliveries_total') ??
+      new Counter({
+        name: 'pulse_socket_server_deliveries_total',
+        help: "The server's acknowledged socket.io emits by outcome: delivered, failed (ack timed out) or lost (in flight at a disconnect).",
+        labelNames: ['event', 'outcome'],
+        registers,
+      }),
+    messagesTotal:
+      existing<Counter<'event' | 'direction'>>('pulse_socket_server_messages_total') ??
+      new Counter({
+        name: 'pulse_socket_server_messages_total',
+        help: 'socket.io messages of the app on this server, by event name and direction (in, out).',
+        labelNames: ['event', 'direction'],
         registers,
       }),
   };

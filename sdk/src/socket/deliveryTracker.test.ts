@@ -39,7 +39,7 @@ const connect = async (options: Parameters<typeof io>[1] = {}) => {
   const client = io(url, { transports: ['websocket'], forceNew: true, ...options });
   clients.push(client);
   if (options.autoConnect !== false)
-    await new Promise((resolve) => client.once('connect', resolve));
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   return client;
 };
 
