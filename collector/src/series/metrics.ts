@@ -67,7 +67,9 @@ const CUSTOM_TIMING_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 const PHASE_BUCKETS = [0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 4, 8, 15];
 // Message delivery: an ack on a LAN (ms) up to a server slow to answer (s); finer where most
 // acks fall, so p75 and p95 read off the buckets within a few ms there.
-export const DELIVERY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5, 5, 10];
+export const DELIVERY_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5, 5, 10,
+];
 
 /** Every Pulse series, typed by its label names. */
 export interface PulseMetrics {
