@@ -19,7 +19,7 @@ import { launchChromium } from '../helpers/browser.js';
 import { startCliCollector, type CliCollector } from '../helpers/cliCollector.js';
 import { scrape } from '../helpers/metrics.js';
 import { serveHtml, type StaticServer } from '../helpers/static-server.js';
-import { dashboardQueries, loadDashboard } from '../prometheus/assets.js';
+import { dashboardQueries, expandDashboardQuery, loadDashboard } from '../prometheus/assets.js';
 import { startPrometheus, type RunningPrometheus } from '../prometheus/prometheusServer.js';
 import { startCountryProxy, type CountryProxy } from './countryProxy.js';
 
@@ -39,8 +39,8 @@ const CLIENTS = [GERMANY, JAPAN, NOWHERE, FORGER];
 /** Beacons each node client sends per round. */
 const BEACONS = 3;
 const ROUNDS = 2;
-/** What Grafana's `$__rate_interval` and `$__range` stand for here: longer than the test. */
-const WINDOW = '2m';
+/** What Grafana's windows (`$__rate_interval`, `$__range`...) stand for here: longer than the test. */
+const WINDOW_SECONDS = 120;
 
 /** A page view whose LCP is `lcp` ms: Japan's are good, Germany's poor. */
 const pageView = (lcp: number): PulseEvent[] => [
@@ -69,12 +69,7 @@ const page = (proxy: string) => `<!doctype html>
 <body><h1 style="font-size:56px">Stroopwafels, fresh from Gouda</h1></body></html>`;
 
 /** Grafana's template variables, as the dashboard expands them for this app, all routes. */
-const expand = (expr: string) =>
-  expr
-    .replaceAll('$__rate_interval', WINDOW)
-    .replaceAll('$__range', WINDOW)
-    .replaceAll('$app', APP)
-    .replaceAll('$route', '.*');
+const expand = (expr: string) => expandDashboardQuery(expr, APP, WINDOW_SECONDS);
 
 describe('country from a trusted proxy header, through the CLI collector', () => {
   let collector: CliCollector;

@@ -87,3 +87,16 @@ export const dashboardQueries = (dashboard: DashboardJson): DashboardQuery[] =>
       expr: target.expr,
     })),
   );
+
+/**
+ * A dashboard query with Grafana's variables expanded as Grafana would for `app`, every route,
+ * and windows (`$__rate_interval`, `$__interval`, `$__range`) of `seconds`.
+ */
+export const expandDashboardQuery = (expr: string, app: string, seconds: number): string =>
+  expr
+    .replaceAll('$__rate_interval', `${seconds}s`)
+    .replaceAll('$__interval_ms', String(seconds * 1000))
+    .replaceAll('$__interval', `${seconds}s`)
+    .replaceAll('$__range', `${seconds}s`)
+    .replaceAll('$app', app)
+    .replaceAll('$route', '.*');

@@ -23,6 +23,7 @@ import {
   ALERT_RULES,
   RECORDING_RULES,
   dashboardQueries,
+  expandDashboardQuery,
   loadDashboard,
   loadRuleGroups,
   type DashboardQuery,
@@ -46,8 +47,8 @@ const EVENTS_PER_SESSION = 2;
  * goes to `__other__` and `pulse_label_overflow_total{label="name"}` has something to count.
  */
 const EVENT_NAME_CAP = 2;
-/** What Grafana's `$__rate_interval` and `$__range` stand for here: longer than the whole test. */
-const RATE_INTERVAL = '2m';
+/** What Grafana's windows (`$__rate_interval`, `$__range`...) stand for here: longer than the test. */
+const RATE_INTERVAL_SECONDS = 120;
 
 /**
  * The release each replica's site runs. Replica 0's sessions come first in each round, so its
@@ -102,12 +103,7 @@ const checkoutPage = (collector: string, release: string) => `<!doctype html>
 <h1 style="font-size:48px">Checkout</h1><p>Your basket: one mug.</p></body></html>`;
 
 /** Grafana's template variables, as the dashboard would expand them for this app, all routes. */
-const expand = (expr: string) =>
-  expr
-    .replaceAll('$__rate_interval', RATE_INTERVAL)
-    .replaceAll('$__range', RATE_INTERVAL)
-    .replaceAll('$app', APP)
-    .replaceAll('$route', '.*');
+const expand = (expr: string) => expandDashboardQuery(expr, APP, RATE_INTERVAL_SECONDS);
 
 const total = (samples: Sample[]) => samples.reduce((sum, sample) => sum + sample.value, 0);
 
