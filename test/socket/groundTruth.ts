@@ -64,3 +64,44 @@ export function rfc3550Jitter(rtts: readonly number[]): number {
   }
   return jitter;
 }
+
+/** One acknowledged app emit as the proxy saw it (not a probe). */
+export interface TrueDelivery {
+  conn: number;
+  ackId: number;
+  /** The emit or its ack was dropped by the proxy. */
+  dropped: boolean;
+  /** Acked: emit received from the browser to ack forwarded to it, at the proxy, ms. */
+  delivery?: number;
+}
+
+/** Pairs every acknowledged app event frame with its ack frame (same connection and ack id). */
+export function trueDeliveries(frames: readonly FrameRecord[]): TrueDelivery[] {
+  const acks = new Map<string, FrameRecord>();
+  for (const frame of frames) {
+    if (frame.kind === 'ack' && frame.dir === 'down')
+      acks.set(`${frame.conn}:${frame.ackId}`, frame);
+  }
+  return frames
+    .filter((frame) => frame.kind === 'event' && frame.dir === 'up' && frame.ackId !== undefined)
+    .map((event) => {
+      const ack = acks.get(`${event.conn}:${event.ackId}`);
+      const dropped = event.dropped || Boolean(ack?.dropped);
+      const ackedAt = dropped ? undefined : ack?.forwardedAt;
+      return {
+        conn: event.conn,
+        ackId: event.ackId!,
+        dropped,
+        delivery: ackedAt === undefined ? undefined : ackedAt - event.receivedAt,
+      };
+    });
+}
+
+/** The q-quantile (0..1), interpolated between the two nearest ranks (R's type 7). */
+export function quantileOf(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
