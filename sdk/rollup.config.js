@@ -3,6 +3,8 @@
 //   dist/pulse.js                          IIFE for <script> tags, web-vitals inside, minified
 //   dist/pulse.socket.js                   IIFE adding Pulse.monitorSocket, minified
 //   dist/pulse.webrtc.js                   IIFE adding Pulse.monitorPeerConnection, minified
+//   dist/pulse.websocket.js                IIFE adding Pulse.monitorWebSocket, minified
+//   dist/pulse.delivery.js                 IIFE adding Pulse.trackDelivery, minified
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +72,7 @@ const esmInputs = { index: emitted('index.js') };
 if (optional('score/index.js')) esmInputs.score = emitted('score/index.js');
 if (optional('socket/index.js')) esmInputs.socket = emitted('socket/index.js');
 if (optional('webrtc/index.js')) esmInputs.webrtc = emitted('webrtc/index.js');
+if (optional('websocket/index.js')) esmInputs.websocket = emitted('websocket/index.js');
 
 // The settings of the script-tag build live in scriptTagBuild.js, where the bench reads them too.
 const scriptTagBuild = replace(scriptTagOptions);
@@ -102,4 +105,8 @@ export default [
   iife('script.js', 'pulse.js', [scriptTagBuild, webVitalsTrimmed], minifyWithCompileHint),
   ...(optional('socket/script.js') ? [iife('socket/script.js', 'pulse.socket.js')] : []),
   ...(optional('webrtc/script.js') ? [iife('webrtc/script.js', 'pulse.webrtc.js')] : []),
+  ...(optional('websocket/script.js') ? [iife('websocket/script.js', 'pulse.websocket.js')] : []),
+  ...(optional('socket/deliveryScript.js')
+    ? [iife('socket/deliveryScript.js', 'pulse.delivery.js')]
+    : []),
 ];

@@ -4,7 +4,8 @@ import type { PrometheusQueryOptions } from './dashboard/promqlClient.js';
 import type { TrustProxy } from './http/trustProxy.js';
 
 /** The SDK builds the collector serves for script tags. */
-export type ScriptName = 'pulse.js' | 'pulse.socket.js' | 'pulse.webrtc.js';
+export type ScriptName =
+  'pulse.js' | 'pulse.socket.js' | 'pulse.webrtc.js' | 'pulse.websocket.js' | 'pulse.delivery.js';
 
 /** Per-client request budget of `POST /v1/rum` (see @fastify/rate-limit). */
 export interface RateLimitOptions {

@@ -228,7 +228,8 @@ export interface SocketEvent {
   msgIn: number;
   msgOut: number;
   /**
-   * Per event name, with delivery tracking on (`monitorSocket(..., { delivery: true })`): the
+   * Per event name, with delivery tracking on (`monitorSocket(..., { delivery: trackDelivery })`,
+   * or `{ delivery: true }` with `/pulse.delivery.js`): the
    * window's messages and acknowledged emits. At most `MAX_MESSAGE_EVENTS` names.
    */
   msgs?: MessageStats[];
@@ -377,6 +378,16 @@ export interface Beacon {
 
 /** Socket.io event name of the connection-quality probe. */
 export const PROBE_EVENT = 'pulse:ping';
+
+/**
+ * Plain-WebSocket probe (`monitorWebSocket`, answered by `@pulse/collector/ws`): a text frame
+ * `WS_PROBE` + `"<s> <t>"` (sequence number, send time), answered by `WS_PROBE_ANSWER` + the
+ * same text. The leading NUL keeps it apart from any app's text or JSON frames. At most
+ * `WS_PROBE_MAX_BYTES` bytes.
+ */
+export const WS_PROBE = '\u0000pulse:ping ';
+export const WS_PROBE_ANSWER = '\u0000pulse:pong ';
+export const WS_PROBE_MAX_BYTES = 64;
 
 /** Probe payload: sequence number and the client's send timestamp (ms). At most 64 bytes. */
 export interface ProbePayload {

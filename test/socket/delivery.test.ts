@@ -1,6 +1,6 @@
 /**
  * Message delivery of socket.io emits in real Chromium (`monitorSocket(..., { delivery: true })`
- * through `/pulse.socket.js`), against a real socket.io server with `attachPulse(io, { delivery:
+ * through `/pulse.socket.js` and `/pulse.delivery.js`), against a real socket.io server with `attachPulse(io, { delivery:
  * true })`, through the message-level impairment proxy (test/fixtures/impairment-proxy.ts),
  * whose log is the ground truth.
  *
@@ -55,6 +55,7 @@ const page = (app: string, collector: string, sio: string, proxy: string) => `<!
 <html><head><meta charset="utf-8"><title>socket delivery</title><link rel="icon" href="data:,">
 <script src="${collector}/pulse.js" data-app="${app}"></script>
 <script src="${collector}/pulse.socket.js"></script>
+<script src="${collector}/pulse.delivery.js"></script>
 <script src="${sio}/socket.io/socket.io.js"></script>
 </head><body><script>
   window.summaries = [];

@@ -1,5 +1,6 @@
 /**
- * `GET /pulse.js`, `/pulse.socket.js` and `/pulse.webrtc.js`: the SDK's script-tag builds, served from memory.
+ * `GET /pulse.js`, `/pulse.socket.js`, `/pulse.delivery.js`, `/pulse.webrtc.js` and
+ * `/pulse.websocket.js`: the SDK's script-tag builds, served from memory.
  *
  * Each file is read and compressed once at startup (brotli, gzip), so serving costs no disk or
  * CPU per request. The URL is unversioned, so the cache policy is "fresh for an hour, then
@@ -15,7 +16,13 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ScriptName } from '../options.js';
 
-const SCRIPT_NAMES: readonly ScriptName[] = ['pulse.js', 'pulse.socket.js', 'pulse.webrtc.js'];
+const SCRIPT_NAMES: readonly ScriptName[] = [
+  'pulse.js',
+  'pulse.socket.js',
+  'pulse.webrtc.js',
+  'pulse.websocket.js',
+  'pulse.delivery.js',
+];
 export const SCRIPT_CACHE_CONTROL = 'public, max-age=3600, stale-while-revalidate=86400';
 const SCRIPT_TYPE = 'application/javascript; charset=utf-8';
 const SOURCE_MAP_TYPE = 'application/json; charset=utf-8';

@@ -4,20 +4,20 @@ import { subscribe, type Emitter } from './subscribe.js';
 /**
  * The parts of a socket.io-client 4 `Socket` the tracker reads, and never writes: the ack
  * callbacks waiting by packet id (`acks`), the next id (`ids`), the packets buffered while
- * disconnected (`sendBuffer`), and the timeout of the emit in progress (`flags`, `_opts`).
+ * disconnected (`sendBuffer`), and the timeout of the emit in progress (`flags`). Never a
+ * `_`-prefixed member: the script-tag build mangles those names.
  */
 export interface AckInternals {
   readonly nsp: string;
   readonly ids: number;
   readonly acks: Readonly<Record<number, unknown>>;
-  readonly sendBuffer: readonly SentPacket[];
+  readonly sendBuffer: readonly unknown[];
   readonly flags?: { timeout?: number };
-  readonly _opts?: { ackTimeout?: number };
 }
 
-interface SentPacket {
-  id?: number;
-  data: unknown[];
+/** The socket's Manager: its packets, and the options `io()` was given (`ackTimeout`). */
+export interface AckManager extends Emitter {
+  readonly opts?: { ackTimeout?: number };
 }
 
 /** A decoded socket.io packet as the Manager emits it (`packet` event). */
@@ -72,9 +72,8 @@ export interface DeliveryTracker {
  *
  * - **Sent.** socket.io calls `onAnyOutgoing` listeners just before writing a packet, after it
  *   gave an acknowledged emit its packet id (the last one, `ids - 1`) and stored its callback in
- *   `acks`. A packet buffered while disconnected is announced when the buffer is flushed, while
- *   it is still in `sendBuffer` with its id. Delivery time counts from here: the packet is on
- *   its way.
+ *   `acks`. Delivery time counts from here: the packet is on its way. (A packet buffered while
+ *   disconnected is counted as sent when the buffer is flushed, its delivery not tracked.)
  * - **Delivered.** The Manager emits every decoded packet (`packet`); an ACK of this socket's
  *   namespace with a tracked id is the ack arriving, within the same task as the app's callback.
  * - **Failed.** socket.io's ack timeout (`socket.timeout(ms)`, the `ackTimeout` option) removes
@@ -85,13 +84,11 @@ export interface DeliveryTracker {
  */
 export function trackDelivery(
   socket: AckInternals,
-  manager: Emitter,
+  manager: AckManager,
   now: () => number,
 ): DeliveryTracker {
   let window = new Map<string, MessageStats>();
   const inFlight = new Map<number, InFlight>();
-  /** Buffered packets already announced, so two equal ones are told apart. */
-  const announced = new WeakSet<SentPacket>();
   /** Ids below this were given before tracking started, or were tracked already. */
   let nextId = socket.ids;
 
@@ -107,21 +104,13 @@ export function trackDelivery(
   };
 
   /** The packet id of the message being sent, and its timeout, if it waits for an ack. */
-  const ackOf = (data: unknown[]): [number, number | undefined] | undefined => {
-    const timeout = socket._opts?.ackTimeout;
-    const buffered = socket.sendBuffer.find(
-      (packet) =>
-        !announced.has(packet) &&
-        packet.data.length === data.length &&
-        packet.data.every((value, i) => value === data[i]),
-    );
-    if (buffered !== undefined) {
-      announced.add(buffered);
-      return buffered.id === undefined ? undefined : [buffered.id, timeout];
-    }
+  const ackOf = (): [number, number | undefined] | undefined => {
+    // Packets buffered while disconnected are announced as the buffer is flushed, in a burst
+    // whose ids are no longer `ids - 1`: they are counted as sent, their delivery not tracked.
+    if (socket.sendBuffer.length) return;
     const id = socket.ids - 1;
-    if (id < nextId || socket.acks[id] === undefined) return undefined;
-    return [id, socket.flags?.timeout ?? timeout];
+    if (id < nextId || socket.acks[id] === undefined) return;
+    return [id, socket.flags?.timeout ?? manager.opts?.ackTimeout];
   };
 
   const onPacket = (packet: unknown) => {
@@ -158,7 +147,7 @@ export function trackDelivery(
     sent(data) {
       const event = data[0];
       stats(event as string).out++;
-      const ack = ackOf(data);
+      const ack = ackOf();
       if (ack === undefined) return;
       const [id, timeout] = ack;
       nextId = Math.max(nextId, id + 1);

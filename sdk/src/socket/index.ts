@@ -3,3 +3,4 @@
  * socket.io-client is not imported at runtime; the app passes its own socket.
  */
 export { monitorSocket, type MonitoredSocket, type MonitorSocketOptions } from './monitorSocket.js';
+export { trackDelivery } from './deliveryTracker.js';

@@ -3,7 +3,8 @@ import type { PulseClient } from '../types.js';
 import { safe } from '../lib/safe.js';
 import { disconnectReason } from './disconnectReason.js';
 import { createRttEstimator } from './rttEstimator.js';
-import { trackDelivery, type AckInternals } from './deliveryTracker.js';
+import { createProbeLoop } from './probeLoop.js';
+import type { AckInternals, AckManager, trackDelivery } from './deliveryTracker.js';
 import { subscribe, type Emitter } from './subscribe.js';
 
 /**
@@ -50,17 +51,14 @@ export interface MonitorSocketOptions {
   /**
    * Per event name: messages in and out, and the delivery time and outcome (delivered, failed
    * on timeout, lost on disconnect) of the app's acknowledged emits (`emit(..., ack)`,
-   * `emitWithAck`, `timeout(ms).emit`). Observed, never wrapped (deliveryTracker.ts). Default
-   * false.
+   * `emitWithAck`, `timeout(ms).emit`), observed, never wrapped (deliveryTracker.ts). Pass
+   * `trackDelivery` from `@pulse/sdk/socket.io`: given here rather than built in, it costs
+   * nothing to apps that do not track delivery. Default: off.
    */
-  delivery?: boolean;
+  delivery?: typeof trackDelivery;
 }
 
-/**
- * Probe sequence numbers wrap at 2^16: enough to tell apart every probe that can be in flight
- * (timeout / interval of them), small on the wire.
- */
-export const SEQ_MODULO = 0x10000;
+export { SEQ_MODULO } from './probeLoop.js';
 
 /**
  * Measures a socket.io connection's quality: sends a `pulse:ping` probe with an ack every
@@ -84,9 +82,6 @@ export function monitorSocket(
   const manager = calls.io;
   const now = () => performance.now();
   const stats = createRttEstimator();
-  /** Send time of each probe in flight, by sequence number. */
-  const pending = new Map<number, number>();
-  let seq = 0;
   let everConnected = calls.connected;
   let connectStart = everConnected ? undefined : now();
   let connectMs: number | undefined;
@@ -96,48 +91,32 @@ export function monitorSocket(
   let msgOut = 0;
   let disconnects: DisconnectReason[] = [];
   const deliveries = delivery
-    ? trackDelivery(socket as unknown as AckInternals, manager, now)
+    ? delivery(socket as unknown as AckInternals, manager as AckManager, now)
     : undefined;
 
   const transport = (): SocketTransport =>
     manager.engine?.transport?.name === 'polling' ? 'polling' : 'websocket';
 
-  const result = (rtt: number | null) => {
-    if (rtt === null) stats.lose();
-    else stats.ack(rtt);
-    pulse.emit({ k: 'probe', rtt, ...stats.live(), transport: transport() });
-  };
+  const probes = createProbeLoop(
+    pulse,
+    stats,
+    {
+      connected: () => calls.connected,
+      everConnected: () => everConnected,
+      transport,
+      send: (s, t) =>
+        calls.emit(
+          PROBE_EVENT,
+          { s, t: Date.now() },
+          safe(() => probes.answer(s, t)),
+        ),
+    },
+    timeout,
+  );
 
   const probe = safe(() => {
-    const t = now();
     deliveries?.sweep();
-    pending.forEach((sentAt, s) => {
-      if (t - sentAt > timeout) {
-        pending.delete(s);
-        result(null);
-      }
-    });
-    if (!calls.connected) {
-      if (everConnected) result(null);
-      return;
-    }
-    const s = seq;
-    seq = (seq + 1) % SEQ_MODULO;
-    // Only when timeout spans 2^16 intervals can a number come round while still in flight.
-    if (pending.has(s)) result(null);
-    pending.set(s, t);
-    calls.emit(
-      PROBE_EVENT,
-      { s, t: Date.now() },
-      safe(() => {
-        // The send time identifies the probe: a stale ack of an earlier probe with the same
-        // (wrapped) number, a duplicate, or an ack after stop() finds no match and is ignored.
-        if (pending.get(s) !== t) return;
-        pending.delete(s);
-        const rtt = now() - t;
-        result(rtt > timeout ? null : rtt);
-      }),
-    );
+    probes.tick();
   });
 
   const report = safe(() => {
@@ -205,7 +184,7 @@ export function monitorSocket(
     () => clearInterval(reportTimer),
     report,
     () => deliveries?.stop(),
-    () => pending.clear(),
+    () => probes.clear(),
   ];
   return () => teardown.splice(0).forEach((undo) => undo());
 }

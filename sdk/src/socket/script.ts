@@ -13,10 +13,18 @@ import type { PulseClient } from '../types.js';
 import { safe } from '../lib/safe.js';
 import { monitorSocket, type MonitoredSocket, type MonitorSocketOptions } from './monitorSocket.js';
 
+/**
+ * Options of `Pulse.monitorSocket`: `delivery: true` tracks message delivery, with
+ * `/pulse.delivery.js` loaded too (it adds `Pulse.trackDelivery`; without it, `true` is ignored).
+ */
+export type ScriptSocketOptions = Omit<MonitorSocketOptions, 'delivery'> & { delivery?: boolean };
+
 /** `window.Pulse` once this script has run. */
 export type PulseWithSocket = PulseClient & {
   /** Monitors a socket.io-client socket; returns `stop()`. See `@pulse/sdk/socket.io`. */
-  monitorSocket(socket: MonitoredSocket, options?: MonitorSocketOptions): () => void;
+  monitorSocket(socket: MonitoredSocket, options?: ScriptSocketOptions): () => void;
+  /** Set by `/pulse.delivery.js`. */
+  trackDelivery?: MonitorSocketOptions['delivery'];
 };
 
 const global = window as { Pulse?: PulseWithSocket };
@@ -25,6 +33,10 @@ const global = window as { Pulse?: PulseWithSocket };
 safe(() => {
   if (global.Pulse) {
     // Looked up on every call: the client the page has when it starts monitoring is the one to use.
-    global.Pulse.monitorSocket = (socket, options) => monitorSocket(global.Pulse!, socket, options);
+    global.Pulse.monitorSocket = (socket, options = {}) =>
+      monitorSocket(global.Pulse!, socket, {
+        ...options,
+        delivery: options.delivery ? global.Pulse!.trackDelivery : undefined,
+      });
   }
 })();
