@@ -23,6 +23,11 @@ command -v victoria-metrics >/dev/null 2>&1 || missing+=(victoria-metrics)
 # nginx: the reverse proxy in front of the collector that names each client's country in a
 # header, as a CDN does, for the geography checks.
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
+# iptables, gcc and libnetfilter-queue-dev: the WebRTC accuracy test builds nfqdelay
+# (test/fixtures/netlab/nfqdelay.c) and sends a network namespace's UDP through it.
+command -v iptables >/dev/null 2>&1 || [[ -x /usr/sbin/iptables ]] || missing+=(iptables)
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+[[ -f /usr/include/libnetfilter_queue/libnetfilter_queue.h ]] || missing+=(libnetfilter-queue-dev)
 ((${#missing[@]} == 0)) && exit 0
 
 # Deduplicate (prometheus ships promtool, prometheus-alertmanager amtool).

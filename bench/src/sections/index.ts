@@ -6,6 +6,7 @@ import { memorySection } from './memory.js';
 import { sizeSection } from './size.js';
 import { soakSection } from './soak.js';
 import { socketCostSection } from './socketCost.js';
+import { webrtcCostSection } from './webrtcCost.js';
 
 /** Every benchmark, in the order BENCHMARKS.md lists them. */
 export const SECTIONS: Section[] = [
@@ -16,4 +17,5 @@ export const SECTIONS: Section[] = [
   socketCostSection,
   soakSection,
   dashboardSection,
+  webrtcCostSection,
 ];
