@@ -327,8 +327,9 @@ export interface CallVideo {
 export interface WebRtcEvent {
   k: 'webrtc';
   /**
-   * Round-trip time in ms over the window: the selected candidate pair's STUN checks, else the
-   * remote receivers' RTCP reports. Absent without either (not connected yet).
+   * Round-trip time in ms: the mean of the round trips measured in the window (the selected
+   * candidate pair's STUN checks and the remote receivers' RTCP reports), else the pair's latest.
+   * Absent without either (not connected yet).
    */
   rtt?: number;
   /** Type of the local candidate of the selected pair. */

@@ -152,6 +152,21 @@ describe('callWindow', () => {
     expect(callWindow(at(2, 0.1), at(6, 0.42), []).rtt).toBe(80);
   });
 
+  it('averages the STUN and RTCP round trips of the window together', () => {
+    const at = (stun: number, stunTotal: number, rtcp: number, rtcpTotal: number) => {
+      const report = callStats(1, { stunAnswers: stun, stunRttTotal: stunTotal });
+      const remote = report.get('RA')!;
+      report.set('RA', {
+        ...remote,
+        roundTripTimeMeasurements: rtcp,
+        totalRoundTripTime: rtcpTotal,
+      });
+      return report;
+    };
+    // 2 STUN answers, 200 ms in all, and 2 RTCP round trips, 240 ms: 110 ms each on average.
+    expect(callWindow(at(1, 0.1, 3, 0.3), at(3, 0.3, 5, 0.54), []).rtt).toBe(110);
+  });
+
   it('counts from zero without an earlier report, and never more lost than expected', () => {
     const window = callWindow(undefined, callStats(5, { audioSent: 10, audioRemoteLost: 50 }), []);
     expect(window.audio?.out).toEqual({ packets: 10, lost: 10, jitter: 0 });

@@ -69,8 +69,9 @@ function add(sum: MediaQuality | undefined, packets: number, lost: number, jitte
  * them (or, for jitter, RTT when no check answered, and bandwidth, the latest reading), so a
  * window says what happened in it and nothing from earlier in the call.
  *
- * - RTT: the selected candidate pair's STUN round trips answered in the window (mean), else its
- *   `currentRoundTripTime`, else the mean of the RTCP round trips the remote receivers reported.
+ * - RTT: the mean of every round trip measured in the window, the selected candidate pair's STUN
+ *   checks (a few seconds apart) and the RTCP round trips of the remote receivers' reports (about
+ *   one a second per stream); with none, the pair's `currentRoundTripTime`.
  * - Inbound loss per kind: lost / (received + lost), from inbound-rtp; outbound: the remote
  *   receivers' lost (remote-inbound-rtp) / packets sent (outbound-rtp).
  * - Jitter: inbound-rtp's own RFC 3550 jitter; outbound, remote-inbound-rtp's.
@@ -86,6 +87,10 @@ export function callWindow(
     entry.id === undefined ? undefined : (before?.get(entry.id) as StatsEntry | undefined);
   const event: WebRtcEvent = { k: 'webrtc', states };
 
+  /** Round trips measured in the window (STUN and RTCP), and their total time in seconds. */
+  let roundTrips = 0;
+  let roundTripTime = 0;
+  let currentRtt: number | undefined;
   const pair = selectedPair(now, entries);
   if (pair) {
     const local = now.get(String(pair.localCandidateId)) as StatsEntry | undefined;
@@ -93,17 +98,13 @@ export function callWindow(
     if (typeof type === 'string' && CANDIDATE_TYPES.includes(type)) {
       event.cand = type as CandidateType;
     }
-    const answered = delta(pair, earlier(pair), 'responsesReceived');
-    const rtt = answered
-      ? delta(pair, earlier(pair), 'totalRoundTripTime') / answered
-      : num(pair, 'currentRoundTripTime');
-    if (rtt !== undefined) event.rtt = round(rtt * 1000);
+    roundTrips = delta(pair, earlier(pair), 'responsesReceived');
+    roundTripTime = delta(pair, earlier(pair), 'totalRoundTripTime');
+    currentRtt = num(pair, 'currentRoundTripTime');
     const bw = num(pair, 'availableOutgoingBitrate');
     if (bw !== undefined) event.bw = Math.round(bw);
   }
 
-  let rtcpRtt = 0;
-  let rtcpRtts = 0;
   const audio: CallAudio = {};
   const video: CallVideo = {};
   let samples = 0;
@@ -138,14 +139,12 @@ export function callWindow(
         'packetsSent',
       );
       media.out = add(media.out, packets, delta(entry, was, 'packetsLost'), jitter);
-      const measured = delta(entry, was, 'roundTripTimeMeasurements');
-      if (measured) {
-        rtcpRtt += delta(entry, was, 'totalRoundTripTime');
-        rtcpRtts += measured;
-      }
+      roundTrips += delta(entry, was, 'roundTripTimeMeasurements');
+      roundTripTime += delta(entry, was, 'totalRoundTripTime');
     }
   }
-  if (event.rtt === undefined && rtcpRtts) event.rtt = round((rtcpRtt / rtcpRtts) * 1000);
+  const rtt = roundTrips ? roundTripTime / roundTrips : currentRtt;
+  if (rtt !== undefined) event.rtt = round(rtt * 1000);
   if (samples) audio.conceal = round(concealed / samples, 4);
   if (seconds) video.fps = round(frames / seconds);
   if (audio.in || audio.out) event.audio = audio;
