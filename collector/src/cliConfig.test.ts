@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CLI_SETTINGS,
@@ -8,6 +11,9 @@ import {
   resolveCliCommand,
   type CliSettings,
 } from './cliConfig.js';
+
+/** A writable --data-dir (the setting is refused at start when it is not writable). */
+const DATA_DIR = join(mkdtempSync(join(tmpdir(), 'pulse-cli-config-')), 'data');
 
 function settings(
   argv: string[],
@@ -144,6 +150,7 @@ describe('pulse-collector configuration', () => {
     env.PULSE_ROUTES = '/, /products/:id';
     env.PULSE_EVENT_NAMES = 'checkout';
     env.PULSE_PROMETHEUS_URL = 'http://prometheus:9090';
+    env.PULSE_DATA_DIR = DATA_DIR;
     // A token and a user together are refused (the next test): the user has its own test.
     delete env.PULSE_PROMETHEUS_USER;
     delete env.PULSE_PROMETHEUS_PASSWORD;
@@ -180,7 +187,19 @@ describe('pulse-collector configuration', () => {
       processMetrics: false,
       prometheusUrl: 'http://prometheus:9090',
       prometheusToken: '7',
+      dataDir: DATA_DIR,
     });
+  });
+
+  it('takes a writable --data-dir, creating it, and refuses one it cannot write to', () => {
+    const dir = join(DATA_DIR, 'made', 'here');
+    expect(collectorOptionsFrom(settings(['--data-dir', dir]))).toMatchObject({ dataDir: dir });
+    // A directory under a regular file can be neither created nor written, even by root.
+    const file = join(tmpdir(), `pulse-cli-config-file-${process.pid}`);
+    writeFileSync(file, '');
+    expect(() => settings(['--data-dir', join(file, 'data')])).toThrow(
+      /--data-dir \(PULSE_DATA_DIR, "dataDir"\): ".*" is not a writable directory \(ENOTDIR\)/,
+    );
   });
 
   it('reads --prometheus-url and its credentials, refusing credentials without a URL', () => {

@@ -7,6 +7,8 @@
  * up in one object that is validated by one schema, so a typo in a config file fails as clearly
  * as a bad flag.
  */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
@@ -73,6 +75,7 @@ export const CliSettingsSchema = Type.Object(
     prometheusToken: Type.Optional(Type.String({ minLength: 1 })),
     prometheusUser: Type.Optional(Type.String({ minLength: 1 })),
     prometheusPassword: Type.Optional(Type.String()),
+    dataDir: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },
 );
@@ -451,6 +454,16 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     parse: (t) => t,
     description: 'basic authentication password for --prometheus-url',
   },
+  {
+    key: 'dataDir',
+    flag: 'data-dir',
+    env: 'PULSE_DATA_DIR',
+    value: '<dir>',
+    parse: (t) => t.trim(),
+    description:
+      "keep the dashboard's local history here, so its 1 h and 24 h ranges survive a restart " +
+      '(created if missing; must be writable)',
+  },
 ];
 
 /** The config file flag; not a setting itself. */
@@ -575,7 +588,28 @@ export function resolveCliCommand({ argv, env, readFile }: CliInputs): CliComman
     throw settingError('configuration', 'countryHeader', geographyProblem);
   }
   checkPrometheusCredentials(settings);
+  if (settings.dataDir !== undefined) {
+    const problem = dataDirProblem(settings.dataDir);
+    if (problem !== undefined) throw settingError('configuration', 'dataDir', problem);
+  }
   return { kind: 'serve', settings };
+}
+
+/**
+ * Why `dir` cannot hold the dashboard's history, or undefined: it is created if missing, and a
+ * file is written and removed there, so that a mistake shows at start rather than a minute later.
+ */
+function dataDirProblem(dir: string): string | undefined {
+  const probe = join(dir, `.pulse-write-check-${process.pid}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(probe, '');
+    rmSync(probe);
+    return undefined;
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    return `${JSON.stringify(dir)} is not a writable directory (${code ?? message})`;
+  }
 }
 
 /** Credentials without a URL to send them to, or two kinds at once, are a mistake to report. */

@@ -131,6 +131,11 @@ export interface CollectorOptions {
    * Unset, they show this collector's own registry.
    */
   prometheus?: PrometheusQueryOptions;
+  /**
+   * A directory where the dashboard keeps its local history (without `prometheus`), so that its
+   * 1 h and 24 h ranges survive a restart. Unset, the history lives in memory only.
+   */
+  dataDir?: string;
 }
 
 /** Defaults of every option; the CLI starts from these too. */

@@ -116,7 +116,11 @@ async function createAdminSide(
     renderMaxAgeMs: config.metricsRenderMaxAge,
     scrapes,
   });
-  await admin.register(dashboardPlugin, { registry, prometheus: config.prometheus });
+  await admin.register(dashboardPlugin, {
+    registry,
+    prometheus: config.prometheus,
+    dataDir: config.dataDir,
+  });
   await admin.register(diagnosisPlugin, { registry, state: diagnosis });
   await admin.register(geographyPlugin, { registry, enabled: config.countryHeader !== undefined });
   await admin.ready();

@@ -204,3 +204,78 @@ export function expandReading(reading: CompactReading): RegistryReading {
   }
   return expanded;
 }
+
+/**
+ * `reading` moved onto the counters of a new process: less `carry`, the previous process's last
+ * reading. A window from a reading so rebased to one of the new process (whose counters started
+ * again at zero) then counts what the old process counted after it plus everything since the
+ * restart. Series `carry` has and `reading` lacks were still at zero then: they get `-carry`.
+ */
+export function rebaseReading(reading: CompactReading, carry: CompactReading): CompactReading {
+  const families = new Map<string, CompactFamily>();
+  for (const name of new Set([...reading.families.keys(), ...carry.families.keys()])) {
+    const family = reading.families.get(name);
+    const old = carry.families.get(name);
+    const les = family?.les ?? old!.les;
+    if (old === undefined || !sameKeys(old.les.map(String), les.map(String))) {
+      families.set(name, family!);
+      continue;
+    }
+    const width = les.length === 0 ? 1 : les.length + 1;
+    const keys = [...(family?.keys ?? [])];
+    const known = new Set(keys);
+    for (const key of old.keys) if (!known.has(key)) keys.push(key);
+    const values = new Float64Array(keys.length * width);
+    if (family !== undefined) values.set(family.values);
+    keys.forEach((key, i) => {
+      const j = positionOf(old, key);
+      if (j === undefined) return;
+      for (let w = 0; w < width; w++) {
+        values[i * width + w] = values[i * width + w]! - old.values[j * width + w]!;
+      }
+    });
+    families.set(name, { keys, les, values });
+  }
+  return { at: reading.at, families };
+}
+
+/**
+ * `now` (grouped) with a zero series for each series of `base` that `now` lacks and that a
+ * previous process counted (negative in a rebased reading): a route nobody has visited since a
+ * restart still counts, over a range reaching before it, what it had before.
+ */
+export function withCarriedSeries(now: RegistryReading, base: CompactReading): RegistryReading {
+  const filled: RegistryReading = {
+    at: now.at,
+    scalars: new Map(now.scalars),
+    histograms: new Map(now.histograms),
+  };
+  for (const [name, family] of base.families) {
+    const by = SUMMARY_GROUPING[name as keyof typeof SUMMARY_GROUPING] ?? [];
+    const width = family.les.length === 0 ? 1 : family.les.length + 1;
+    const histogram = family.les.length > 0;
+    const present = new Set(
+      (histogram ? filled.histograms.get(name) : filled.scalars.get(name))?.map((one) =>
+        keyOf(one.labels, by),
+      ),
+    );
+    const carried = family.keys.filter(
+      (key, i) =>
+        !present.has(key) && family.values.subarray(i * width, (i + 1) * width).some((v) => v < 0),
+    );
+    if (carried.length === 0) continue;
+    if (histogram) {
+      const zeros = carried.map((key): HistogramSeries => ({
+        labels: labelsOf(key, by),
+        buckets: family.les.map((le) => ({ le, count: 0 })),
+        count: 0,
+        sum: 0,
+      }));
+      filled.histograms.set(name, [...(filled.histograms.get(name) ?? []), ...zeros]);
+    } else {
+      const zeros = carried.map((key): ScalarSeries => ({ labels: labelsOf(key, by), value: 0 }));
+      filled.scalars.set(name, [...(filled.scalars.get(name) ?? []), ...zeros]);
+    }
+  }
+  return filled;
+}

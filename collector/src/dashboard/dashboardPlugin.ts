@@ -32,6 +32,8 @@ export interface DashboardOptions {
   rateWindowMs?: number;
   /** The longer local history (localHistory.ts); default an hour by minute and a day by 15 min. */
   historyTiers?: readonly HistoryTier[];
+  /** Where the longer local history is kept across restarts (historyFile.ts). */
+  dataDir?: string;
 }
 
 interface SummaryQuery {
@@ -57,6 +59,7 @@ const dashboard: FastifyPluginAsync<DashboardOptions> = async (app, options) => 
           historySize,
           rateWindowMs,
           tiers: options.historyTiers,
+          dataDir: options.dataDir,
           log: app.log,
         })
       : promqlSource({ prometheus: options.prometheus, pollIntervalMs });

@@ -11,9 +11,9 @@
  * A range longer than every tier spans (7 d by default) is not offered: that is what
  * `--prometheus-url` is for.
  */
-import type { CompactReading } from './compactReading.js';
+import { rebaseReading, type CompactReading } from './compactReading.js';
 import { SnapshotRing } from './snapshotRing.js';
-import type { TimelinePoint } from './timeline.js';
+import { rebasePoint, type TimelinePoint } from './timeline.js';
 
 /** One coarse tier: a stored reading every `everyMs`, `keep` of them. */
 export interface HistoryTier {
@@ -27,9 +27,17 @@ export const DEFAULT_TIERS: readonly HistoryTier[] = [
   { everyMs: 15 * 60_000, keep: 97 },
 ];
 
-interface Stored {
+/** A coarse tier's entry: a chart point and the whole reading taken with it. */
+export interface StoredReading {
   point: TimelinePoint;
   reading: CompactReading;
+}
+type Stored = StoredReading;
+
+/** A coarse tier's entries, oldest first, as historyFile.ts persists them. */
+export interface TierEntries {
+  everyMs: number;
+  stored: StoredReading[];
 }
 
 interface Tier extends HistoryTier {
@@ -143,6 +151,39 @@ export class LocalHistory {
       everyMs: tier?.everyMs ?? this.#fineTier.everyMs,
       windowMs: tier?.everyMs ?? this.#fineWindowMs,
     };
+  }
+
+  /** Each coarse tier's entries, oldest first. */
+  entries(): TierEntries[] {
+    return this.#tiers.map((tier) => ({ everyMs: tier.everyMs, stored: tier.ring.toArray() }));
+  }
+
+  /**
+   * Puts back the coarse tiers a previous process kept (entries of a tier this history does not
+   * have are dropped), moved onto this process's counters: less `carry`, that process's last
+   * reading (rebaseReading()). Call before anything is recorded after a start.
+   */
+  restore(tiers: readonly TierEntries[], carry: StoredReading): void {
+    for (const tier of this.#tiers) {
+      const kept = tiers.find((one) => one.everyMs === tier.everyMs);
+      if (kept === undefined) continue;
+      const own = tier.ring.toArray();
+      tier.ring.clear();
+      for (const stored of kept.stored) {
+        if (stored.point.at > carry.point.at) continue;
+        tier.ring.push({
+          point: rebasePoint(stored.point, carry.point),
+          reading: rebaseReading(stored.reading, carry.reading),
+        });
+      }
+      for (const stored of own) tier.ring.push(stored);
+    }
+  }
+
+  /** The oldest stored reading of the finest tier spanning a range this long. */
+  oldest(rangeMs: number): CompactReading | undefined {
+    const tier = this.#tiers.find((one) => spanOf(one) >= rangeMs);
+    return tier?.ring.toArray()[0]?.reading;
   }
 
   clear(): void {

@@ -5,7 +5,13 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
-import { compactReading, groupedReading, windowReading } from './compactReading.js';
+import {
+  compactReading,
+  groupedReading,
+  windowReading,
+  withCarriedSeries,
+} from './compactReading.js';
+import { loadHistory, saveHistory } from './historyFile.js';
 import { DEFAULT_TIERS, LocalHistory, type HistoryTier } from './localHistory.js';
 import { readRegistry } from './registryReading.js';
 import { SERIES } from './seriesNames.js';
@@ -31,6 +37,8 @@ export interface RegistrySourceOptions {
   rateWindowMs: number;
   /** The coarse tiers, each storing whole readings. */
   tiers?: readonly HistoryTier[];
+  /** Where the coarse tiers are kept across restarts (historyFile.ts); unset: memory only. */
+  dataDir?: string;
   log: FastifyBaseLogger;
 }
 
@@ -47,7 +55,39 @@ export async function registrySource(options: RegistrySourceOptions): Promise<Su
     },
     options.tiers ?? DEFAULT_TIERS,
   );
-  const startedAt = Date.now();
+  let startedAt = Date.now();
+  const { dataDir } = options;
+  const saved = dataDir === undefined ? undefined : await loadHistory(dataDir, log);
+  if (saved !== undefined) {
+    history.restore(saved.tiers, saved.last);
+    // The ranges' figures now reach back to the oldest restored reading, not to this start.
+    startedAt = Math.min(startedAt, ...saved.tiers.flatMap((t) => t.stored.map((s) => s.point.at)));
+    log.info({ dataDir, since: new Date(startedAt).toISOString() }, 'dashboard history restored');
+  }
+
+  /** The registry now, as the coarse tiers store it. */
+  const wholeReading = async (at: number) => {
+    const reading = await readRegistry(registry, ALL_SERIES, at);
+    return {
+      point: timelinePoint(reading),
+      reading: compactReading(await groupedReading(reading), history.lastReading()),
+    };
+  };
+  /** Writes the tiers and the counters as they are now; one write at a time. */
+  let saving: Promise<unknown> = Promise.resolve();
+  const save = () => {
+    if (dataDir === undefined) return saving;
+    saving = saving
+      .then(async () =>
+        saveHistory(
+          dataDir,
+          { tiers: history.entries(), last: await wholeReading(Date.now()) },
+          log,
+        ),
+      )
+      .catch((error: unknown) => log.warn({ err: error, dataDir }, 'dashboard history not saved'));
+    return saving;
+  };
 
   /** A chart point every interval; a whole reading too when a coarse tier is due. */
   const snapshot = async () => {
@@ -56,11 +96,11 @@ export async function registrySource(options: RegistrySourceOptions): Promise<Su
       history.record(timelinePoint(await readRegistry(registry, TIMELINE_SERIES, at)));
       return;
     }
-    const reading = await readRegistry(registry, ALL_SERIES, at);
-    history.record(
-      timelinePoint(reading),
-      compactReading(await groupedReading(reading), history.lastReading()),
-    );
+    const { point, reading } = await wholeReading(at);
+    history.record(point, reading);
+    // As often as a coarse tier stores a reading (once a minute by default): a crash loses at
+    // most that much of the ranges' history.
+    void save();
   };
   await snapshot();
   const timer = setInterval(() => {
@@ -76,11 +116,17 @@ export async function registrySource(options: RegistrySourceOptions): Promise<Su
     async summary(range: RangeName) {
       const rangeMs = RANGES[range].seconds * 1000;
       const reading = await readRegistry(registry, ALL_SERIES);
-      const base = history.baseline(rangeMs, reading.at);
+      // A restored history younger than the range counts from its oldest reading, where the
+      // previous process's counts begin.
+      const base =
+        history.baseline(rangeMs, reading.at) ??
+        (saved === undefined ? undefined : history.oldest(rangeMs));
       // Without a stored reading old enough, the figures count since the collector started:
       // the raw reading, which summarize() groups itself.
       const window =
-        base === undefined ? reading : windowReading(await groupedReading(reading), base);
+        base === undefined
+          ? reading
+          : windowReading(withCarriedSeries(await groupedReading(reading), base), base);
       const from = Math.max(base?.at ?? startedAt, startedAt);
       const { points, everyMs, windowMs } = history.points(rangeMs, reading.at);
       const shown = (values: readonly TimelinePoint[]) =>
@@ -113,6 +159,8 @@ export async function registrySource(options: RegistrySourceOptions): Promise<Su
     },
     async close() {
       clearInterval(timer);
+      // What was counted since the last tier reading would otherwise be lost with the process.
+      await save();
       history.clear();
     },
   };

@@ -149,3 +149,44 @@ export function appTimeline(
   });
   return timeline;
 }
+
+/** `now` less `carry`, bucket by bucket, negative where `carry` is larger (no reset logic). */
+function minusHistogram(now: HistogramSeries | undefined, carry: HistogramSeries): HistogramSeries {
+  const les = now?.buckets.map((bucket) => bucket.le) ?? carry.buckets.map((bucket) => bucket.le);
+  const countAt = (series: HistogramSeries | undefined, le: number) =>
+    series?.buckets.find((bucket) => bucket.le === le)?.count ?? 0;
+  return {
+    labels: now?.labels ?? carry.labels,
+    count: (now?.count ?? 0) - carry.count,
+    sum: (now?.sum ?? 0) - carry.sum,
+    buckets: les.map((le) => ({ le, count: countAt(now, le) - countAt(carry, le) })),
+  };
+}
+
+/**
+ * `point` moved onto the counters of a new process, as rebaseReading() moves a reading: less
+ * `carry`, the previous process's last point, so that the charts' windows across a restart
+ * count what they did before it.
+ */
+export function rebasePoint(point: TimelinePoint, carry: TimelinePoint): TimelinePoint {
+  const apps: TimelinePoint['apps'] = new Map();
+  for (const app of new Set([...point.apps.keys(), ...carry.apps.keys()])) {
+    const now = point.apps.get(app);
+    const old = carry.apps.get(app);
+    const histograms: Partial<Record<Charted, HistogramSeries>> = { ...now?.histograms };
+    for (const [field, series] of Object.entries(old?.histograms ?? {}) as [
+      Charted,
+      HistogramSeries,
+    ][]) {
+      histograms[field] = minusHistogram(now?.histograms[field], series);
+    }
+    apps.set(app, { pageViews: (now?.pageViews ?? 0) - (old?.pageViews ?? 0), histograms });
+  }
+  return {
+    at: point.at,
+    beacons: point.beacons - carry.beacons,
+    events: point.events - carry.events,
+    rejected: point.rejected - carry.rejected,
+    apps,
+  };
+}

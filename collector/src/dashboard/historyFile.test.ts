@@ -1,0 +1,153 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  compactReading,
+  expandReading,
+  windowReading,
+  withCarriedSeries,
+} from './compactReading.js';
+import {
+  HISTORY_FILE,
+  decodeHistory,
+  encodeHistory,
+  loadHistory,
+  saveHistory,
+  type SavedHistory,
+} from './historyFile.js';
+import { LocalHistory, type StoredReading } from './localHistory.js';
+import type { HistogramSeries, RegistryReading, ScalarSeries } from './registryReading.js';
+import { SERIES } from './seriesNames.js';
+import { appTimeline, timelinePoint } from './timeline.js';
+
+const MINUTE = 60_000;
+/** A whole hour, so tier boundaries fall where the test expects them. */
+const START = Date.UTC(2026, 0, 5, 10);
+
+/** A page-score histogram of `count` scores: a quarter at most 50, the rest at most 90. */
+const scores = (app: string, count: number): HistogramSeries => ({
+  labels: { app, route: '/', engine: 'chromium' },
+  buckets: [
+    { le: 50, count: count / 4 },
+    { le: 90, count },
+    { le: Infinity, count },
+  ],
+  count,
+  sum: 80 * count,
+});
+
+/** A grouped registry reading with `views` page views (and scores) of `shop`. */
+function registry(at: number, views: number, blog = 0): RegistryReading {
+  const viewSeries = [{ labels: { app: 'shop', route: '/' }, value: views }];
+  const scoreSeries = [scores('shop', views)];
+  if (blog > 0) {
+    viewSeries.push({ labels: { app: 'blog', route: '/' }, value: blog });
+    scoreSeries.push(scores('blog', blog));
+  }
+  return {
+    at,
+    scalars: new Map<string, ScalarSeries[]>([
+      [SERIES.pageViews, viewSeries],
+      [SERIES.beacons, [{ labels: { app: 'shop' }, value: views * 2 }]],
+    ]),
+    histograms: new Map([[SERIES.pageScore, scoreSeries]]),
+  };
+}
+
+const stored = (at: number, views: number, blog = 0): StoredReading => ({
+  point: timelinePoint(registry(at, views, blog)),
+  reading: compactReading(registry(at, views, blog)),
+});
+
+const history = () =>
+  new LocalHistory({ everyMs: 5000, keep: 180, windowMs: 30_000, servesMs: 15 * MINUTE });
+
+/** The page views a window from `base` to the reading `now` counts, per app. */
+const viewsBetween = (now: RegistryReading, base: StoredReading['reading']) =>
+  Object.fromEntries(
+    windowReading(withCarriedSeries(now, base), base)
+      .scalars.get(SERIES.pageViews)!
+      .map((series) => [series.labels.app, series.value]),
+  );
+
+/** A logger that keeps its warnings. */
+function warnings() {
+  const lines: string[] = [];
+  const log = {
+    warn: (_fields: unknown, message: string) => lines.push(message),
+    info: () => undefined,
+  } as unknown as FastifyBaseLogger;
+  return { log, lines };
+}
+
+describe('the dashboard history file', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pulse-history-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads back what it wrote: readings, chart points, infinite bucket bounds', async () => {
+    const saved: SavedHistory = {
+      tiers: [{ everyMs: MINUTE, stored: [stored(START, 0), stored(START + MINUTE, 4, 2)] }],
+      last: stored(START + 90_000, 6, 3),
+    };
+    const back = decodeHistory(await encodeHistory(saved));
+    expect(back.tiers.map((tier) => tier.everyMs)).toEqual([MINUTE]);
+    expect(back.tiers[0]!.stored.map((one) => expandReading(one.reading))).toEqual(
+      saved.tiers[0]!.stored.map((one) => expandReading(one.reading)),
+    );
+    expect(back.last.point).toEqual(saved.last.point);
+    expect(back.last.point.apps.get('blog')?.histograms.score?.buckets.at(-1)?.le).toBe(Infinity);
+  });
+
+  it('carries the counts of a previous process across a restart', async () => {
+    // Before the restart: 0 page views at 10:00, 4 at 10:01, 6 when it stopped at 10:01:30.
+    const before = history();
+    before.record(stored(START, 0).point, stored(START, 0).reading);
+    before.record(stored(START + MINUTE, 4).point, stored(START + MINUTE, 4).reading);
+    const saved = decodeHistory(
+      await encodeHistory({ tiers: before.entries(), last: stored(START + 90_000, 6, 1) }),
+    );
+    // After it, counters start again: 3 page views of shop since, and blog's 1 was before.
+    const after = history();
+    after.restore(saved.tiers, saved.last);
+    const now = registry(START + 3 * MINUTE, 3);
+    // The hour counts all 9 of shop's (6 before, 3 since) and blog's 1, which has no series in
+    // the new process; from 10:01 on, 2 + 3 and blog's 1 (after 10:01).
+    expect(viewsBetween(now, after.oldest(60 * MINUTE)!)).toEqual({ shop: 9, blog: 1 });
+    expect(viewsBetween(now, after.baseline(2 * MINUTE, now.at)!)).toEqual({ shop: 5, blog: 1 });
+    // Without a restart nothing is carried: a window between two readings of one process.
+    const same = compactReading(registry(START, 1, 1));
+    expect(viewsBetween(registry(START + MINUTE, 4), same)).toEqual({ shop: 3 });
+    // The chart's window across the restart counts the 2 page views between its points.
+    const points = [...after.points(60 * MINUTE, now.at).points, timelinePoint(now)];
+    const perSecond = appTimeline(points, 'shop', 60 * MINUTE).pageViewsPerSecond.at(-1)!;
+    expect(perSecond * ((now.at - START) / 1000)).toBeCloseTo(9, 9);
+  });
+
+  it('writes to a temporary file renamed into place, leaving nothing else behind', async () => {
+    const { log } = warnings();
+    const bytes = await saveHistory(dir, { tiers: [], last: stored(START, 2) }, log);
+    expect(await readdir(dir)).toEqual([HISTORY_FILE]);
+    expect((await readFile(join(dir, HISTORY_FILE))).byteLength).toBe(bytes);
+    expect((await loadHistory(dir, log))?.last.point.beacons).toBe(4);
+  });
+
+  it('ignores a missing file quietly and a corrupt one with a warning, never throwing', async () => {
+    const { log, lines } = warnings();
+    expect(await loadHistory(dir, log)).toBeUndefined();
+    expect(lines).toEqual([]);
+    const good = await encodeHistory({ tiers: [], last: stored(START, 2) });
+    for (const text of [good.slice(0, good.length / 2), '{"version":99}', '[]', '']) {
+      await writeFile(join(dir, HISTORY_FILE), text);
+      expect(await loadHistory(dir, log), text).toBeUndefined();
+    }
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/ignored/);
+  });
+});

@@ -1,0 +1,306 @@
+/**
+ * The local history on disk (`--data-dir`), so that the dashboard's 1 h and 24 h ranges survive a
+ * restart: the coarse tiers' readings and the process's last reading, in one JSON file.
+ *
+ * - Written whole to a temporary file and renamed over the old one: a crash mid-write leaves the
+ *   previous file, never half of one.
+ * - Bounded: the tiers hold a fixed number of readings (158 by default), and a file past
+ *   {@link MAX_HISTORY_FILE_BYTES} is not written (a warning says so).
+ * - Read back at start; a file that cannot be read or does not parse as one is ignored with a
+ *   warning, never a crash.
+ *
+ * JSON rather than a binary format: the file is read once and written once a minute, and a
+ * person can look into it. Key lists that readings share are written once.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { FastifyBaseLogger } from 'fastify';
+import type { CompactReading } from './compactReading.js';
+import type { StoredReading, TierEntries } from './localHistory.js';
+import type { HistogramSeries } from './registryReading.js';
+import type { TimelinePoint } from './timeline.js';
+
+/** The file's name in the data directory. */
+export const HISTORY_FILE = 'dashboard-history.json';
+/** Larger than this, the history is not written: 64 MiB. */
+export const MAX_HISTORY_FILE_BYTES = 64 * 1024 * 1024;
+const VERSION = 1;
+
+/** What the file holds. */
+export interface SavedHistory {
+  tiers: TierEntries[];
+  /** The process's last reading: what its counters had reached when it was written. */
+  last: StoredReading;
+}
+
+type EncodedHistogram = Omit<HistogramSeries, 'buckets'> & { buckets: [string, number][] };
+
+interface EncodedPoint {
+  at: number;
+  beacons: number;
+  events: number;
+  rejected: number;
+  apps: [string, { pageViews: number; histograms: Record<string, EncodedHistogram> }][];
+}
+
+interface EncodedReading {
+  at: number;
+  /** name, index of the key list in `keyLists`, bucket bounds (as text: `Infinity`), values. */
+  families: [string, number, string[], number[]][];
+}
+
+interface EncodedHistory {
+  version: number;
+  keyLists: string[][];
+  tiers: { everyMs: number; stored: { point: EncodedPoint; reading: EncodedReading }[] }[];
+  last: { point: EncodedPoint; reading: EncodedReading };
+}
+
+const encodeHistogram = (series: HistogramSeries): EncodedHistogram => ({
+  ...series,
+  buckets: series.buckets.map((bucket) => [String(bucket.le), bucket.count]),
+});
+
+const encodePoint = (point: TimelinePoint): EncodedPoint => ({
+  at: point.at,
+  beacons: point.beacons,
+  events: point.events,
+  rejected: point.rejected,
+  apps: [...point.apps].map(([app, entry]) => [
+    app,
+    {
+      pageViews: entry.pageViews,
+      histograms: Object.fromEntries(
+        Object.entries(entry.histograms).map(([field, series]) => [field, encodeHistogram(series)]),
+      ),
+    },
+  ]),
+});
+
+/**
+ * The history as the file's text. One reading per event-loop turn: at the default series
+ * ceiling the whole file is about 17 MB, half a second of JSON to write in one go.
+ */
+export async function encodeHistory(history: SavedHistory): Promise<string> {
+  const keyLists: string[][] = [];
+  const listIndex = new Map<readonly string[], number>();
+  const encodeReading = (reading: CompactReading): EncodedReading => ({
+    at: reading.at,
+    families: [...reading.families].map(([name, family]) => {
+      let index = listIndex.get(family.keys);
+      if (index === undefined) {
+        index = keyLists.push([...family.keys]) - 1;
+        listIndex.set(family.keys, index);
+      }
+      return [name, index, family.les.map(String), [...family.values]];
+    }),
+  });
+  const encodeStored = async (stored: StoredReading) => {
+    const text = JSON.stringify({
+      point: encodePoint(stored.point),
+      reading: encodeReading(stored.reading),
+    });
+    await nextTurn();
+    return text;
+  };
+  const tiers: string[] = [];
+  for (const tier of history.tiers) {
+    const stored: string[] = [];
+    for (const one of tier.stored) stored.push(await encodeStored(one));
+    tiers.push(`{"everyMs":${JSON.stringify(tier.everyMs)},"stored":[${stored.join(',')}]}`);
+  }
+  const last = await encodeStored(history.last);
+  // The same shape as EncodedHistory, written piece by piece.
+  return (
+    `{"version":${VERSION},"tiers":[${tiers.join(',')}],"last":${last},` +
+    `"keyLists":${JSON.stringify(keyLists)}}`
+  );
+}
+
+const isNumber = (value: unknown): value is number => typeof value === 'number';
+
+class HistoryFileError extends Error {}
+
+function check(condition: boolean, what: string): asserts condition {
+  if (!condition) throw new HistoryFileError(`not a Pulse dashboard history: ${what}`);
+}
+
+function decodeHistogram(value: unknown): HistogramSeries {
+  const series = value as EncodedHistogram;
+  check(
+    typeof series === 'object' &&
+      series !== null &&
+      isNumber(series.count) &&
+      isNumber(series.sum) &&
+      typeof series.labels === 'object' &&
+      Array.isArray(series.buckets),
+    'histogram',
+  );
+  return {
+    labels: series.labels,
+    count: series.count,
+    sum: series.sum,
+    buckets: series.buckets.map(([le, count]) => {
+      check(isNumber(count) && !Number.isNaN(Number(le)), 'bucket');
+      return { le: Number(le), count };
+    }),
+  };
+}
+
+function decodePoint(value: unknown): TimelinePoint {
+  const point = value as EncodedPoint;
+  check(
+    typeof point === 'object' &&
+      point !== null &&
+      [point.at, point.beacons, point.events, point.rejected].every(isNumber) &&
+      Array.isArray(point.apps),
+    'chart point',
+  );
+  return {
+    at: point.at,
+    beacons: point.beacons,
+    events: point.events,
+    rejected: point.rejected,
+    apps: new Map(
+      point.apps.map(([app, entry]) => {
+        check(typeof app === 'string' && isNumber(entry?.pageViews), 'app of a chart point');
+        return [
+          app,
+          {
+            pageViews: entry.pageViews,
+            histograms: Object.fromEntries(
+              Object.entries(entry.histograms ?? {}).map(([field, series]) => [
+                field,
+                decodeHistogram(series),
+              ]),
+            ),
+          },
+        ];
+      }),
+    ),
+  };
+}
+
+/** The history in the file's text; throws on anything else. */
+export function decodeHistory(text: string): SavedHistory {
+  let parsed: EncodedHistory;
+  try {
+    parsed = JSON.parse(text) as EncodedHistory;
+  } catch (error) {
+    throw new HistoryFileError(`not JSON: ${(error as Error).message}`);
+  }
+  check(typeof parsed === 'object' && parsed !== null, 'not an object');
+  check(parsed.version === VERSION, `version ${String(parsed.version)}`);
+  check(
+    Array.isArray(parsed.keyLists) &&
+      parsed.keyLists.every(
+        (keys) => Array.isArray(keys) && keys.every((key) => typeof key === 'string'),
+      ),
+    'key lists',
+  );
+  // Readings that shared a key list share it again, as compactReading() makes them.
+  const keyLists = parsed.keyLists;
+  const decodeReading = (value: unknown): CompactReading => {
+    const reading = value as EncodedReading;
+    check(
+      typeof reading === 'object' &&
+        reading !== null &&
+        isNumber(reading.at) &&
+        Array.isArray(reading.families),
+      'reading',
+    );
+    return {
+      at: reading.at,
+      families: new Map(
+        reading.families.map(([name, index, les, values]) => {
+          const keys = keyLists[index];
+          check(
+            typeof name === 'string' &&
+              keys !== undefined &&
+              Array.isArray(les) &&
+              Array.isArray(values) &&
+              values.every(isNumber),
+            `family ${String(name)}`,
+          );
+          const bounds = les.map(Number);
+          const width = bounds.length === 0 ? 1 : bounds.length + 1;
+          check(
+            bounds.every((le) => !Number.isNaN(le)) && values.length === keys.length * width,
+            `family ${name}'s values`,
+          );
+          return [name, { keys, les: bounds, values: Float64Array.from(values) }];
+        }),
+      ),
+    };
+  };
+  const decodeStored = (value: unknown): StoredReading => {
+    const stored = value as { point: unknown; reading: unknown };
+    check(typeof stored === 'object' && stored !== null, 'entry');
+    return { point: decodePoint(stored.point), reading: decodeReading(stored.reading) };
+  };
+  check(Array.isArray(parsed.tiers), 'tiers');
+  return {
+    tiers: parsed.tiers.map((tier) => {
+      check(isNumber(tier?.everyMs) && Array.isArray(tier.stored), 'tier');
+      return { everyMs: tier.everyMs, stored: tier.stored.map(decodeStored) };
+    }),
+    last: decodeStored(parsed.last),
+  };
+}
+
+/**
+ * Writes the history to `dir` at once: to a temporary file, then renamed over the previous one.
+ * Returns the bytes written, or undefined when the history was past the bound and not written.
+ */
+export async function saveHistory(
+  dir: string,
+  history: SavedHistory,
+  log: FastifyBaseLogger,
+): Promise<number | undefined> {
+  const text = await encodeHistory(history);
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_HISTORY_FILE_BYTES) {
+    log.warn(
+      { bytes, limit: MAX_HISTORY_FILE_BYTES },
+      'dashboard history too large to write; the ranges will not survive a restart',
+    );
+    return undefined;
+  }
+  const path = join(dir, HISTORY_FILE);
+  const temporary = `${path}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  return bytes;
+}
+
+/** The history saved in `dir`; undefined, with a warning, when there is none that is usable. */
+export async function loadHistory(
+  dir: string,
+  log: FastifyBaseLogger,
+): Promise<SavedHistory | undefined> {
+  const path = join(dir, HISTORY_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    log.warn({ err: error, path }, 'dashboard history unreadable; starting without it');
+    return undefined;
+  }
+  try {
+    return decodeHistory(text);
+  } catch (error) {
+    log.warn(
+      { path, reason: (error as Error).message },
+      'dashboard history ignored; starting without it',
+    );
+    return undefined;
+  }
+}
