@@ -73,6 +73,7 @@ describe('docs/PROTOCOL.md examples', () => {
       'socket',
       'timing',
       'view',
+      'webrtc',
     ]);
     expect(examples.some(({ value }) => 'v' in value)).toBe(true);
   });
