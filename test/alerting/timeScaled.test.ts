@@ -38,6 +38,9 @@ describe('time-scaled alerting configuration', () => {
     expect(scaleRangeSelectors('sum(rate(x{le=~"90|90\\\\.0"}[5m])) / sum(rate(y[1d]))', 20)).toBe(
       'sum(rate(x{le=~"90|90\\\\.0"}[15000ms])) / sum(rate(y[4320000ms]))',
     );
+    expect(scaleRangeSelectors('last_over_time(x[1h]) - last_over_time(x[5m] offset 1h)', 20)).toBe(
+      'last_over_time(x[180000ms]) - last_over_time(x[15000ms] offset 180000ms)',
+    );
     expect(() => scaleRangeSelectors('max_over_time(x[1h:5m])', 20)).toThrow();
   });
 

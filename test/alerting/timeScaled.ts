@@ -34,16 +34,19 @@ export const scaleDuration = (duration: string, factor: number): string =>
   `${Math.round(durationMs(duration) / factor)}ms`;
 
 /**
- * `expr` with every range selector divided by `factor`. Subqueries and `offset` would need more
- * than this; the rules have none, and a selector this cannot read fails loudly.
+ * `expr` with every range selector and `offset` divided by `factor` (the rules count over a
+ * window as the last value less the last one `offset` the window before it). Subqueries would
+ * need more than this; the rules have none, and one fails loudly. A rate written as a count over
+ * the window's seconds (`/ 300`) keeps its divisor: in the copy it is per scaled second.
  */
 export function scaleRangeSelectors(expr: string, factor: number): string {
-  const scaled = expr.replace(
-    /\[([0-9a-z]+)\]/g,
-    (_, range: string) => `[${scaleDuration(range, factor)}]`,
-  );
-  if (/\[[^\]]*[:]/.test(scaled) || /\boffset\b/.test(scaled))
-    throw new Error(`cannot scale subqueries or offsets: ${expr}`);
+  const scaled = expr
+    .replace(/\[([0-9a-z]+)\]/g, (_, range: string) => `[${scaleDuration(range, factor)}]`)
+    .replace(
+      /\boffset ([0-9a-z]+)\b/g,
+      (_, range: string) => `offset ${scaleDuration(range, factor)}`,
+    );
+  if (/\[[^\]]*[:]/.test(scaled)) throw new Error(`cannot scale subqueries: ${expr}`);
   return scaled;
 }
 
