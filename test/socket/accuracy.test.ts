@@ -24,7 +24,6 @@ import { epochNow } from '../fixtures/impairment-proxy.js';
 import {
   startImpairmentProxyThread,
   type ImpairmentProxyThread as ImpairmentProxy,
-  type ProxyLog,
 } from '../fixtures/impairment-proxy-thread.js';
 import { launchChromium } from '../helpers/browser.js';
 import { startCollector, type RunningCollector } from '../helpers/collector.js';
@@ -40,12 +39,12 @@ import {
   type TestTab,
 } from '../helpers/testBrowser.js';
 import { ackedRtts, median, rfc3550Jitter, trueProbes } from './groundTruth.js';
+import { checkRtt, meanJitter, type Outcome } from './accuracyChecks.js';
 
 const INTERVAL = 200;
 const TIMEOUT = 1000;
 const REPORT_EVERY = 2000;
 
-/** What the page collects through `Pulse.onMetric`: live probe readings and the summaries. */
 type ProbeReading = ProbeUpdate;
 type SocketSummary = SocketEvent;
 type Reading = ProbeReading | SocketSummary;
@@ -122,18 +121,6 @@ const page = (app: string, collector: string, sio: string, proxy: string) => `<!
     interval: ${INTERVAL}, timeout: ${TIMEOUT}, reportEvery: ${REPORT_EVERY},
   });
 </script></body></html>`;
-
-/** What one scenario measured, next to its truth. */
-interface Outcome {
-  readings: Reading[];
-  probes: ProbeReading[];
-  summaries: SocketSummary[];
-  measuredRtts: number[];
-  truthRtts: number[];
-  truthLost: number;
-  /** The proxy's log: the ground truth. */
-  log: ProxyLog;
-}
 
 /**
  * Chromium with its network service in the browser process: one process hop fewer between the
@@ -245,58 +232,12 @@ describe.each(TEST_ENGINES)(
       return proxy;
     };
 
-    /** Mean jitter over the summaries, measured and true (truth taken after the same acks). */
-    function meanJitter(o: Outcome) {
-      let acked = 0;
-      const windows = o.summaries
-        .filter((s) => s.probes > s.lost)
-        .map((s) => {
-          acked += s.probes - s.lost;
-          return { measured: s.jitter, truth: rfc3550Jitter(o.truthRtts.slice(0, acked)) };
-        });
-      const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-      return {
-        measured: mean(windows.map((w) => w.measured)),
-        truth: mean(windows.map((w) => w.truth)),
-      };
-    }
-
-    /** Median RTT against the truth, and the summaries against the page's own readings. */
-    function checkRtt(name: string, o: Outcome) {
-      const measuredMedian = median(o.measuredRtts);
-      const truthMedian = median(o.truthRtts);
-      const errors = o.measuredRtts.map((rtt, i) => rtt - o.truthRtts[i]!).sort((a, b) => a - b);
-      figures[name] = {
-        acked: o.measuredRtts.length,
-        'median RTT measured': +measuredMedian.toFixed(2),
-        'median RTT truth': +truthMedian.toFixed(2),
-        'per-probe error (measured - truth) median': +median(errors).toFixed(2),
-        'per-probe error p95': +errors[Math.floor(0.95 * errors.length)]!.toFixed(2),
-        'jitter measured': +o.summaries.at(-1)!.jitter.toFixed(2),
-        'jitter truth': +rfc3550Jitter(o.truthRtts).toFixed(2),
-      };
-      expect(o.truthRtts).toHaveLength(o.measuredRtts.length);
-      expect(Math.abs(measuredMedian - truthMedian)).toBeLessThanOrEqual(
-        Math.max(5, 0.05 * truthMedian),
-      );
-      // What goes to the collector: each summary covers the next acks in order, and its p50 is the
-      // median of exactly those readings.
-      let from = 0;
-      for (const summary of o.summaries) {
-        const count = summary.probes - summary.lost;
-        if (count === 0) continue;
-        expect(summary.p50).toBeCloseTo(median(o.measuredRtts.slice(from, from + count)), 6);
-        from += count;
-      }
-      expect(from).toBe(o.measuredRtts.length);
-    }
-
     it('clean: median RTT matches the proxy log, nothing is lost', async () => {
       const proxy = await startProxy(1);
       const tab = await open('socket-clean', proxy);
       await acked(tab, 40);
       const o = await finish('socket-clean', tab, proxy);
-      checkRtt('clean', o);
+      checkRtt(figures, 'clean', o);
       expect(o.probes.filter((p) => p.rtt === null)).toEqual([]);
       expect(o.truthLost).toBe(0);
     });
@@ -306,7 +247,7 @@ describe.each(TEST_ENGINES)(
       const tab = await open('socket-jitter', proxy);
       await acked(tab, 80);
       const o = await finish('socket-jitter', tab, proxy);
-      checkRtt('jitter', o);
+      checkRtt(figures, 'jitter', o);
       // Jitter over the run: the mean of what the summaries reported against the truth's RFC 3550
       // jitter at the same points (after the same acks). A single reading of the running estimate
       // mostly reflects its last ~16 probes.
@@ -351,7 +292,7 @@ describe.each(TEST_ENGINES)(
       expect(o.truthLost).toBeGreaterThan(0);
       expect(Math.abs(measuredLoss - truthLoss)).toBeLessThanOrEqual(0.02);
       expect(Math.abs(summaryLoss - truthLoss)).toBeLessThanOrEqual(0.02);
-      checkRtt('loss (RTT of acked probes)', o);
+      checkRtt(figures, 'loss (RTT of acked probes)', o);
     });
 
     it('server restart: a disconnect, a reconnect, lost probes for the gap, then monitoring resumes', async () => {

@@ -131,6 +131,12 @@ describe('monitorWebSocket', () => {
     expect(pulse.recorded).toHaveLength(1);
   });
 
+  it('counts no disconnect for a socket that never opened', () => {
+    monitorWebSocket(pulse.client, monitored(), { interval: 100 });
+    ws.close();
+    expect(pulse.recorded).toEqual([]);
+  });
+
   it('ignores an answer to no probe in flight, and never throws into the page', () => {
     const stop = monitorWebSocket(pulse.client, monitored(), { interval: 100 });
     ws.open();

@@ -98,8 +98,9 @@ export function monitorWebSocket(
     everOpen = true;
     if (connectStart !== undefined) connectMs = now() - connectStart;
   });
+  // A socket that never opened was a failed connection attempt, not a disconnect.
   const onClose = safe(() => {
-    disconnects.push('transport close');
+    if (everOpen) disconnects.push('transport close');
     stop();
   });
 
