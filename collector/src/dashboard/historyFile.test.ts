@@ -115,7 +115,7 @@ describe('the dashboard history file', () => {
     );
     // After it, counters start again: 3 page views of shop since, and blog's 1 was before.
     const after = history();
-    after.restore(saved.tiers, saved.last);
+    after.restore(saved.tiers, saved.last, START + 2 * MINUTE);
     const now = registry(START + 3 * MINUTE, 3);
     // The hour counts all 9 of shop's (6 before, 3 since) and blog's 1, which has no series in
     // the new process; from 10:01 on, 2 + 3 and blog's 1 (after 10:01).
@@ -128,6 +128,25 @@ describe('the dashboard history file', () => {
     const points = [...after.points(60 * MINUTE, now.at).points, timelinePoint(now)];
     const perSecond = appTimeline(points, 'shop', 60 * MINUTE).pageViewsPerSecond.at(-1)!;
     expect(perSecond * ((now.at - START) / 1000)).toBeCloseTo(9, 9);
+  });
+
+  it('drops what a tier would no longer hold after a long stop', async () => {
+    const before = history();
+    before.record(stored(START, 0).point, stored(START, 0).reading);
+    before.record(stored(START + MINUTE, 4).point, stored(START + MINUTE, 4).reading);
+    const saved = decodeHistory(
+      await encodeHistory({ tiers: before.entries(), last: stored(START + 90_000, 6) }),
+    );
+    // Started again 2 h later: the minute tier (an hour) holds nothing of before, the 15-minute
+    // tier (a day) still does.
+    const after = history();
+    const restart = START + 2 * 60 * MINUTE;
+    after.restore(saved.tiers, saved.last, restart);
+    after.record(stored(restart, 0).point, stored(restart, 0).reading);
+    const now = registry(restart + MINUTE, 2);
+    expect(after.baseline(60 * MINUTE, now.at)).toBeUndefined();
+    expect(viewsBetween(now, after.oldest(60 * MINUTE)!)).toEqual({ shop: 2 });
+    expect(viewsBetween(now, after.oldest(24 * 60 * MINUTE)!)).toEqual({ shop: 8 });
   });
 
   it('writes to a temporary file renamed into place, leaving nothing else behind', async () => {

@@ -161,16 +161,18 @@ export class LocalHistory {
   /**
    * Puts back the coarse tiers a previous process kept (entries of a tier this history does not
    * have are dropped), moved onto this process's counters: less `carry`, that process's last
-   * reading (rebaseReading()). Call before anything is recorded after a start.
+   * reading (rebaseReading()). Call before anything is recorded after a start. Entries a tier
+   * would no longer hold at `now` (the process was down for longer than it spans) are dropped:
+   * kept, the nearest of them would stand in for a range's start it is far from.
    */
-  restore(tiers: readonly TierEntries[], carry: StoredReading): void {
+  restore(tiers: readonly TierEntries[], carry: StoredReading, now: number): void {
     for (const tier of this.#tiers) {
       const kept = tiers.find((one) => one.everyMs === tier.everyMs);
       if (kept === undefined) continue;
       const own = tier.ring.toArray();
       tier.ring.clear();
       for (const stored of kept.stored) {
-        if (stored.point.at > carry.point.at) continue;
+        if (stored.point.at > carry.point.at || stored.point.at < now - spanOf(tier)) continue;
         tier.ring.push({
           point: rebasePoint(stored.point, carry.point),
           reading: rebaseReading(stored.reading, carry.reading),

@@ -59,7 +59,7 @@ export async function registrySource(options: RegistrySourceOptions): Promise<Su
   const { dataDir } = options;
   const saved = dataDir === undefined ? undefined : await loadHistory(dataDir, log);
   if (saved !== undefined) {
-    history.restore(saved.tiers, saved.last);
+    history.restore(saved.tiers, saved.last, startedAt);
     // The ranges' figures now reach back to the oldest restored reading, not to this start.
     startedAt = Math.min(startedAt, ...saved.tiers.flatMap((t) => t.stored.map((s) => s.point.at)));
     log.info({ dataDir, since: new Date(startedAt).toISOString() }, 'dashboard history restored');
