@@ -181,6 +181,18 @@ export function renderPage(settings: PageSettings): string {
     </div>
   </section>
 
+  <section aria-labelledby="h-calls">
+    <h2 id="h-calls">Calls</h2>
+    <div class="cards">
+      ${card('call-score', 'Call score median')}
+      ${card('call-mos', 'MOS median')}
+      ${card('call-rtt', 'Call RTT p75')}
+      ${card('call-jitter', 'Jitter p75, worst leg')}
+      ${card('call-loss', 'Packet loss, worst leg')}
+      ${card('call-failures', 'Connections failed')}
+    </div>
+  </section>
+
   <section aria-labelledby="h-traffic">
     <h2 id="h-traffic">Traffic</h2>
     <div class="charts">

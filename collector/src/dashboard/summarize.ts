@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { VitalName } from '@pulse/sdk/protocol';
 import { rateMetric } from '@pulse/sdk/score';
+import { callsSummary } from './callsSummary.js';
 import { quantiles, scoreSummary } from './histogramFigures.js';
 import { histogramQuantile } from './histogramQuantile.js';
 import {
@@ -112,10 +113,21 @@ function collectorHealth(
 /** Every app any series has seen, sorted by name. */
 function appNames(reading: RegistryReading): string[] {
   const names = new Set<string>();
-  for (const name of [SERIES.beacons, SERIES.pageViews, SERIES.socketReconnects]) {
+  for (const name of [
+    SERIES.beacons,
+    SERIES.pageViews,
+    SERIES.socketReconnects,
+    SERIES.webrtcStates,
+  ]) {
     for (const series of reading.scalars.get(name) ?? []) names.add(series.labels.app ?? '');
   }
-  for (const name of [SERIES.pageScore, SERIES.webVital, SERIES.socketScore, SERIES.jsHeap]) {
+  for (const name of [
+    SERIES.pageScore,
+    SERIES.webVital,
+    SERIES.socketScore,
+    SERIES.jsHeap,
+    SERIES.webrtcScore,
+  ]) {
     for (const series of reading.histograms.get(name) ?? []) names.add(series.labels.app ?? '');
   }
   names.delete('');
@@ -174,6 +186,7 @@ async function appSummary(
         [...disconnects.values()].map((series) => [series.labels.reason ?? '', series.value]),
       ),
     },
+    calls: callsSummary(reading, app),
     timeline,
   };
 }

@@ -113,6 +113,38 @@ export const SocketSummarySchema = Type.Object({
   disconnects: CountBy('reason'),
 });
 
+/** One media kind in one direction of an app's WebRTC calls; jitter in seconds, loss 0..1. */
+export const CallLegSummarySchema = Type.Object({
+  kind: Type.String(),
+  direction: Type.String(),
+  jitter: QuantilesSchema,
+  loss: QuantilesSchema,
+});
+
+/** WebRTC call quality of one app (docs/WEBRTC.md): every `pulse_webrtc_*` series. */
+export const CallSummarySchema = Type.Object({
+  /** `pulse_webrtc_score`, every media kind. */
+  score: ScoreSummarySchema,
+  /** `pulse_webrtc_mos`: median, windows per MOS bucket, and the share below 3.6. */
+  mos: Type.Object({
+    samples: Count,
+    median: Nullable(Type.Number()),
+    buckets: Type.Array(ScoreBucketSchema),
+    /** Share of windows with a MOS of 3.6 or less: some users dissatisfied (G.107). */
+    lowShare: Nullable(Type.Number()),
+  }),
+  /** `pulse_webrtc_rtt_seconds`, every candidate type, in seconds. */
+  rtt: QuantilesSchema,
+  /** Share of the RTT windows whose local candidate was a TURN relay. */
+  relayShare: Nullable(Type.Number()),
+  /** Each kind and direction with windows, audio first, inbound first. */
+  legs: Type.Array(CallLegSummarySchema),
+  /** `pulse_webrtc_state_changes_total` by state. */
+  states: CountBy('state'),
+  /** `failed` over `connected` + `failed`: connections that reached an outcome and failed. */
+  failedShare: Nullable(Type.Number()),
+});
+
 /**
  * Values over time, one per stored snapshot (aligned with `Summary.timeline.t`), each computed
  * over the rate window ending at that snapshot, like `rate(...[window])` in PromQL.
@@ -138,6 +170,7 @@ export const AppSummarySchema = Type.Object({
   /** `pulse_js_heap_used_bytes`, every device, in bytes. */
   memory: QuantilesSchema,
   socket: SocketSummarySchema,
+  calls: CallSummarySchema,
   timeline: AppTimelineSchema,
 });
 
@@ -203,6 +236,7 @@ export type ScoreSummary = Static<typeof ScoreSummarySchema>;
 export type Quantiles = Static<typeof QuantilesSchema>;
 export type RouteSummary = Static<typeof RouteSummarySchema>;
 export type SocketSummary = Static<typeof SocketSummarySchema>;
+export type CallSummary = Static<typeof CallSummarySchema>;
 export type AppTimeline = Static<typeof AppTimelineSchema>;
 export type AppSummary = Static<typeof AppSummarySchema>;
 export type CollectorHealth = Static<typeof CollectorHealthSchema>;

@@ -26,6 +26,7 @@ import {
 import { releasesContent } from './releasesPanel.js';
 import { routesTable } from './routesTable.js';
 import { whyContent } from './whyPanel.js';
+import { showCalls } from './callsPanel.js';
 
 const SUMMARY_URL = '/api/v1/summary';
 const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'] as const;
@@ -300,6 +301,7 @@ function showApp(summary: Summary, app: AppSummary): void {
   charts.socketLatency.setData([t, scale(timeline.rttP75, 1000), scale(timeline.jitterP75, 1000)]);
   charts.socketLoss.setData([t, scale(timeline.lossMean, 100)]);
   charts.heap.setData([t, scale(timeline.heapMedian, 1e-6)]);
+  showCalls(document, app.calls);
 }
 
 async function poll(): Promise<void> {
