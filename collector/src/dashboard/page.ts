@@ -193,6 +193,16 @@ export function renderPage(settings: PageSettings): string {
     </div>
   </section>
 
+  <section aria-labelledby="h-messages">
+    <h2 id="h-messages">Messages</h2>
+    <div class="cards">
+      ${card('msg-p75', 'Delivery time p75')}
+      ${card('msg-p95', 'Delivery time p95')}
+      ${card('msg-undelivered', 'Not delivered')}
+      ${card('msg-count', 'Acknowledged emits')}
+    </div>
+  </section>
+
   <section aria-labelledby="h-traffic">
     <h2 id="h-traffic">Traffic</h2>
     <div class="charts">

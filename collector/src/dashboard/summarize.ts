@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { VitalName } from '@pulse/sdk/protocol';
 import { rateMetric } from '@pulse/sdk/score';
 import { callsSummary } from './callsSummary.js';
+import { messagesSummary } from './messagesSummary.js';
 import { quantiles, scoreSummary } from './histogramFigures.js';
 import { histogramQuantile } from './histogramQuantile.js';
 import {
@@ -187,6 +188,7 @@ async function appSummary(
       ),
     },
     calls: callsSummary(reading, app),
+    messages: messagesSummary(reading, app),
     timeline,
   };
 }

@@ -33,6 +33,9 @@ export const SUMMARY_GROUPING: Readonly<Record<SeriesName, readonly string[]>> =
   [SERIES.webrtcScore]: ['app', 'kind'],
   [SERIES.webrtcMos]: ['app'],
   [SERIES.webrtcStates]: ['app', 'state'],
+  [SERIES.socketDelivery]: ['app', 'event'],
+  [SERIES.socketDeliveries]: ['app', 'event', 'outcome'],
+  [SERIES.socketMessages]: ['app', 'event', 'direction'],
   [SERIES.beacons]: ['app'],
   [SERIES.events]: ['app', 'kind'],
   [SERIES.rejected]: ['reason'],
@@ -56,4 +59,5 @@ export const HISTOGRAM_SERIES: ReadonlySet<string> = new Set([
   SERIES.webrtcLoss,
   SERIES.webrtcScore,
   SERIES.webrtcMos,
+  SERIES.socketDelivery,
 ]);

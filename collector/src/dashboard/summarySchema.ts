@@ -145,6 +145,37 @@ export const CallSummarySchema = Type.Object({
   failedShare: Nullable(Type.Number()),
 });
 
+/** The messages of one socket.io event name of an app; delivery times in seconds. */
+export const MessageEventSummarySchema = Type.Object({
+  event: Type.String(),
+  delivered: Count,
+  failed: Count,
+  lost: Count,
+  in: Count,
+  out: Count,
+  p75: Nullable(Type.Number()),
+  p95: Nullable(Type.Number()),
+  /** `failed` + `lost` over every acknowledged emit; null without any. */
+  undeliveredShare: Nullable(Type.Number()),
+});
+
+/**
+ * socket.io message delivery of one app (docs/REALTIME.md): the `pulse_socket_delivery_seconds`,
+ * `pulse_socket_deliveries_total` and `pulse_socket_messages_total` series, every event together
+ * and the busiest events (most acknowledged emits first, at most 10).
+ */
+export const MessageSummarySchema = Type.Object({
+  delivered: Count,
+  failed: Count,
+  lost: Count,
+  in: Count,
+  out: Count,
+  p75: Nullable(Type.Number()),
+  p95: Nullable(Type.Number()),
+  undeliveredShare: Nullable(Type.Number()),
+  events: Type.Array(MessageEventSummarySchema),
+});
+
 /**
  * Values over time, one per stored snapshot (aligned with `Summary.timeline.t`), each computed
  * over the rate window ending at that snapshot, like `rate(...[window])` in PromQL.
@@ -171,6 +202,7 @@ export const AppSummarySchema = Type.Object({
   memory: QuantilesSchema,
   socket: SocketSummarySchema,
   calls: CallSummarySchema,
+  messages: MessageSummarySchema,
   timeline: AppTimelineSchema,
 });
 
@@ -237,6 +269,7 @@ export type Quantiles = Static<typeof QuantilesSchema>;
 export type RouteSummary = Static<typeof RouteSummarySchema>;
 export type SocketSummary = Static<typeof SocketSummarySchema>;
 export type CallSummary = Static<typeof CallSummarySchema>;
+export type MessageSummary = Static<typeof MessageSummarySchema>;
 export type AppTimeline = Static<typeof AppTimelineSchema>;
 export type AppSummary = Static<typeof AppSummarySchema>;
 export type CollectorHealth = Static<typeof CollectorHealthSchema>;

@@ -27,6 +27,7 @@ import { releasesContent } from './releasesPanel.js';
 import { routesTable } from './routesTable.js';
 import { whyContent } from './whyPanel.js';
 import { showCalls } from './callsPanel.js';
+import { showMessages } from './messagesPanel.js';
 
 const SUMMARY_URL = '/api/v1/summary';
 const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'] as const;
@@ -302,6 +303,7 @@ function showApp(summary: Summary, app: AppSummary): void {
   charts.socketLoss.setData([t, scale(timeline.lossMean, 100)]);
   charts.heap.setData([t, scale(timeline.heapMedian, 1e-6)]);
   showCalls(document, app.calls);
+  showMessages(document, app.messages);
 }
 
 async function poll(): Promise<void> {
