@@ -43,15 +43,13 @@ const connect = async (options: Parameters<typeof io>[1] = {}) => {
   return client;
 };
 
-/** A tracker on `client`, fed by the same hooks monitorSocket feeds it from. */
+/** A tracker on `client`, as monitorSocket makes it. */
 const track = (client: Socket) => {
   const tracker = trackDelivery(
     client as unknown as AckInternals,
     client.io as unknown as Emitter,
     () => performance.now(),
   );
-  client.onAnyOutgoing((...data: unknown[]) => tracker.sent(data));
-  client.onAny((event: string) => tracker.received(event));
   return tracker;
 };
 

@@ -1,4 +1,10 @@
-import { MAX_DELIVERY_SAMPLES, MAX_MESSAGE_EVENTS, type MessageStats } from '../protocol.js';
+import {
+  MAX_DELIVERY_SAMPLES,
+  MAX_MESSAGE_EVENTS,
+  PROBE_EVENT,
+  type MessageStats,
+} from '../protocol.js';
+import { safe } from '../lib/safe.js';
 import { subscribe, type Emitter } from './subscribe.js';
 
 /**
@@ -8,6 +14,10 @@ import { subscribe, type Emitter } from './subscribe.js';
  * `_`-prefixed member: the script-tag build mangles those names.
  */
 export interface AckInternals {
+  onAny(listener: (event: unknown) => void): unknown;
+  offAny(listener: (event: unknown) => void): unknown;
+  onAnyOutgoing(listener: (...data: unknown[]) => void): unknown;
+  offAnyOutgoing(listener: (...data: unknown[]) => void): unknown;
   readonly nsp: string;
   readonly ids: number;
   readonly acks: Readonly<Record<number, unknown>>;
@@ -53,12 +63,6 @@ interface InFlight {
 
 /** Per-event message counts and the delivery of acknowledged emits, for one socket. */
 export interface DeliveryTracker {
-  /** An outgoing message (`onAnyOutgoing`): the event name, then its arguments. */
-  sent(data: unknown[]): void;
-  /** An incoming message (`onAny`). */
-  received(event: unknown): void;
-  /** Counts as failed the emits socket.io gave up on (their ack timed out). */
-  sweep(): void;
   /** The window's stats, if there were any messages; starts a new window. */
   take(): MessageStats[] | undefined;
   /** Removes the listeners; emits still in flight are not counted. */
@@ -128,7 +132,26 @@ export function trackDelivery(
     }
   };
 
+  // The app's messages, as socket.io announces them; probes are the monitor's own.
+  const sent = safe((...data: unknown[]) => {
+    const event = data[0];
+    if (event === PROBE_EVENT) return;
+    stats(event as string).out++;
+    const ack = ackOf();
+    if (ack === undefined) return;
+    const [id, timeout] = ack;
+    nextId = Math.max(nextId, id + 1);
+    inFlight.set(id, { event: event as string, sentAt: now(), timeout });
+  });
+  const received = safe(
+    (event: unknown) => void (event !== PROBE_EVENT && stats(event as string).in++),
+  );
+  socket.onAnyOutgoing(sent);
+  socket.onAny(received);
+
   const teardown = [
+    () => socket.offAnyOutgoing(sent),
+    () => socket.offAny(received),
     subscribe(manager, 'packet', onPacket),
     subscribe(socket as unknown as Emitter, 'disconnect', () => {
       inFlight.forEach((emit) => stats(emit.event).lost++);
@@ -136,6 +159,7 @@ export function trackDelivery(
     }),
   ];
 
+  /** Counts as failed the emits socket.io gave up on (their ack timed out), at each report. */
   const sweep = () =>
     inFlight.forEach((emit, id) => {
       if (socket.acks[id] !== undefined) return;
@@ -144,17 +168,6 @@ export function trackDelivery(
     });
 
   return {
-    sent(data) {
-      const event = data[0];
-      stats(event as string).out++;
-      const ack = ackOf();
-      if (ack === undefined) return;
-      const [id, timeout] = ack;
-      nextId = Math.max(nextId, id + 1);
-      inFlight.set(id, { event: event as string, sentAt: now(), timeout });
-    },
-    received: (event) => void stats(event as string).in++,
-    sweep,
     take() {
       sweep();
       const list = [...window.values()];

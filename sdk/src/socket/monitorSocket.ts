@@ -36,8 +36,8 @@ interface SocketCalls extends Emitter {
   emit(event: string, ...args: unknown[]): unknown;
   onAny(listener: (event: string) => void): unknown;
   offAny(listener: (event: string) => void): unknown;
-  onAnyOutgoing(listener: (...data: unknown[]) => void): unknown;
-  offAnyOutgoing(listener: (...data: unknown[]) => void): unknown;
+  onAnyOutgoing(listener: (event: string) => void): unknown;
+  offAnyOutgoing(listener: (event: string) => void): unknown;
 }
 
 /** Options of `monitorSocket`. */
@@ -97,27 +97,21 @@ export function monitorSocket(
   const transport = (): SocketTransport =>
     manager.engine?.transport?.name === 'polling' ? 'polling' : 'websocket';
 
-  const probes = createProbeLoop(
+  const [tick, answer, clearProbes] = createProbeLoop(
     pulse,
     stats,
-    {
-      connected: () => calls.connected,
-      everConnected: () => everConnected,
-      transport,
-      send: (s, t) =>
-        calls.emit(
-          PROBE_EVENT,
-          { s, t: Date.now() },
-          safe(() => probes.answer(s, t)),
-        ),
-    },
     timeout,
+    () => calls.connected,
+    () => everConnected,
+    (s, t) =>
+      calls.emit(
+        PROBE_EVENT,
+        { s, t: Date.now() },
+        safe(() => answer(s, t)),
+      ),
+    transport,
   );
-
-  const probe = safe(() => {
-    deliveries?.sweep();
-    probes.tick();
-  });
+  const probe = safe(tick);
 
   const report = safe(() => {
     const window = stats.take();
@@ -133,7 +127,7 @@ export function monitorSocket(
         upgrades,
         msgIn,
         msgOut,
-        ...(msgs && { msgs }),
+        msgs,
       });
     }
     connectMs = undefined;
@@ -145,16 +139,8 @@ export function monitorSocket(
   const watchUpgrades = () =>
     manager.engine ? subscribe(manager.engine, 'upgrade', () => upgrades++) : () => {};
   let unwatchUpgrades = watchUpgrades();
-  const countIn = safe((event: string) => {
-    if (event === PROBE_EVENT) return;
-    msgIn++;
-    deliveries?.received(event);
-  });
-  const countOut = safe((...data: unknown[]) => {
-    if (data[0] === PROBE_EVENT) return;
-    msgOut++;
-    deliveries?.sent(data);
-  });
+  const countIn = safe((event: string) => void (event !== PROBE_EVENT && msgIn++));
+  const countOut = safe((event: string) => void (event !== PROBE_EVENT && msgOut++));
   calls.onAny(countIn);
   calls.onAnyOutgoing(countOut);
   const probeTimer = setInterval(probe, interval);
@@ -184,7 +170,7 @@ export function monitorSocket(
     () => clearInterval(reportTimer),
     report,
     () => deliveries?.stop(),
-    () => probes.clear(),
+    clearProbes,
   ];
   return () => teardown.splice(0).forEach((undo) => undo());
 }

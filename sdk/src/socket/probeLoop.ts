@@ -8,39 +8,35 @@ import type { RttEstimator } from './rttEstimator.js';
  */
 export const SEQ_MODULO = 0x10000;
 
-/** What a probe loop needs of its connection. */
-export interface ProbeTarget {
-  /** True while probes can be sent. */
-  connected(): boolean;
-  /** True once the connection was ever up: a probe due while it is down then counts as lost. */
-  everConnected(): boolean;
-  /** Sends probe `s`, sent at `t` (`performance.now()`); its answer must reach `answer(s, t)`. */
-  send(s: number, t: number): void;
-  transport(): SocketTransport;
-}
-
-export interface ProbeLoop {
-  /** Gives up on probes past the timeout, and sends the next one (the interval's timer). */
-  tick(): void;
-  /** The answer to probe `s` sent at `t` arrived. */
-  answer(s: number, t: number): void;
-  /** Forgets the probes in flight: answers after this are ignored. */
-  clear(): void;
-}
+/**
+ * A probe loop: `tick()` gives up on probes past the timeout and sends the next one (the
+ * interval's timer); `answer(s, t)` takes the answer to probe `s` sent at `t`; `clear()` forgets
+ * the probes in flight, so answers after it are ignored. A tuple of functions rather than an
+ * object: their names then cost nothing in the bundles (each add-on has a size budget).
+ */
+export type ProbeLoop = [
+  tick: () => void,
+  answer: (s: number, t: number) => void,
+  clear: () => void,
+];
 
 /**
  * The probing shared by the socket.io and the plain-WebSocket monitors: sequence numbers, the
  * probes in flight, the timeout, and each result fed to `stats` and emitted live
  * (`k: 'probe'`). Probes resolve either by their answer or after `timeout` (checked at each
- * tick), and count in the window in which they resolve. Once the connection has been up, a
- * probe due while it is down counts as lost without being sent (a buffering transport would
- * measure the outage as one huge RTT).
+ * tick), and count in the window in which they resolve. `connected()` says whether probes can be
+ * sent; once `everConnected()`, a probe due while the connection is down counts as lost without
+ * being sent (a buffering transport would measure the outage as one huge RTT). `send(s, t)`
+ * sends probe `s` at `t` (`performance.now()`); its answer must reach `answer(s, t)`.
  */
 export function createProbeLoop(
   pulse: PulseClient,
   stats: RttEstimator,
-  target: ProbeTarget,
   timeout: number,
+  connected: () => boolean,
+  everConnected: () => boolean,
+  send: (s: number, t: number) => void,
+  transport: () => SocketTransport,
 ): ProbeLoop {
   const now = () => performance.now();
   /** Send time of each probe in flight, by sequence number. */
@@ -50,11 +46,11 @@ export function createProbeLoop(
   const result = (rtt: number | null) => {
     if (rtt === null) stats.lose();
     else stats.ack(rtt);
-    pulse.emit({ k: 'probe', rtt, ...stats.live(), transport: target.transport() });
+    pulse.emit({ k: 'probe', rtt, ...stats.live(), transport: transport() });
   };
 
-  return {
-    tick() {
+  return [
+    () => {
       const t = now();
       pending.forEach((sentAt, s) => {
         if (t - sentAt > timeout) {
@@ -62,8 +58,8 @@ export function createProbeLoop(
           result(null);
         }
       });
-      if (!target.connected()) {
-        if (target.everConnected()) result(null);
+      if (!connected()) {
+        if (everConnected()) result(null);
         return;
       }
       const s = seq;
@@ -71,9 +67,9 @@ export function createProbeLoop(
       // Only when timeout spans 2^16 intervals can a number come round while still in flight.
       if (pending.has(s)) result(null);
       pending.set(s, t);
-      target.send(s, t);
+      send(s, t);
     },
-    answer(s, t) {
+    (s, t) => {
       // The send time identifies the probe: a stale answer of an earlier probe with the same
       // (wrapped) number, a duplicate, or an answer after stop() finds no match and is ignored.
       const sentAt = pending.get(s);
@@ -82,6 +78,6 @@ export function createProbeLoop(
       const rtt = now() - t;
       result(rtt > timeout ? null : rtt);
     },
-    clear: () => pending.clear(),
-  };
+    () => pending.clear(),
+  ];
 }

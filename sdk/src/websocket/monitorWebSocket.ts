@@ -52,16 +52,14 @@ export function monitorWebSocket(
   let msgIn = 0;
   let disconnects: DisconnectReason[] = [];
 
-  const probes = createProbeLoop(
+  const [tick, answer, clearProbes] = createProbeLoop(
     pulse,
     stats,
-    {
-      connected: () => ws.readyState === OPEN,
-      everConnected: () => everOpen,
-      transport: () => 'websocket',
-      send: (s, t) => ws.send(`${WS_PROBE}${s} ${t}`),
-    },
     timeout,
+    () => ws.readyState === OPEN,
+    () => everOpen,
+    (s, t) => ws.send(`${WS_PROBE}${s} ${t}`),
+    () => 'websocket',
   );
 
   const report = safe(() => {
@@ -89,7 +87,7 @@ export function monitorWebSocket(
     if (typeof data === 'string' && data.startsWith(WS_PROBE_ANSWER)) {
       event.stopImmediatePropagation();
       const [s, t] = data.slice(WS_PROBE_ANSWER.length).split(' ').map(Number);
-      safe(() => probes.answer(s!, t!))();
+      safe(() => answer(s!, t!))();
       return;
     }
     msgIn++;
@@ -110,7 +108,7 @@ export function monitorWebSocket(
     ['close', onClose],
   ];
   listeners.forEach(([type, listener]) => ws.addEventListener(type as 'message', listener));
-  const probeTimer = probing ? setInterval(safe(probes.tick), interval) : undefined;
+  const probeTimer = probing ? setInterval(safe(tick), interval) : undefined;
   const reportTimer = setInterval(report, reportEvery);
 
   const teardown = [
@@ -119,7 +117,7 @@ export function monitorWebSocket(
     () => clearInterval(probeTimer),
     () => clearInterval(reportTimer),
     report,
-    () => probes.clear(),
+    clearProbes,
   ];
   const stop = () => teardown.splice(0).forEach((undo) => undo());
   return stop;
