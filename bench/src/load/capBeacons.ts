@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import type { Beacon, BlockingScript, PulseEvent, Rating } from '@pulse/sdk/protocol';
+import type { Beacon, BlockingScript, MessageStats, PulseEvent, Rating } from '@pulse/sdk/protocol';
 import { exampleBeacon, exampleEvents } from '../../../collector/src/beacon/exampleBeacons.js';
 import { CULPRIT_METRICS, createPulseMetrics } from '../../../collector/src/series/metrics.js';
 import { defaultCollectorOptions } from '../../../collector/src/options.js';
@@ -127,6 +127,29 @@ const fingerprint = (k: number) => ((0x9e3779b1 * (k + 1)) >>> 0).toString(16).p
 const FINGERPRINTS = Array.from({ length: RANKED_SLOTS.fingerprint }, (_, k) => fingerprint(k));
 const STRAY_FINGERPRINTS = ERROR_KINDS.map((_, k) => fingerprint(RANKED_SLOTS.fingerprint + k));
 
+/** Per app: the socket.io event names with delivery tracking, then a stray one. */
+const MESSAGE_EVENTS = Array.from({ length: RANKED_SLOTS.event }, (_, k) => `event-${k}`);
+const STRAY_EVENT = 'event-stray';
+
+/**
+ * The messages of a socket window: every event name of the app with every outcome and direction
+ * (each window weighs them alike, so they hold their slots), and on the app's last beacon one
+ * lighter stray that folds into `__other__`, which so gets its series too.
+ */
+function messages({ i, b, beacons }: Place): MessageStats[] {
+  const stats = (e: string, k: number): MessageStats => ({
+    e,
+    in: 1,
+    out: 1,
+    ok: 1,
+    fail: 1,
+    lost: 1,
+    d: [spread(i + k, 5, 3000)],
+  });
+  const held = MESSAGE_EVENTS.map(stats);
+  return b === beacons - 1 ? [...held, stats(STRAY_EVENT, held.length)] : held;
+}
+
 /** Script and invoker pairs an app's frames must name for every script slot. */
 const SCRIPT_PAIRS = RANKED_SLOTS.script * SCRIPT_INVOKERS.length;
 /** Fingerprint and kind pairs an app's errors must carry for every fingerprint slot. */
@@ -168,9 +191,10 @@ export interface CapApp {
  * it; they go to the apps in turn, 100 each, the last keeping at least `MIN_ROUTES` (taken from
  * the app before), and the names given up are the last app's. So what stays unreserved is less
  * than a name, or less than a route when every app has all its names. With the costs of this
- * writing (an app 2,062 series with its own `__other__` route and name, a route 1,368, a name 16),
- * no whole app fits (one at the caps is 139,662 series), so the ceiling holds one app: `bench`
- * of 33 routes and 45 names, 49,988 of 50,000 series reserved.
+ * writing (an app 2,510 series with its own `__other__` route and name, a route 1,368, a name 16),
+ * no whole app fits (one at the caps is 140,110 series), so the ceiling holds one app: `bench`
+ * of 32 routes and 50 names, 49,596 of 50,000 series reserved (a 33rd route would take 61 of
+ * its names).
  */
 export function capLayout(): CapApp[] {
   const costs = labelCosts(createPulseMetrics(new Registry()));
@@ -182,8 +206,10 @@ export function capLayout(): CapApp[] {
   let routes = Math.min(count * routeCap, Math.floor((room - names * costs.name) / costs.route));
   let namesGiven = 0;
   const left = room - names * costs.name - routes * costs.route;
-  if (left >= costs.name && routes < count * routeCap) {
-    namesGiven = Math.ceil((costs.route - left) / costs.name);
+  // Only when the names given up are fewer than an app has; otherwise the route does not fit.
+  const given = Math.ceil((costs.route - left) / costs.name);
+  if (left >= costs.name && routes < count * routeCap && given < eventNameCap) {
+    namesGiven = given;
     routes++;
   }
   if (routes < count * MIN_ROUTES || namesGiven >= eventNameCap) {
@@ -345,6 +371,8 @@ function events(place: Place, names: number): PulseEvent[] {
       jitter: spread(i + k + 1, 0, 100),
       loss: spread(i + k + 2, 0, 0.2),
       disconnects: [REASONS[(i + k) % REASONS.length]!],
+      // One window a beacon carries messages: the rest would only add weight.
+      msgs: k === 0 ? messages(place) : undefined,
     })),
   ];
 }
@@ -396,5 +424,5 @@ export function capBeacons(layout: readonly CapApp[] = capLayout()): Beacon[] {
 export function describeLoad(layout: readonly CapApp[] = capLayout()): string {
   const routes = layout.reduce((sum, app) => sum + app.routes, 0);
   const apps = layout.map((a) => `\`${a.app}\` (${a.routes} routes, ${a.names} names)`);
-  return `${(routes * BEACONS_PER_ROUTE).toLocaleString('en-US')} beacons over ${layout.length} ${layout.length === 1 ? 'app' : 'apps'}, ${apps.join(' and ')}: one per route, navigation type (${NAVIGATIONS.length}) and engine (${ENGINES.length}, Chromium's with a total blocking time, the others without), eight per device class, FCP and TTFB rated good, needs-improvement and poor in turn, LCP, INP and CLS good once per route and engine and otherwise naming one of the route's ${RANKED_SLOTS.target} culprits (LCP and INP with their phases), each app with ${RANKED_SLOTS.release} releases, ${RANKED_SLOTS.script} scripts blocking its long animation frames under each of the ${SCRIPT_INVOKERS.length} invokers and ${RANKED_SLOTS.fingerprint} error fingerprints of each kind, and lighter strays of each that fold into \`__other__\` by design; every long task kind, socket transport and disconnect reason; as many series as the default series ceiling holds`;
+  return `${(routes * BEACONS_PER_ROUTE).toLocaleString('en-US')} beacons over ${layout.length} ${layout.length === 1 ? 'app' : 'apps'}, ${apps.join(' and ')}: one per route, navigation type (${NAVIGATIONS.length}) and engine (${ENGINES.length}, Chromium's with a total blocking time, the others without), eight per device class, FCP and TTFB rated good, needs-improvement and poor in turn, LCP, INP and CLS good once per route and engine and otherwise naming one of the route's ${RANKED_SLOTS.target} culprits (LCP and INP with their phases), each app with ${RANKED_SLOTS.release} releases, ${RANKED_SLOTS.script} scripts blocking its long animation frames under each of the ${SCRIPT_INVOKERS.length} invokers and ${RANKED_SLOTS.fingerprint} error fingerprints of each kind, and lighter strays of each that fold into \`__other__\` by design; every long task kind, socket transport and disconnect reason, and ${RANKED_SLOTS.event} socket.io event names with every delivery outcome and direction and a stray; as many series as the default series ceiling holds`;
 }
