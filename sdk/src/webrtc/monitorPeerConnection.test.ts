@@ -128,6 +128,29 @@ describe('monitorPeerConnection', () => {
     expect(pulse.recorded).toEqual([{ k: 'webrtc', states: ['closed'] }]);
   });
 
+  it('counts a close() that fires no event, once, from the state at the next window', async () => {
+    monitorPeerConnection(pulse.client, pc, { interval: 1000 });
+    pc.set('connected');
+    await vi.advanceTimersByTimeAsync(1000);
+    pc.connectionState = 'closed'; // as close() does: the state changes, no event fires
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(pulse.recorded.map((w) => w.states)).toEqual([['connected'], ['closed'], []]);
+  });
+
+  it('still sends the state changes of a window whose report cannot be read', async () => {
+    monitorPeerConnection(pulse.client, pc, { interval: 1000 });
+    pc.getStats = () =>
+      Promise.resolve({
+        get: () => 42,
+        forEach: () => {
+          throw new Error('hostile report');
+        },
+      });
+    pc.set('connected');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(pulse.recorded).toEqual([{ k: 'webrtc', states: ['connected'] }]);
+  });
+
   it('stop() records the last window and leaves no timer or listener', async () => {
     const stop = monitorPeerConnection(pulse.client, pc, { interval: 1000 });
     expect(pc.listenerCount).toBe(2);

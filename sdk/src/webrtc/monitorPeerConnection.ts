@@ -27,7 +27,8 @@ const ICE_ONLY: readonly string[] = ['checking', 'completed'];
  * candidate type, bandwidth) from the growth of the browser's counters since the last reading,
  * with the ICE and connection state changes seen in between. A window is also recorded at each
  * change to `failed` or `closed` and at `stop()`, so a call that ends between two readings still
- * reports its end.
+ * reports its end. `close()` changes the state without an event, so each window also checks the
+ * state itself.
  *
  * The connection is only read: `RTCPeerConnection` is never wrapped or patched, and the monitor
  * adds two listeners that `stop()` removes, with its timer. A `getStats()` that rejects or throws
@@ -41,9 +42,13 @@ export function monitorPeerConnection(
   if (!pulse.sampled) return () => {};
   let before: StatsReport | undefined;
   const states: PeerState[] = [];
+  /** The connection state last counted: `close()` changes it without an event, so it is polled too. */
+  let counted = pc.connectionState;
   let stopped = false;
   /** Readings in order: a window is taken only after the one before it has its baseline. */
   let reading: Promise<unknown> = Promise.resolve();
+  /** The window of a report; a report that cannot be read costs its figures, not the states. */
+  const windowOf = safe(callWindow);
 
   const read = (report: boolean) =>
     (reading = reading
@@ -54,29 +59,37 @@ export function monitorPeerConnection(
       )
       .then(
         safe((now: StatsReport | undefined) => {
+          // The baseline reading leaves the changes to the first window.
+          const changes = report ? states.splice(0) : [];
           // Without stats (a closed connection), the state changes still go out.
-          if (report && (now || states.length)) {
+          if (report && (now || changes.length)) {
             pulse.record(
-              now
-                ? callWindow(before, now, states.splice(0))
-                : { k: 'webrtc', states: states.splice(0) },
+              (now && windowOf(before, now, changes)) || { k: 'webrtc', states: changes },
             );
           }
           before = now ?? before;
         }),
       ));
 
-  const take = safe(() => {
-    if (!stopped) read(true);
-  });
-  const change = (state: string, counted: boolean) => {
-    if (!counted) return;
+  /** Counts a change of the connection state; true when the call has ended (failed, closed). */
+  const noteConnection = () => {
+    const state = pc.connectionState;
+    if (state === counted) return false;
+    counted = state;
     states.push(state as PeerState);
-    // A failed or closed call reports at once: there may be no later reading to carry it.
-    if (state === 'failed' || state === 'closed') take();
+    return state === 'failed' || state === 'closed';
   };
-  const onConnection = safe(() => change(pc.connectionState, true));
-  const onIce = safe(() => change(pc.iceConnectionState, ICE_ONLY.includes(pc.iceConnectionState)));
+  const take = safe(() => {
+    if (stopped) return;
+    noteConnection();
+    read(true);
+  });
+  // A failed or closed call reports at once: there may be no later reading to carry it.
+  const onConnection = safe(() => void (noteConnection() && take()));
+  const onIce = safe(() => {
+    const state = pc.iceConnectionState;
+    if (ICE_ONLY.includes(state)) states.push(state as PeerState);
+  });
   pc.addEventListener('connectionstatechange', onConnection);
   pc.addEventListener('iceconnectionstatechange', onIce);
   read(false);
