@@ -45,6 +45,22 @@ describe('the shipped queries on every engine', () => {
     expect(loose).toEqual([]);
   });
 
+  it('count a series restarted at a window start from zero', () => {
+    // The value before the window is subtracted only where the counter stayed at or above it;
+    // resets() sees only the window's own samples, so without this a restart between the last
+    // sample before a window and the first in it made a negative count.
+    const unguarded = queries.flatMap((query) =>
+      [...query.expr.matchAll(/last_over_time\(([^[]+)\[[^\]]+\] offset ([^)\s]+)\)/g)]
+        .filter((match) => {
+          const [whole, selector, window] = match;
+          const guarded = `${whole} <= min_over_time(${selector}[${window}]))`;
+          return !query.expr.startsWith(guarded, match.index);
+        })
+        .map((match) => `${query.name}: ${match[0]}`),
+    );
+    expect(unguarded).toEqual([]);
+  });
+
   it('apply label_replace() to no aggregation', () => {
     // VictoriaMetrics 1.79.5 can write another label's value into the new label there
     // (country="50", country="pulse-collector").

@@ -11,8 +11,12 @@
  *
  * - alive at the window's start and not reset in it: last value in the window less the last
  *   value before it (`offset`), an exact count;
- * - born in the window (no sample in the 5 minutes before it) and not reset: its last value, since
- *   Pulse's counters start at zero;
+ * - born in the window (no sample in the 5 minutes before it), or restarted between the last
+ *   sample before the window and the first in it (the window's smallest value is below the one
+ *   before it: `resets()` sees only the window's own samples), and not reset in it: its last
+ *   value, since Pulse's counters start at zero. Without this, a restart at the window's start
+ *   counted the new process's value less the old one's, a negative count; with windows a scrape
+ *   interval long, tiling a chart, every restart falls there;
  * - reset in the window (a replica restarted): `increase()`, where the engines still differ by the
  *   extrapolation (about a scrape interval's worth of the window; docs/SCALING.md).
  *
@@ -41,7 +45,10 @@ export function windowIncrease(
 ): string {
   const window = typeof seconds === 'number' ? duration(seconds) : seconds;
   const last = `last_over_time(${selector}[${window}])`;
-  const before = `last_over_time(${selector}[${LOOKBACK}] offset ${window})`;
+  // The last value before the window, kept only if the counter did not go below it since.
+  const before =
+    `(last_over_time(${selector}[${LOOKBACK}] offset ${window})` +
+    ` <= min_over_time(${selector}[${window}]))`;
   const reset = `(resets(${selector}[${window}]) > 0)`;
   return (
     `sum${by.length === 0 ? '' : ` by (${by.join(', ')})`} (` +
