@@ -151,6 +151,26 @@ describe('monitorPeerConnection', () => {
     expect(pulse.recorded).toEqual([{ k: 'webrtc', states: ['connected'] }]);
   });
 
+  it('holds one reading while getStats() never settles, and reads on once it does', async () => {
+    let calls = 0;
+    let settle = () => {};
+    pc.getStats = () => {
+      calls++;
+      return new Promise((resolve) => (settle = () => resolve(new Map())));
+    };
+    monitorPeerConnection(pulse.client, pc, { interval: 1000 });
+    pc.set('connected');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(calls).toBe(1);
+    expect(pulse.recorded).toEqual([]);
+    settle(); // the baseline; the windows asked for meanwhile are one reading, now
+    await vi.advanceTimersByTimeAsync(0);
+    settle();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toBe(2);
+    expect(pulse.recorded.map((w) => w.states)).toEqual([['connected']]);
+  });
+
   it('stop() records the last window and leaves no timer or listener', async () => {
     const stop = monitorPeerConnection(pulse.client, pc, { interval: 1000 });
     expect(pc.listenerCount).toBe(2);

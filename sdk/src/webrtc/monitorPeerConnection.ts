@@ -45,13 +45,23 @@ export function monitorPeerConnection(
   /** The connection state last counted: `close()` changes it without an event, so it is polled too. */
   let counted = pc.connectionState;
   let stopped = false;
-  /** Readings in order: a window is taken only after the one before it has its baseline. */
-  let reading: Promise<unknown> = Promise.resolve();
+  /**
+   * One reading at a time: a window asked for while one is in flight is taken right after it, so
+   * readings stay in order and a `getStats()` that never settles holds one reading, not one per
+   * interval.
+   */
+  let inFlight = false;
+  let queued = false;
   /** The window of a report; a report that cannot be read costs its figures, not the states. */
   const windowOf = safe(callWindow);
 
-  const read = (report: boolean) =>
-    (reading = reading
+  const read = (report: boolean): void => {
+    if (inFlight) {
+      queued ||= report;
+      return;
+    }
+    inFlight = true;
+    void Promise.resolve()
       .then(() => pc.getStats())
       .then(
         (now) => now,
@@ -69,7 +79,15 @@ export function monitorPeerConnection(
           }
           before = now ?? before;
         }),
-      ));
+      )
+      .then(() => {
+        inFlight = false;
+        if (queued) {
+          queued = false;
+          read(true);
+        }
+      });
+  };
 
   /** Counts a change of the connection state; true when the call has ended (failed, closed). */
   const noteConnection = () => {
