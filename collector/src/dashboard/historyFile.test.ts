@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
@@ -11,12 +11,14 @@ import {
 } from './compactReading.js';
 import {
   HISTORY_FILE,
+  MAX_HISTORY_FILE_BYTES,
   decodeHistory,
   encodeHistory,
   loadHistory,
   saveHistory,
   type SavedHistory,
 } from './historyFile.js';
+import { OTHER } from '../series/metrics.js';
 import { LocalHistory, type StoredReading } from './localHistory.js';
 import type { HistogramSeries, RegistryReading, ScalarSeries } from './registryReading.js';
 import { SERIES } from './seriesNames.js';
@@ -64,6 +66,14 @@ const stored = (at: number, views: number, blog = 0): StoredReading => ({
 const history = () =>
   new LocalHistory({ everyMs: 5000, keep: 180, windowMs: 30_000, servesMs: 15 * MINUTE });
 
+/** A history of one process: 0 page views at 10:00, 4 at 10:01. */
+function twoMinutes() {
+  const before = history();
+  before.record(stored(START, 0).point, stored(START, 0).reading);
+  before.record(stored(START + MINUTE, 4).point, stored(START + MINUTE, 4).reading);
+  return before;
+}
+
 /** The page views a window from `base` to the reading `now` counts, per app. */
 const viewsBetween = (now: RegistryReading, base: StoredReading['reading']) =>
   Object.fromEntries(
@@ -107,9 +117,7 @@ describe('the dashboard history file', () => {
 
   it('carries the counts of a previous process across a restart', async () => {
     // Before the restart: 0 page views at 10:00, 4 at 10:01, 6 when it stopped at 10:01:30.
-    const before = history();
-    before.record(stored(START, 0).point, stored(START, 0).reading);
-    before.record(stored(START + MINUTE, 4).point, stored(START + MINUTE, 4).reading);
+    const before = twoMinutes();
     const saved = decodeHistory(
       await encodeHistory({ tiers: before.entries(), last: stored(START + 90_000, 6, 1) }),
     );
@@ -130,10 +138,21 @@ describe('the dashboard history file', () => {
     expect(perSecond * ((now.at - START) / 1000)).toBeCloseTo(9, 9);
   });
 
+  it('writes back what it restored, so a second restart reads it again', async () => {
+    const { log, lines } = warnings();
+    const before = twoMinutes();
+    await saveHistory(dir, { tiers: before.entries(), last: stored(START + 90_000, 6) }, log);
+    // The restored entries are less the old process's counters: negative here.
+    const after = history();
+    const first = (await loadHistory(dir, log))!;
+    after.restore(first.tiers, first.last, START + 2 * MINUTE);
+    await saveHistory(dir, { tiers: after.entries(), last: stored(START + 3 * MINUTE, 1) }, log);
+    expect((await loadHistory(dir, log))?.tiers[0]?.stored).toHaveLength(2);
+    expect(lines).toEqual([]);
+  });
+
   it('drops what a tier would no longer hold after a long stop', async () => {
-    const before = history();
-    before.record(stored(START, 0).point, stored(START, 0).reading);
-    before.record(stored(START + MINUTE, 4).point, stored(START + MINUTE, 4).reading);
+    const before = twoMinutes();
     const saved = decodeHistory(
       await encodeHistory({ tiers: before.entries(), last: stored(START + 90_000, 6) }),
     );
@@ -168,5 +187,74 @@ describe('the dashboard history file', () => {
     }
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/ignored/);
+  });
+
+  it('trusts nothing in the file beyond the bounds of what it wrote', async () => {
+    const good = JSON.parse(
+      await encodeHistory({
+        tiers: [{ everyMs: MINUTE, stored: [stored(START, 2)] }],
+        last: stored(START + MINUTE, 4),
+      }),
+    ) as {
+      keyLists: string[][];
+      last: { point: { beacons: number; apps: [string, unknown][] }; reading: unknown };
+      tiers: { everyMs: number; stored: { reading: { families: unknown[][] } }[] }[];
+    };
+    const spoiled = (spoil: (copy: typeof good) => void) => {
+      const copy = structuredClone(good);
+      spoil(copy);
+      // JSON cannot write an infinite number; 1e999 is what a file holding one would read as.
+      return JSON.stringify(copy).replace('"INFINITE"', '1e999');
+    };
+    const hostile = [
+      // Numbers no counter holds: infinite, past a counter's exact range; a tier of no period.
+      spoiled((copy) => void ((copy.last.point as { beacons: unknown }).beacons = 'INFINITE')),
+      spoiled((copy) => void (copy.last.point.beacons = 1e300)),
+      spoiled(
+        (copy) =>
+          void ((copy.tiers[0]!.stored[0]!.reading.families[0]![3] as number[])[0] = -1e300),
+      ),
+      spoiled((copy) => void (copy.tiers[0]!.everyMs = 0)),
+      // A series key that is not the family's label values, which summaries parse later.
+      spoiled((copy) => void (copy.keyLists[0]![0] = 'not a key')),
+      spoiled((copy) => void (copy.keyLists[0]![0] = JSON.stringify(['shop']))),
+      spoiled((copy) => void (copy.keyLists[0]![0] = JSON.stringify(['shop', 'x'.repeat(5000)]))),
+      // A key list picked by something other than its position.
+      spoiled((copy) => void (copy.tiers[0]!.stored[0]!.reading.families[0]![1] = '__proto__')),
+      // A family the collector has no grouping for, and an app name no beacon could carry.
+      spoiled((copy) => void (copy.tiers[0]!.stored[0]!.reading.families[0]![0] = 'pulse_x_total')),
+      spoiled((copy) => void (copy.last.point.apps[0]![0] = '<script>'.repeat(20))),
+    ];
+    for (const text of hostile) expect(() => decodeHistory(text), text.slice(0, 300)).toThrow();
+    // The unspoiled file reads, and every reading in it expands as a summary would; so does the
+    // label model's app for those past its cap.
+    const back = decodeHistory(JSON.stringify(good));
+    expect(() => back.tiers[0]!.stored.map((one) => expandReading(one.reading))).not.toThrow();
+    const other = decodeHistory(spoiled((copy) => void (copy.last.point.apps[0]![0] = OTHER)));
+    expect([...other.last.point.apps.keys()]).toEqual([OTHER]);
+  });
+
+  it('does not read a file past the size it would write', async () => {
+    const { log, lines } = warnings();
+    await writeFile(join(dir, HISTORY_FILE), '');
+    await truncate(join(dir, HISTORY_FILE), MAX_HISTORY_FILE_BYTES + 1);
+    expect(await loadHistory(dir, log)).toBeUndefined();
+    expect(lines).toEqual(['dashboard history too large to read; starting without it']);
+  });
+
+  it('drops entries dated after the start, as after a clock set back', async () => {
+    const before = twoMinutes();
+    const saved = decodeHistory(
+      await encodeHistory({ tiers: before.entries(), last: stored(START + 90_000, 6) }),
+    );
+    // Started again with the clock 30 s before the second entry: only the first is kept, and
+    // the tier stays in time order with what this process records.
+    const after = history();
+    const restart = START + 30_000;
+    after.restore(saved.tiers, saved.last, restart);
+    after.record(stored(restart, 0).point, stored(restart, 0).reading);
+    const ats = after.entries().flatMap((tier) => tier.stored.map((one) => one.point.at));
+    expect(ats).toEqual([...ats].sort((a, b) => a - b));
+    expect(ats.every((at) => at <= restart)).toBe(true);
   });
 });

@@ -7,20 +7,26 @@
  * - Bounded: the tiers hold a fixed number of readings (158 by default), and a file past
  *   {@link MAX_HISTORY_FILE_BYTES} is not written (a warning says so).
  * - Read back at start; a file that cannot be read or does not parse as one is ignored with a
- *   warning, never a crash.
+ *   warning, never a crash. Nothing in it is trusted past what the collector itself writes:
+ *   counts are finite and within a counter's exact range, series keys are the family's label
+ *   values, each of a bounded length, app names are what a beacon may carry (or `__other__`),
+ *   and a file larger than {@link MAX_HISTORY_FILE_BYTES} is not read.
  *
  * JSON rather than a binary format: the file is read once and written once a minute, and a
  * person can look into it. Key lists that readings share are written once.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { APP_PATTERN } from '@pulse/sdk/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CompactReading } from './compactReading.js';
 import type { StoredReading, TierEntries } from './localHistory.js';
 import type { HistogramSeries } from './registryReading.js';
-import type { TimelinePoint } from './timeline.js';
+import { OTHER } from '../series/metrics.js';
+import { SUMMARY_GROUPING } from './summaryGrouping.js';
+import { CHARTED, type TimelinePoint } from './timeline.js';
 
 /** The file's name in the data directory. */
 export const HISTORY_FILE = 'dashboard-history.json';
@@ -119,7 +125,34 @@ export async function encodeHistory(history: SavedHistory): Promise<string> {
   );
 }
 
-const isNumber = (value: unknown): value is number => typeof value === 'number';
+const isNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+/**
+ * A count as stored: finite (JSON's 1e999 reads as Infinity) and within a counter's exact range.
+ * Not necessarily positive: restored entries are moved onto the new process's counters, less the
+ * old process's last reading (rebaseReading()), and written so again.
+ */
+const isCount = (value: unknown): value is number =>
+  isNumber(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER;
+const isTime = (value: unknown): value is number => isCount(value) && value >= 0;
+
+/**
+ * Longer than any label value the collector records: a beacon's fields are at most 256
+ * characters, and a 200-character route of one-digit ids grows to 400 as `:id`s.
+ */
+const MAX_LABEL_VALUE = 1024;
+const appPattern = new RegExp(APP_PATTERN);
+/** An app a beacon may name, or the label model's `__other__` for those past its cap. */
+const isApp = (value: unknown): value is string =>
+  value === OTHER || (typeof value === 'string' && value.length <= 64 && appPattern.test(value));
+const isLabelValue = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= MAX_LABEL_VALUE;
+const isLabels = (value: unknown): value is Record<string, string> =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.values(value).every(isLabelValue);
+const isCharted = (field: string) => Object.hasOwn(CHARTED, field);
 
 class HistoryFileError extends Error {}
 
@@ -132,9 +165,9 @@ function decodeHistogram(value: unknown): HistogramSeries {
   check(
     typeof series === 'object' &&
       series !== null &&
-      isNumber(series.count) &&
-      isNumber(series.sum) &&
-      typeof series.labels === 'object' &&
+      isCount(series.count) &&
+      isCount(series.sum) &&
+      isLabels(series.labels) &&
       Array.isArray(series.buckets),
     'histogram',
   );
@@ -142,8 +175,10 @@ function decodeHistogram(value: unknown): HistogramSeries {
     labels: series.labels,
     count: series.count,
     sum: series.sum,
-    buckets: series.buckets.map(([le, count]) => {
-      check(isNumber(count) && !Number.isNaN(Number(le)), 'bucket');
+    buckets: series.buckets.map((bucket) => {
+      check(Array.isArray(bucket), 'bucket');
+      const [le, count] = bucket;
+      check(isCount(count) && typeof le === 'string' && !Number.isNaN(Number(le)), 'bucket');
       return { le: Number(le), count };
     }),
   };
@@ -154,7 +189,8 @@ function decodePoint(value: unknown): TimelinePoint {
   check(
     typeof point === 'object' &&
       point !== null &&
-      [point.at, point.beacons, point.events, point.rejected].every(isNumber) &&
+      isTime(point.at) &&
+      [point.beacons, point.events, point.rejected].every(isCount) &&
       Array.isArray(point.apps),
     'chart point',
   );
@@ -164,17 +200,21 @@ function decodePoint(value: unknown): TimelinePoint {
     events: point.events,
     rejected: point.rejected,
     apps: new Map(
-      point.apps.map(([app, entry]) => {
-        check(typeof app === 'string' && isNumber(entry?.pageViews), 'app of a chart point');
+      point.apps.map((one) => {
+        check(Array.isArray(one), 'app of a chart point');
+        const [app, entry] = one as [unknown, EncodedPoint['apps'][number][1] | undefined];
+        check(isApp(app) && isCount(entry?.pageViews), 'app of a chart point');
+        const histograms = entry.histograms ?? {};
+        check(
+          typeof histograms === 'object' && Object.keys(histograms).every(isCharted),
+          'histograms of a chart point',
+        );
         return [
           app,
           {
             pageViews: entry.pageViews,
             histograms: Object.fromEntries(
-              Object.entries(entry.histograms ?? {}).map(([field, series]) => [
-                field,
-                decodeHistogram(series),
-              ]),
+              Object.entries(histograms).map(([field, series]) => [field, decodeHistogram(series)]),
             ),
           },
         ];
@@ -200,30 +240,62 @@ export function decodeHistory(text: string): SavedHistory {
       ),
     'key lists',
   );
-  // Readings that shared a key list share it again, as compactReading() makes them.
+  // Readings that shared a key list share it again, as compactReading() makes them. A key is
+  // the family's label values as JSON (compactReading.ts), parsed again when a summary expands
+  // the reading: each list is checked once, against the first family that uses it.
   const keyLists = parsed.keyLists;
+  const keysChecked = new Map<number, number>();
+  const checkKeys = (index: number, labelCount: number, name: string) => {
+    const known = keysChecked.get(index);
+    if (known !== undefined) {
+      check(known === labelCount, `family ${name}'s keys`);
+      return;
+    }
+    for (const key of keyLists[index]!) {
+      let values: unknown;
+      try {
+        values = JSON.parse(key);
+      } catch {
+        values = undefined;
+      }
+      check(
+        Array.isArray(values) && values.length === labelCount && values.every(isLabelValue),
+        `family ${name}'s keys`,
+      );
+    }
+    keysChecked.set(index, labelCount);
+  };
   const decodeReading = (value: unknown): CompactReading => {
     const reading = value as EncodedReading;
     check(
       typeof reading === 'object' &&
         reading !== null &&
-        isNumber(reading.at) &&
+        isTime(reading.at) &&
         Array.isArray(reading.families),
       'reading',
     );
     return {
       at: reading.at,
       families: new Map(
-        reading.families.map(([name, index, les, values]) => {
-          const keys = keyLists[index];
+        reading.families.map((family) => {
+          check(Array.isArray(family), 'family');
+          const [name, index, les, values] = family as EncodedReading['families'][number];
+          const grouping = Object.hasOwn(SUMMARY_GROUPING, name)
+            ? SUMMARY_GROUPING[name as keyof typeof SUMMARY_GROUPING]
+            : undefined;
           check(
-            typeof name === 'string' &&
-              keys !== undefined &&
+            grouping !== undefined &&
+              Number.isInteger(index) &&
+              index >= 0 &&
+              index < keyLists.length &&
               Array.isArray(les) &&
-              Array.isArray(values) &&
-              values.every(isNumber),
+              les.every((le) => typeof le === 'string') &&
+              Array.isArray(values),
             `family ${String(name)}`,
           );
+          const keys = keyLists[index]!;
+          checkKeys(index, grouping.length, name);
+          check(values.every(isCount), `family ${name}'s values`);
           const bounds = les.map(Number);
           const width = bounds.length === 0 ? 1 : bounds.length + 1;
           check(
@@ -243,7 +315,7 @@ export function decodeHistory(text: string): SavedHistory {
   check(Array.isArray(parsed.tiers), 'tiers');
   return {
     tiers: parsed.tiers.map((tier) => {
-      check(isNumber(tier?.everyMs) && Array.isArray(tier.stored), 'tier');
+      check(isTime(tier?.everyMs) && tier.everyMs > 0 && Array.isArray(tier.stored), 'tier');
       return { everyMs: tier.everyMs, stored: tier.stored.map(decodeStored) };
     }),
     last: decodeStored(parsed.last),
@@ -288,6 +360,14 @@ export async function loadHistory(
   const path = join(dir, HISTORY_FILE);
   let text: string;
   try {
+    const { size } = await stat(path);
+    if (size > MAX_HISTORY_FILE_BYTES) {
+      log.warn(
+        { path, bytes: size, limit: MAX_HISTORY_FILE_BYTES },
+        'dashboard history too large to read; starting without it',
+      );
+      return undefined;
+    }
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

@@ -172,7 +172,9 @@ export class LocalHistory {
       const own = tier.ring.toArray();
       tier.ring.clear();
       for (const stored of kept.stored) {
-        if (stored.point.at > carry.point.at || stored.point.at < now - spanOf(tier)) continue;
+        // Dated after this start, the clock was set back since: the tier must stay in time order.
+        const misplaced = stored.point.at > carry.point.at || stored.point.at > now;
+        if (misplaced || stored.point.at < now - spanOf(tier)) continue;
         tier.ring.push({
           point: rebasePoint(stored.point, carry.point),
           reading: rebaseReading(stored.reading, carry.reading),

@@ -11,7 +11,7 @@ import { SERIES } from './seriesNames.js';
 import type { AppTimeline, CollectorHealth } from './summarySchema.js';
 
 /** The histograms kept per app in each snapshot: only what the time charts draw. */
-const CHARTED = {
+export const CHARTED = {
   score: SERIES.pageScore,
   heap: SERIES.jsHeap,
   rtt: SERIES.socketRtt,
