@@ -234,6 +234,16 @@ describe('the dashboard history file', () => {
     expect([...other.last.point.apps.keys()]).toEqual([OTHER]);
   });
 
+  it('removes at start the temporary files of writes a crash cut short', async () => {
+    const { log } = warnings();
+    await saveHistory(dir, { tiers: [], last: stored(START, 2) }, log);
+    const leftover = `${HISTORY_FILE}.4f1c2a9e-0000-4000-8000-000000000000.tmp`;
+    await writeFile(join(dir, leftover), '{"version":1,"tiers":[');
+    await writeFile(join(dir, 'notes.tmp'), 'not ours');
+    expect((await loadHistory(dir, log))?.last.point.beacons).toBe(4);
+    expect((await readdir(dir)).sort()).toEqual([HISTORY_FILE, 'notes.tmp']);
+  });
+
   it('does not read a file past the size it would write', async () => {
     const { log, lines } = warnings();
     await writeFile(join(dir, HISTORY_FILE), '');

@@ -3,7 +3,7 @@
  * restart: the coarse tiers' readings and the process's last reading, in one JSON file.
  *
  * - Written whole to a temporary file and renamed over the old one: a crash mid-write leaves the
- *   previous file, never half of one.
+ *   previous file, never half of one (and the temporary file, removed at the next start).
  * - Bounded: the tiers hold a fixed number of readings (158 by default), and a file past
  *   {@link MAX_HISTORY_FILE_BYTES} is not written (a warning says so).
  * - Read back at start; a file that cannot be read or does not parse as one is ignored with a
@@ -16,7 +16,7 @@
  * person can look into it. Key lists that readings share are written once.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { APP_PATTERN } from '@pulse/sdk/protocol';
@@ -341,7 +341,7 @@ export async function saveHistory(
     return undefined;
   }
   const path = join(dir, HISTORY_FILE);
-  const temporary = `${path}.${randomUUID()}.tmp`;
+  const temporary = join(dir, temporaryName());
   try {
     await writeFile(temporary, text);
     await rename(temporary, path);
@@ -352,11 +352,36 @@ export async function saveHistory(
   return bytes;
 }
 
+/** The temporary file of one write: next to the history, so that the rename stays in `dir`. */
+const temporaryName = () => `${HISTORY_FILE}.${randomUUID()}.tmp`;
+const isTemporary = (name: string) =>
+  name.startsWith(`${HISTORY_FILE}.`) && name.endsWith('.tmp') && name !== HISTORY_FILE;
+
+/**
+ * Removes what writes cut short by a crash left behind (each up to the 64 MiB bound): without
+ * this, a collector that crashed mid-write again and again would fill its directory. Only this
+ * process writes there (one directory per collector), and it has not written yet.
+ */
+async function removeLeftovers(dir: string, log: FastifyBaseLogger): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names.filter(isTemporary)) {
+    await rm(join(dir, name), { force: true }).catch((error: unknown) =>
+      log.warn({ err: error, dir, name }, 'dashboard history: leftover temporary file not removed'),
+    );
+  }
+}
+
 /** The history saved in `dir`; undefined, with a warning, when there is none that is usable. */
 export async function loadHistory(
   dir: string,
   log: FastifyBaseLogger,
 ): Promise<SavedHistory | undefined> {
+  await removeLeftovers(dir, log);
   const path = join(dir, HISTORY_FILE);
   let text: string;
   try {
