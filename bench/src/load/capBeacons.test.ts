@@ -268,4 +268,11 @@ describe('capBeacons', () => {
     );
     expect(labelSets('pulse_socket_disconnects_total', ['reason'])).toHaveProperty('size', 7);
   });
+
+  it('covers every WebRTC candidate type and state change', () => {
+    expect(labelSets('pulse_webrtc_rtt_seconds_count', ['candidate'])).toEqual(
+      new Set(['host', 'srflx', 'prflx', 'relay']),
+    );
+    expect(labelSets('pulse_webrtc_state_changes_total', ['state'])).toHaveProperty('size', 8);
+  });
 });

@@ -1,5 +1,13 @@
 import { Registry } from 'prom-client';
-import type { Beacon, BlockingScript, MessageStats, PulseEvent, Rating } from '@pulse/sdk/protocol';
+import {
+  PEER_STATES,
+  type Beacon,
+  type BlockingScript,
+  type CandidateType,
+  type MessageStats,
+  type PulseEvent,
+  type Rating,
+} from '@pulse/sdk/protocol';
 import { exampleBeacon, exampleEvents } from '../../../collector/src/beacon/exampleBeacons.js';
 import { CULPRIT_METRICS, createPulseMetrics } from '../../../collector/src/series/metrics.js';
 import { defaultCollectorOptions } from '../../../collector/src/options.js';
@@ -17,7 +25,7 @@ import { labelCosts } from '../../../collector/src/record/seriesHandles.js';
 /**
  * Events in every generated beacon: the SDK's default batch size. A beacon is one whole page
  * view: its view, its page event, a long task, a long animation frame, an error, five custom
- * events, five timings and five socket windows.
+ * events, five timings, four socket windows and a WebRTC window.
  */
 export const EVENTS_PER_BEACON = 20;
 
@@ -35,6 +43,7 @@ const PER_ENGINE = NAVIGATIONS.length;
 const SCRIPTS_PER_FRAME = 3;
 
 const TRANSPORTS = ['websocket', 'polling'] as const;
+const CANDIDATES: readonly CandidateType[] = ['host', 'srflx', 'prflx', 'relay'];
 const REASONS = [
   'io server disconnect',
   'io client disconnect',
@@ -364,7 +373,14 @@ function events(place: Place, names: number): PulseEvent[] {
       name: name(k),
       d: spread(i + k, 1, 3000),
     })),
-    ...Array.from({ length: 5 }, (_, k): PulseEvent => ({
+    // A WebRTC window, each beacon's with the next candidate type and state change.
+    {
+      ...exampleEvents.webrtc,
+      rtt: spread(i, 5, 800),
+      cand: CANDIDATES[i % CANDIDATES.length]!,
+      states: [PEER_STATES[i % PEER_STATES.length]!],
+    },
+    ...Array.from({ length: 4 }, (_, k): PulseEvent => ({
       ...exampleEvents.socket,
       transport: TRANSPORTS[(i + k) % TRANSPORTS.length]!,
       rtt: spread(i + k, 5, 800),
@@ -424,5 +440,5 @@ export function capBeacons(layout: readonly CapApp[] = capLayout()): Beacon[] {
 export function describeLoad(layout: readonly CapApp[] = capLayout()): string {
   const routes = layout.reduce((sum, app) => sum + app.routes, 0);
   const apps = layout.map((a) => `\`${a.app}\` (${a.routes} routes, ${a.names} names)`);
-  return `${(routes * BEACONS_PER_ROUTE).toLocaleString('en-US')} beacons over ${layout.length} ${layout.length === 1 ? 'app' : 'apps'}, ${apps.join(' and ')}: one per route, navigation type (${NAVIGATIONS.length}) and engine (${ENGINES.length}, Chromium's with a total blocking time, the others without), eight per device class, FCP and TTFB rated good, needs-improvement and poor in turn, LCP, INP and CLS good once per route and engine and otherwise naming one of the route's ${RANKED_SLOTS.target} culprits (LCP and INP with their phases), each app with ${RANKED_SLOTS.release} releases, ${RANKED_SLOTS.script} scripts blocking its long animation frames under each of the ${SCRIPT_INVOKERS.length} invokers and ${RANKED_SLOTS.fingerprint} error fingerprints of each kind, and lighter strays of each that fold into \`__other__\` by design; every long task kind, socket transport and disconnect reason, and ${RANKED_SLOTS.event} socket.io event names with every delivery outcome and direction and a stray; as many series as the default series ceiling holds`;
+  return `${(routes * BEACONS_PER_ROUTE).toLocaleString('en-US')} beacons over ${layout.length} ${layout.length === 1 ? 'app' : 'apps'}, ${apps.join(' and ')}: one per route, navigation type (${NAVIGATIONS.length}) and engine (${ENGINES.length}, Chromium's with a total blocking time, the others without), eight per device class, FCP and TTFB rated good, needs-improvement and poor in turn, LCP, INP and CLS good once per route and engine and otherwise naming one of the route's ${RANKED_SLOTS.target} culprits (LCP and INP with their phases), each app with ${RANKED_SLOTS.release} releases, ${RANKED_SLOTS.script} scripts blocking its long animation frames under each of the ${SCRIPT_INVOKERS.length} invokers and ${RANKED_SLOTS.fingerprint} error fingerprints of each kind, and lighter strays of each that fold into \`__other__\` by design; every long task kind, socket transport and disconnect reason, and ${RANKED_SLOTS.event} socket.io event names with every delivery outcome and direction and a stray; a WebRTC window each, over every candidate type and state change; as many series as the default series ceiling holds`;
 }
