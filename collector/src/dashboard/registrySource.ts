@@ -103,8 +103,12 @@ export async function registrySource(options: RegistrySourceOptions): Promise<Su
     void save();
   };
   await snapshot();
+  /** The snapshot under way, which close() lets finish (its write included) before its own. */
+  let inFlight: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    snapshot().catch((error: unknown) => log.warn({ err: error }, 'dashboard snapshot failed'));
+    inFlight = snapshot().catch((error: unknown) =>
+      log.warn({ err: error }, 'dashboard snapshot failed'),
+    );
   }, snapshotIntervalMs);
   // The snapshots serve the page only; they must never keep a stopping process alive.
   timer.unref();
@@ -159,6 +163,9 @@ export async function registrySource(options: RegistrySourceOptions): Promise<Su
     },
     async close() {
       clearInterval(timer);
+      // A snapshot reading the registry now would record and write after the history is
+      // cleared below, replacing the file with one of no stored readings.
+      await inFlight;
       // What was counted since the last tier reading would otherwise be lost with the process.
       await save();
       history.clear();
