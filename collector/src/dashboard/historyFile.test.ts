@@ -267,4 +267,19 @@ describe('the dashboard history file', () => {
     expect(ats).toEqual([...ats].sort((a, b) => a - b));
     expect(ats.every((at) => at <= restart)).toBe(true);
   });
+
+  it('keeps a tier in time order from a file whose entries are not', async () => {
+    const before = twoMinutes();
+    const [tier] = before.entries();
+    const saved = decodeHistory(
+      await encodeHistory({
+        tiers: [{ everyMs: tier!.everyMs, stored: [...tier!.stored].reverse() }],
+        last: stored(START + 90_000, 6),
+      }),
+    );
+    const after = history();
+    after.restore(saved.tiers, saved.last, START + 2 * MINUTE);
+    const ats = after.entries().flatMap((one) => one.stored.map((entry) => entry.point.at));
+    expect(ats).toEqual([START + MINUTE]);
+  });
 });

@@ -171,10 +171,14 @@ export class LocalHistory {
       if (kept === undefined) continue;
       const own = tier.ring.toArray();
       tier.ring.clear();
+      let previous = -Infinity;
       for (const stored of kept.stored) {
-        // Dated after this start, the clock was set back since: the tier must stay in time order.
-        const misplaced = stored.point.at > carry.point.at || stored.point.at > now;
-        if (misplaced || stored.point.at < now - spanOf(tier)) continue;
+        // The tier must stay in time order: an entry dated after this start (the clock was set
+        // back since) or not after the one before it (a file not written by Pulse) is dropped.
+        const { at } = stored.point;
+        const misplaced = at > carry.point.at || at > now || at <= previous;
+        if (misplaced || at < now - spanOf(tier)) continue;
+        previous = at;
         tier.ring.push({
           point: rebasePoint(stored.point, carry.point),
           reading: rebaseReading(stored.reading, carry.reading),
