@@ -10,6 +10,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { exampleBeacon, exampleEvents } from '@pulse/collector';
 import { attachPulse } from '@pulse/collector/socket.io';
 import type { Browser } from 'playwright-core';
 import { Server } from 'socket.io';
@@ -150,6 +151,31 @@ describe('two collector replicas scraped by a real Prometheus', () => {
     rejectsSent++;
   }
 
+  /**
+   * A beacon with WebRTC calls' windows and a socket window with message delivery, as
+   * /pulse.webrtc.js and /pulse.delivery.js send them, so the Calls and Messages rules and panels
+   * have series to read. Their browser side is proven in test/webrtc/ and test/socket/; here
+   * what matters is what Prometheus makes of the series.
+   */
+  async function sendRealtimeBeacon(replica: number) {
+    // A call through TURN that then failed, so relay share and failures have series too.
+    const failedCall = {
+      ...exampleEvents.webrtc,
+      cand: 'relay' as const,
+      states: ['disconnected' as const, 'failed' as const],
+    };
+    const beacon = exampleBeacon([exampleEvents.webrtc, failedCall, exampleEvents.socket], {
+      app: APP,
+      release: RELEASES[replica]!,
+    });
+    const response = await fetch(`${collectors[replica]!.url}/v1/rum`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify(beacon),
+    });
+    expect(response.status).toBe(204);
+  }
+
   /** Waits until each replica has scored every page view its sessions sent so far. */
   async function waitForReplicas(sessionsPerReplica: number) {
     for (const collector of collectors) {
@@ -217,6 +243,7 @@ describe('two collector replicas scraped by a real Prometheus', () => {
       for (let replica = 0; replica < REPLICAS; replica++) {
         await session(replica);
         await sendMalformedBeacon(replica);
+        await sendRealtimeBeacon(replica);
       }
       await waitForReplicas(round);
       await waitForPrometheus();
