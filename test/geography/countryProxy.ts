@@ -10,9 +10,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers/freePort.js';
 
 export const NGINX_BIN = process.env.PULSE_NGINX ?? '/usr/sbin/nginx';
 
@@ -32,15 +32,6 @@ export interface CountryProxy {
   /** nginx's own error log, for failure messages. */
   log(): string;
   close(): Promise<void>;
-}
-
-/** nginx cannot report a port it got for `:0`: one is taken from the OS and released. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const configuration = (dir: string, port: number, options: CountryProxyOptions) => `
@@ -82,6 +73,7 @@ export async function startCountryProxy(options: CountryProxyOptions): Promise<C
     throw new Error(`${NGINX_BIN} missing: run npm run test:setup (installs Debian's nginx-light)`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'pulse-nginx-'));
+  // nginx cannot report a port it got for `:0`.
   const port = await freePort();
   await writeFile(join(dir, 'nginx.conf'), configuration(dir, port, options));
   // -e: the error log before the configuration is read, which would else be /var/log/nginx.

@@ -11,9 +11,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Builder, type WebDriver } from 'selenium-webdriver';
+import { freePort } from './freePort.js';
 
 /** MiniBrowser, shipped by libwebkit2gtk-4.1-0 under the machine's multiarch directory. */
 export const MINIBROWSER_PATH =
@@ -51,17 +51,9 @@ async function startXvfb(): Promise<{ display: string; xvfb: ChildProcess }> {
   return { display: await Promise.race([numbered, failed]), xvfb };
 }
 
-/** A port nothing listens on now (WebKitWebDriver takes no port 0). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  return port;
-}
-
 /** Starts WebKitWebDriver on `display` and resolves with its address once it answers. */
 async function startWebDriver(display: string): Promise<{ url: string; driver: ChildProcess }> {
+  // WebKitWebDriver takes no port 0.
   const port = await freePort();
   const driver = spawn('WebKitWebDriver', [`--port=${port}`], {
     stdio: 'ignore',

@@ -21,7 +21,8 @@ import { startCollector, type RunningCollector } from '../helpers/collector.js';
 import { waitForScrape, type Scrape } from '../helpers/metrics.js';
 import { packWorkspaces } from '../packages/packedPackages.js';
 import { createScratchApp } from '../packages/scratchApp.js';
-import { buildNextApp, freePort, startNextApp, type NextServer } from './nextApp.js';
+import { freePort } from '../helpers/freePort.js';
+import { buildNextApp, startNextApp, type NextServer } from './nextApp.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../fixtures/nextjs-app/', import.meta.url));
@@ -75,6 +76,7 @@ describe('@pulse/react in a Next.js App Router app', () => {
     );
     const installed = seconds(since);
     // Beacons cross origins, from the app's to the collector's, as with a separate RUM host.
+    // The app's origin must be known before it is built: the collector allows beacons from it.
     const port = await freePort();
     collector = await startCollector({ allowOrigins: [`http://127.0.0.1:${port}`] });
     since = performance.now();

@@ -1,7 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -52,18 +50,6 @@ export async function buildNextApp(dir: string, env: Record<string, string>): Pr
     };
     throw new Error(`next build failed in ${dir}: ${message}\n${stdout}${stderr}`);
   }
-}
-
-/**
- * A loopback port free right now. The app's origin must be known before it starts: the collector
- * allows beacons from that origin only, and it runs before the app is built.
- */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** `next start` of the build in `dir` on 127.0.0.1:`port`; resolves once it answers `/`. */
