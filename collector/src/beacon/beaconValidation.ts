@@ -52,20 +52,21 @@ export function checkEvents(events: readonly unknown[]): CheckedEvents {
   let accepted: PulseEvent[] | undefined;
   let refused = 0;
   let firstProblem: string | undefined;
-  events.forEach((event, index) => {
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index];
     const validator = eventValidators.get(kindOf(event));
     if (validator?.Check(event)) {
       accepted?.push(event as PulseEvent);
-      return;
+      continue;
     }
     accepted ??= events.slice(0, index) as PulseEvent[];
     refused += 1;
-    if (firstProblem !== undefined) return;
+    if (firstProblem !== undefined) continue;
     const error = validator?.Errors(event).First();
     firstProblem =
       error === undefined
         ? `body/events/${index}/k: expected one of ${KINDS}`
         : `body/events/${index}${error.path}: ${error.message}`;
-  });
+  }
   return { accepted: accepted ?? (events as PulseEvent[]), refused, firstProblem };
 }

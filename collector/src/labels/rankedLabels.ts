@@ -110,6 +110,8 @@ export class RankedLabels {
     const { values, label, labels } = scope;
     if (values === null) return scope.other;
     const entry = values.entry(raw, sighting.now);
+    // Most sightings are of a value that holds its slot: no evidence callback made for them.
+    if (values.weighHeld(entry, weight, sighting.now)) return entry;
     const standing = values.weigh(entry, weight, sighting.now, () =>
       this.proven(`${scope.key}\u0000${raw}`, sighting),
     );

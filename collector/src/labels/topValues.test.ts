@@ -152,6 +152,21 @@ describe('TopValues', () => {
     expect(top.entry('heavy', 11).handle).toBeUndefined();
   });
 
+  it('weighs a holder through weighHeld as weigh would, and leaves any other entry alone', () => {
+    const top = new TopValues(1, 4);
+    const holder = top.entry('holder', 0);
+    const newcomer = top.entry('newcomer', 0);
+    expect(top.weighHeld(holder, 3, 1)).toBe(false);
+    expect(top.weigh(holder, 3, 1, yes).state).toBe('admitted');
+    expect(top.weighHeld(holder, 3, 2)).toBe(true);
+    // Not a holder: nothing changes, so weigh still ranks it from its own weight alone.
+    expect(top.weighHeld(newcomer, 5, 2)).toBe(false);
+    expect(top.weigh(newcomer, 5, 3, yes).state).toBe('outweighed');
+    // The holder's 6 (3 + 3 through weighHeld) is what a newcomer must pass.
+    expect(top.weigh(newcomer, 1, 4, yes).state).toBe('outweighed');
+    expect(top.weigh(newcomer, 1, 5, yes)).toEqual({ state: 'admitted', displaced: 'holder' });
+  });
+
   it('forgets values idle since the cutoff and returns the holders among them', () => {
     const top = new TopValues(2, 8);
     top.add('a', 1, 10, yes);

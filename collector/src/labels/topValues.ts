@@ -95,6 +95,18 @@ export class TopValues<H = unknown> {
     return this.tracked.get(value) ?? this.track(value, now);
   }
 
+  /**
+   * `weigh` for an entry that holds its slot: adds the weight and says true; says false, having
+   * changed nothing, for any other entry (which `weigh` must then rank).
+   */
+  weighHeld(slot: Slot<H>, weight: number, now: number): boolean {
+    const entry = slot as Tracked<H>;
+    if (!entry.held) return false;
+    entry.weight += weight;
+    entry.lastSeen = now;
+    return true;
+  }
+
   /** `add` for an entry `entry()` gave. */
   weigh(slot: Slot<H>, weight: number, now: number, prove: () => boolean): Standing {
     const entry = slot as Tracked<H>;

@@ -31,6 +31,19 @@ interface EventSeries {
   directions: (CounterSeries | undefined)[];
 }
 
+/** Adds `n` to the counter `kept[i]` (`family`'s series for `values[i]`, made on first use). */
+function countInto(
+  kept: (CounterSeries | undefined)[],
+  i: number,
+  n: number,
+  family: { labels(...values: (string | undefined)[]): CounterSeries },
+  app: string,
+  event: string,
+  values: readonly string[],
+): void {
+  if (n > 0) (kept[i] ??= family.labels(app, event, values[i])).inc(n);
+}
+
 export class MessageRecorder {
   /** The ranking scope of each app's event names; its slots keep their series. */
   private readonly scopes: LazyMap<string, RankedScope<EventSeries>>;
@@ -54,27 +67,16 @@ export class MessageRecorder {
         const delivery = (series.delivery ??= metrics.socketDeliverySeconds.labels(app, event));
         for (const d of stats.d) delivery.observe(d / MS);
       }
-      const count = (
-        kept: (CounterSeries | undefined)[],
-        counts: readonly number[],
-        family: { labels(...values: (string | undefined)[]): CounterSeries },
-        values: readonly string[],
-      ) =>
-        counts.forEach((n, i) => {
-          if (n > 0) (kept[i] ??= family.labels(app, event, values[i])).inc(n);
-        });
-      count(
-        series.outcomes,
-        [stats.ok, stats.fail, stats.lost],
-        metrics.socketDeliveriesTotal,
-        DELIVERY_OUTCOMES,
-      );
-      count(
-        series.directions,
-        [stats.in, stats.out],
-        metrics.socketMessagesTotal,
-        MESSAGE_DIRECTIONS,
-      );
+      // One call per count rather than arrays of them: this runs for every message name of
+      // every socket window.
+      const { outcomes, directions } = series;
+      const deliveries = metrics.socketDeliveriesTotal;
+      const messages = metrics.socketMessagesTotal;
+      countInto(outcomes, 0, stats.ok, deliveries, app, event, DELIVERY_OUTCOMES);
+      countInto(outcomes, 1, stats.fail, deliveries, app, event, DELIVERY_OUTCOMES);
+      countInto(outcomes, 2, stats.lost, deliveries, app, event, DELIVERY_OUTCOMES);
+      countInto(directions, 0, stats.in, messages, app, event, MESSAGE_DIRECTIONS);
+      countInto(directions, 1, stats.out, messages, app, event, MESSAGE_DIRECTIONS);
     }
   }
 
