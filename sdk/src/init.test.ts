@@ -721,11 +721,40 @@ describe('init', () => {
       await vi.runAllTimersAsync();
       const sent = requests();
       expect(sent).toBe(1);
+      expect(storageWrites()).toEqual(['pulse.s']);
       client.consent(false);
       client.track('after-withdrawal');
       setVisibility('hidden');
       await vi.runAllTimersAsync();
       expect(requests()).toBe(sent);
+      // Withdrawn: the tab session id is gone from storage, not kept until the tab closes.
+      expect(storageWrites()).toEqual([]);
+    });
+
+    it('consent(false) where storage is blocked still stops sending, and throws nothing', async () => {
+      start({ consent: 'pending' });
+      client.consent(true);
+      await vi.runAllTimersAsync();
+      const sent = requests();
+      vi.spyOn(window, 'sessionStorage', 'get').mockImplementation(() => {
+        throw new DOMException('blocked', 'SecurityError');
+      });
+      expect(() => client.consent(false)).not.toThrow();
+      client.track('after-withdrawal');
+      setVisibility('hidden');
+      await vi.runAllTimersAsync();
+      expect(requests()).toBe(sent);
+    });
+
+    it('consent(false) in a client started with consent granted removes its tab session too', async () => {
+      start({});
+      expect(storageWrites()).toEqual(['pulse.s']);
+      client.consent(false);
+      client.track('after-withdrawal');
+      setVisibility('hidden');
+      await vi.runAllTimersAsync();
+      expect(storageWrites()).toEqual([]);
+      expect(requests()).toBe(0);
     });
 
     it('sends nothing after consent(true) in a session that is not sampled', async () => {

@@ -183,6 +183,9 @@ export const init = (config: PulseConfig): PulseClient => {
       // stops first, so stop()'s final flush goes nowhere.
       stopQueue();
       client.stop();
+      // Refused, or withdrawn after a grant: no identifier stays behind in the tab either. Last,
+      // since blocked storage throws here (caught by safe(), like every method's errors).
+      granted || delete sessionStorage['pulse.s'];
     },
     stop: () => {
       if (!stopped) {

@@ -84,8 +84,8 @@ export interface PulseClient {
    * `consent()`). `true` (the default) reads or makes the tab session (sessionStorage) and sends
    * what was held, then records as usual; `false` drops what was held and sends nothing for the
    * rest of the page's life (also after an earlier `true`: consent withdrawn). A refusal is final
-   * for the page: a later `true` changes nothing. A tab session stored after an earlier consent
-   * stays until the tab closes; a client started with consent pending never writes one.
+   * for the page: a later `true` changes nothing. `false` also removes the tab session an earlier
+   * consent stored; a client started with consent pending never writes one before `true`.
    */
   consent(granted?: boolean): void;
   /** Stop recording: removes every listener and timer, sends what is queued. */

@@ -107,6 +107,9 @@ describe('consent mode and data-key (Chromium)', () => {
     expect(metrics.value('pulse_rejected_total', { reason: 'ingest_key' })).toBe(0);
     // The tab session exists from consent on: the only thing Pulse stores.
     expect((await storedByPage(tab, context)).sessionStorage).toEqual(['pulse.s']);
+    // Withdrawn: the tab session goes with it.
+    await tab.evaluate(() => (window as unknown as PulseWindow).Pulse.consent(false));
+    expect((await storedByPage(tab, context)).sessionStorage).toEqual([]);
     await context.close();
   });
 
