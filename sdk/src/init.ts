@@ -185,7 +185,7 @@ export const init = (config: PulseConfig): PulseClient => {
       client.stop();
       // Refused, or withdrawn after a grant: no identifier stays behind in the tab either. Last,
       // since blocked storage throws here (caught by safe(), like every method's errors).
-      granted || delete sessionStorage['pulse.s'];
+      if (!granted) delete sessionStorage['pulse.s'];
     },
     stop: () => {
       if (!stopped) {
