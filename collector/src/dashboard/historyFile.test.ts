@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   compactReading,
   expandReading,
@@ -174,6 +174,28 @@ describe('the dashboard history file', () => {
     expect(await readdir(dir)).toEqual([HISTORY_FILE]);
     expect((await readFile(join(dir, HISTORY_FILE))).byteLength).toBe(bytes);
     expect((await loadHistory(dir, log))?.last.point.beacons).toBe(4);
+  });
+
+  it('flushes the file to disk before the rename, and the directory after it', async () => {
+    const { log } = warnings();
+    // The file handles of node:fs/promises share one prototype: spying on it sees every flush.
+    const handle = await open(join(dir, 'probe'), 'w');
+    const prototype = Object.getPrototypeOf(handle) as { sync(): Promise<void> };
+    await handle.close();
+    await rm(join(dir, 'probe'));
+    const flushed: string[] = [];
+    const sync = vi.spyOn(prototype, 'sync').mockImplementation(async () => {
+      flushed.push((await readdir(dir)).sort().join(','));
+    });
+    try {
+      await saveHistory(dir, { tiers: [], last: stored(START, 2) }, log);
+    } finally {
+      sync.mockRestore();
+    }
+    // First the temporary file, before it has its name; then the directory, once it has.
+    expect(flushed).toHaveLength(2);
+    expect(flushed[0]).toMatch(new RegExp(`^${HISTORY_FILE}\\..+\\.tmp$`));
+    expect(flushed[1]).toBe(HISTORY_FILE);
   });
 
   it('ignores a missing file quietly and a corrupt one with a warning, never throwing', async () => {

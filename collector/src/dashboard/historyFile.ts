@@ -2,8 +2,9 @@
  * The local history on disk (`--data-dir`), so that the dashboard's 1 h and 24 h ranges survive a
  * restart: the coarse tiers' readings and the process's last reading, in one JSON file.
  *
- * - Written whole to a temporary file and renamed over the old one: a crash mid-write leaves the
- *   previous file, never half of one (and the temporary file, removed at the next start).
+ * - Written whole to a temporary file, flushed to disk, and renamed over the old one: a crash or
+ *   power cut mid-write leaves the previous file, never half of one (and the temporary file,
+ *   removed at the next start).
  * - Bounded: the tiers hold a fixed number of readings (158 by default), and a file past
  *   {@link MAX_HISTORY_FILE_BYTES} is not written (a warning says so).
  * - Read back at start; a file that cannot be read or does not parse as one is ignored with a
@@ -16,7 +17,7 @@
  * person can look into it. Key lists that readings share are written once.
  */
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { APP_PATTERN } from '@pulse/sdk/protocol';
@@ -343,13 +344,39 @@ export async function saveHistory(
   const path = join(dir, HISTORY_FILE);
   const temporary = join(dir, temporaryName());
   try {
-    await writeFile(temporary, text);
+    await writeDurably(temporary, text);
     await rename(temporary, path);
+    await syncDirectory(dir);
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
   }
   return bytes;
+}
+
+/**
+ * Writes `text` to `path` and waits until the disk has it. Without the flush, a power cut soon
+ * after the rename can leave the new name pointing at a file whose data never reached the disk
+ * (an empty history, on some file systems), the previous file gone already.
+ */
+async function writeDurably(path: string, text: string): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    await file.writeFile(text);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+/** Flushes `dir` itself, so that the rename (a change to the directory) is on disk too. */
+async function syncDirectory(dir: string): Promise<void> {
+  const directory = await open(dir, 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
 }
 
 /** The temporary file of one write: next to the history, so that the rename stays in `dir`. */
