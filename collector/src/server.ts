@@ -18,7 +18,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { assetsPlugin } from './http/assets.js';
 import { createClientErrorHandler } from './http/clientErrors.js';
-import { connectionLimitsPlugin } from './http/connectionLimits.js';
+import { adminConnectionLimitsPlugin, connectionLimitsPlugin } from './http/connectionLimits.js';
 import { dashboardPlugin } from './dashboard/index.js';
 import { healthPlugin } from './http/health.js';
 import { ingestPlugin, type DiagnosisState } from './beacon/ingest.js';
@@ -41,6 +41,14 @@ export function resolveCollectorOptions(options: Partial<CollectorOptions> = {})
   return { ...defaultCollectorOptions, ...defined };
 }
 
+/** Node's HTTP server settings that hold a slow client to `headersTimeout` and `requestTimeout`. */
+const slowClientTimeouts = (config: CollectorOptions) => ({
+  // Node checks request deadlines only this often (30 s by default), which would let a slow
+  // client hold a socket far past `requestTimeout`.
+  connectionsCheckingInterval: Math.min(1000, config.headersTimeout, config.requestTimeout),
+  headersTimeout: Math.min(config.headersTimeout, config.requestTimeout),
+});
+
 /** Creates a collector, registered and ready, not listening. */
 export async function createCollector(
   options: Partial<CollectorOptions> = {},
@@ -55,12 +63,7 @@ export async function createCollector(
     trustProxy: checkedTrustProxy(config.trustProxy),
     requestTimeout: config.requestTimeout,
     keepAliveTimeout: config.keepAliveTimeout,
-    http: {
-      // Node checks request deadlines only this often (30 s by default), which would let a
-      // slow client hold a socket far past `requestTimeout`.
-      connectionsCheckingInterval: Math.min(1000, config.headersTimeout, config.requestTimeout),
-      headersTimeout: Math.min(config.headersTimeout, config.requestTimeout),
-    },
+    http: slowClientTimeouts(config),
     clientErrorHandler: createClientErrorHandler((reason) => countClientError(reason)),
     // Beacons never need more; other routes take no body at all.
     bodyLimit: config.bodyLimit,
@@ -108,8 +111,11 @@ async function createAdminSide(
   const admin = Fastify({
     logger: withoutClientAddress(config.logger),
     requestTimeout: config.requestTimeout,
+    // This side may be published too (behind its token): slow clients are cut off alike.
+    http: slowClientTimeouts(config),
     bodyLimit: 1024,
   });
+  await admin.register(adminConnectionLimitsPlugin, { registry });
   await admin.register(adminAccess, { adminToken: config.adminToken });
   await admin.register(metricsRoute, {
     registry,

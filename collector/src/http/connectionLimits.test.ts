@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import {
+  ADMIN_MAX_CONNECTIONS_PER_ADDRESS,
   FALLBACK_MAX_CONNECTIONS,
   MAX_DERIVED_CONNECTIONS,
   limitConnections,
@@ -293,5 +294,42 @@ describe('the collector’s connection limits', () => {
     await open(port, '127.0.0.3');
     await until(direct.isClosed);
     expect(proxied.map((client) => client.isClosed())).toEqual([false, false]);
+  });
+});
+
+describe('the admin listener’s connection limits', () => {
+  it('closes the oldest idle connection of an address at its cap, counted apart from ingest', async () => {
+    app = await createCollector({ processMetrics: false });
+    const admin = app.pulseAdmin;
+    await admin.listen({ port: 0, host: '127.0.0.1' });
+    const series = async () => lookupSeries(app!.pulse.registry);
+    const zero = await series();
+    for (const cap of ['address', 'total']) {
+      expect(zero.value('pulse_admin_connections_evicted_total', { cap })).toBe(0);
+      expect(zero.value('pulse_admin_connections_refused_total', { cap })).toBe(0);
+    }
+    const { port } = admin.server.address() as AddressInfo;
+    const idle = [];
+    for (let i = 0; i <= ADMIN_MAX_CONNECTIONS_PER_ADDRESS; i += 1) {
+      idle.push(await open(port, '127.0.0.2'));
+    }
+    await until(idle[0]!.isClosed);
+    expect(idle.filter((client) => client.isClosed())).toHaveLength(1);
+    const now = await series();
+    expect(now.value('pulse_admin_connections_evicted_total', { cap: 'address' })).toBe(1);
+    expect(now.value('pulse_admin_open_connections')).toBe(ADMIN_MAX_CONNECTIONS_PER_ADDRESS);
+    // The ingest listener's caps and counts are its own.
+    expect(now.value('pulse_connections_evicted_total')).toBe(0);
+    expect(now.value('pulse_open_connections')).toBe(0);
+  });
+
+  it('cuts off a client that trickles its request head past headersTimeout', async () => {
+    app = await createCollector({ processMetrics: false, headersTimeout: 300 });
+    await app.pulseAdmin.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.pulseAdmin.server.address() as AddressInfo;
+    const slow = await open(port, '127.0.0.2');
+    slow.socket.write('GET /metrics HTTP/1.1\r\nHost: x\r\n');
+    // Node answers 408 and closes within `until`'s 2 s; without the setting it waits a minute.
+    await until(slow.isClosed);
   });
 });

@@ -35,7 +35,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { clientNetwork } from '../labels/clientNetwork.js';
 import { trustedProxies, type TrustProxy } from './trustProxy.js';
 
@@ -221,12 +221,89 @@ export interface ConnectionLimitsPluginOptions {
   trustProxy: TrustProxy;
 }
 
-const EVICTED = 'pulse_connections_evicted_total';
-const REFUSED = 'pulse_connections_refused_total';
-const OPEN = 'pulse_open_connections';
+/** The series one listener's limits are counted in. */
+interface ConnectionSeries {
+  evicted: string;
+  refused: string;
+  open: string;
+  /** Which listener, in the help texts. */
+  listener: string;
+}
+
+const INGEST_SERIES: ConnectionSeries = {
+  evicted: 'pulse_connections_evicted_total',
+  refused: 'pulse_connections_refused_total',
+  open: 'pulse_open_connections',
+  listener: 'ingest',
+};
+
+const ADMIN_SERIES: ConnectionSeries = {
+  evicted: 'pulse_admin_connections_evicted_total',
+  refused: 'pulse_admin_connections_refused_total',
+  open: 'pulse_admin_open_connections',
+  listener: 'admin',
+};
 
 /**
- * Keeps the collector's server within its connection caps, and counts in its registry
+ * The admin listener's caps. Its clients are few (Prometheus, a few dashboards, each browser
+ * with at most six connections), and an idle one is evicted to make room, so a small cap turns
+ * no one away; it comes out of the open files kept back from the ingest cap (`FILE_HEADROOM`),
+ * so both listeners at their caps still leave the process 64 descriptors.
+ */
+export const ADMIN_MAX_CONNECTIONS = 64;
+export const ADMIN_MAX_CONNECTIONS_PER_ADDRESS = 16;
+
+/**
+ * Watches `app`'s server within `limits`, counting in `registry` under `series`; the series are
+ * removed, and the server left alone, when `app` closes.
+ */
+function watchConnections(
+  app: FastifyInstance,
+  registry: Registry,
+  series: ConnectionSeries,
+  limits: Omit<ConnectionLimits, 'onEvicted' | 'onRefused'>,
+): ConnectionLimiter {
+  const evicted = new Counter({
+    name: series.evicted,
+    help: `Idle or unfinished connections to the ${series.listener} listener closed to make room for a new one, by the cap reached (address, total).`,
+    labelNames: ['cap'],
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: series.refused,
+    help: `New connections to the ${series.listener} listener closed at once because every connection they would displace was being served, by cap.`,
+    labelNames: ['cap'],
+    registers: [registry],
+  });
+  // Start at 0, so rate() and alerts see the first increment.
+  for (const cap of CONNECTION_CAPS) {
+    evicted.inc({ cap }, 0);
+    refused.inc({ cap }, 0);
+  }
+  const limiter = limitConnections(app.server, {
+    ...limits,
+    onEvicted: (cap) => evicted.inc({ cap }),
+    onRefused: (cap) => refused.inc({ cap }),
+  });
+  new Gauge({
+    name: series.open,
+    help: `Connections open on the ${series.listener} listener.`,
+    registers: [registry],
+    collect() {
+      this.set(limiter.open);
+    },
+  });
+  app.addHook('onClose', async () => {
+    limiter.detach();
+    for (const name of [series.evicted, series.refused, series.open]) {
+      registry.removeSingleMetric(name);
+    }
+  });
+  return limiter;
+}
+
+/**
+ * Keeps the collector's ingest server within its connection caps, and counts in its registry
  * (`app.pulse.registry`, so after the metrics plugin):
  * `pulse_connections_evicted_total{cap}`, `pulse_connections_refused_total{cap}` and the gauge
  * `pulse_open_connections`. prom-client's own classes: none of this is on the ingest hot path.
@@ -235,40 +312,11 @@ export const connectionLimitsPlugin = fp(
   async (app: FastifyInstance, options: ConnectionLimitsPluginOptions) => {
     const softLimit = openFilesLimit();
     const maxConnections = options.maxConnections ?? maxConnectionsFor(softLimit);
-    const { registry } = app.pulse;
-    const evicted = new Counter({
-      name: EVICTED,
-      help: 'Idle or unfinished connections closed to make room for a new one, by the cap reached (address, total).',
-      labelNames: ['cap'],
-      registers: [registry],
-    });
-    const refused = new Counter({
-      name: REFUSED,
-      help: 'New connections closed at once because every connection they would displace was being served, by cap.',
-      labelNames: ['cap'],
-      registers: [registry],
-    });
-    // Start at 0, so rate() and alerts see the first increment.
-    for (const cap of CONNECTION_CAPS) {
-      evicted.inc({ cap }, 0);
-      refused.inc({ cap }, 0);
-    }
-    const limiter = limitConnections(app.server, {
+    watchConnections(app, app.pulse.registry, INGEST_SERIES, {
       maxConnections,
       maxConnectionsPerAddress: options.maxConnectionsPerAddress,
       isExempt: trustedProxies(options.trustProxy),
-      onEvicted: (cap) => evicted.inc({ cap }),
-      onRefused: (cap) => refused.inc({ cap }),
     });
-    new Gauge({
-      name: OPEN,
-      help: 'Connections open on the ingest listener.',
-      registers: [registry],
-      collect() {
-        this.set(limiter.open);
-      },
-    });
-
     const limits = {
       maxConnections,
       maxConnectionsPerAddress: options.maxConnectionsPerAddress,
@@ -281,11 +329,33 @@ export const connectionLimitsPlugin = fp(
           'at the limit, new connections are reset; raise the limit (LimitNOFILE, ulimit -n)',
       );
     } else app.log.info(limits, 'connection limits');
-
-    app.addHook('onClose', async () => {
-      limiter.detach();
-      for (const name of [EVICTED, REFUSED, OPEN]) registry.removeSingleMetric(name);
-    });
   },
   { fastify: '5.x', name: 'pulse-connection-limits', dependencies: ['pulse-metrics'] },
+);
+
+export interface AdminConnectionLimitsPluginOptions {
+  /** The collector's registry, shared with the ingest side. */
+  registry: Registry;
+  /** `ADMIN_MAX_CONNECTIONS` when absent. */
+  maxConnections?: number;
+  /** `ADMIN_MAX_CONNECTIONS_PER_ADDRESS` when absent. */
+  maxConnectionsPerAddress?: number;
+}
+
+/**
+ * The same caps on the admin listener (dashboard, `/api/*`, `/metrics`), counted as
+ * `pulse_admin_connections_evicted_total{cap}`, `pulse_admin_connections_refused_total{cap}` and
+ * `pulse_admin_open_connections`. Without them, where the admin side is published (behind its
+ * token), idle or slow-loris connections to it would hold file descriptors without bound, and
+ * the process shares one open-files limit with the ingest listener: beacons would be turned away.
+ */
+export const adminConnectionLimitsPlugin = fp(
+  async (app: FastifyInstance, options: AdminConnectionLimitsPluginOptions) => {
+    watchConnections(app, options.registry, ADMIN_SERIES, {
+      maxConnections: options.maxConnections ?? ADMIN_MAX_CONNECTIONS,
+      maxConnectionsPerAddress:
+        options.maxConnectionsPerAddress ?? ADMIN_MAX_CONNECTIONS_PER_ADDRESS,
+    });
+  },
+  { fastify: '5.x', name: 'pulse-admin-connection-limits' },
 );
