@@ -115,7 +115,7 @@ async function createAdminSide(
     http: slowClientTimeouts(config),
     bodyLimit: 1024,
   });
-  await admin.register(adminConnectionLimitsPlugin, { registry });
+  await admin.register(adminConnectionLimitsPlugin, { registry, trustProxy: config.trustProxy });
   await admin.register(adminAccess, { adminToken: config.adminToken });
   await admin.register(metricsRoute, {
     registry,

@@ -323,6 +323,22 @@ describe('the admin listener’s connection limits', () => {
     expect(now.value('pulse_open_connections')).toBe(0);
   });
 
+  it('exempts the trusted proxies there too', async () => {
+    app = await createCollector({ processMetrics: false, trustProxy: '127.0.0.2' });
+    await app.pulseAdmin.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.pulseAdmin.server.address() as AddressInfo;
+    const proxied = [];
+    for (let i = 0; i <= ADMIN_MAX_CONNECTIONS_PER_ADDRESS; i += 1) {
+      proxied.push(await open(port, '127.0.0.2'));
+    }
+    const direct = [];
+    for (let i = 0; i <= ADMIN_MAX_CONNECTIONS_PER_ADDRESS; i += 1) {
+      direct.push(await open(port, '127.0.0.3'));
+    }
+    await until(direct[0]!.isClosed);
+    expect(proxied.filter((client) => client.isClosed())).toHaveLength(0);
+  });
+
   it('cuts off a client that trickles its request head past headersTimeout', async () => {
     app = await createCollector({ processMetrics: false, headersTimeout: 300 });
     await app.pulseAdmin.listen({ port: 0, host: '127.0.0.1' });

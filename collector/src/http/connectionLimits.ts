@@ -340,6 +340,8 @@ export interface AdminConnectionLimitsPluginOptions {
   maxConnections?: number;
   /** `ADMIN_MAX_CONNECTIONS_PER_ADDRESS` when absent. */
   maxConnectionsPerAddress?: number;
+  /** The collector's trusted proxies, exempt from the per-address cap here too. */
+  trustProxy: TrustProxy;
 }
 
 /**
@@ -355,6 +357,7 @@ export const adminConnectionLimitsPlugin = fp(
       maxConnections: options.maxConnections ?? ADMIN_MAX_CONNECTIONS,
       maxConnectionsPerAddress:
         options.maxConnectionsPerAddress ?? ADMIN_MAX_CONNECTIONS_PER_ADDRESS,
+      isExempt: trustedProxies(options.trustProxy),
     });
   },
   { fastify: '5.x', name: 'pulse-admin-connection-limits' },
