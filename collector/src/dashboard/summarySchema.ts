@@ -145,18 +145,24 @@ export const CallSummarySchema = Type.Object({
   failedShare: Nullable(Type.Number()),
 });
 
-/** The messages of one socket.io event name of an app; delivery times in seconds. */
-export const MessageEventSummarySchema = Type.Object({
-  event: Type.String(),
+/** Delivery figures of socket.io messages, for one event name or all of an app's together. */
+const DeliveryFigures = {
   delivered: Count,
   failed: Count,
   lost: Count,
   in: Count,
   out: Count,
+  /** Delivery times in seconds. */
   p75: Nullable(Type.Number()),
   p95: Nullable(Type.Number()),
   /** `failed` + `lost` over every acknowledged emit; null without any. */
   undeliveredShare: Nullable(Type.Number()),
+};
+
+/** The messages of one socket.io event name of an app. */
+export const MessageEventSummarySchema = Type.Object({
+  event: Type.String(),
+  ...DeliveryFigures,
 });
 
 /**
@@ -165,14 +171,7 @@ export const MessageEventSummarySchema = Type.Object({
  * and the busiest events (most acknowledged emits first, at most 10).
  */
 export const MessageSummarySchema = Type.Object({
-  delivered: Count,
-  failed: Count,
-  lost: Count,
-  in: Count,
-  out: Count,
-  p75: Nullable(Type.Number()),
-  p95: Nullable(Type.Number()),
-  undeliveredShare: Nullable(Type.Number()),
+  ...DeliveryFigures,
   events: Type.Array(MessageEventSummarySchema),
 });
 
