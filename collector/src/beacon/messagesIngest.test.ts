@@ -1,26 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import { MAX_DELIVERY_SAMPLES, MAX_MESSAGE_EVENTS } from '@pulse/sdk/protocol';
-import { exampleBeacon, exampleEvents } from './exampleBeacons.js';
-import { lookupSeries } from '../record/seriesLookup.js';
-import { createCollector } from '../server.js';
+import { exampleEvents } from './exampleBeacons.js';
+import { eventPoster } from './eventPoster.js';
 
-let app: FastifyInstance | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
-
-async function post(events: unknown[]) {
-  app ??= await createCollector({ processMetrics: false, rateLimit: false, admitAfterClients: 1 });
-  const response = await app.inject({
-    method: 'POST',
-    url: '/v1/rum',
-    headers: { 'content-type': 'text/plain;charset=UTF-8' },
-    payload: JSON.stringify({ ...exampleBeacon([]), events }),
-  });
-  return { response, series: await lookupSeries(app.pulse.registry) };
-}
+const poster = eventPoster();
+afterEach(() => poster.close());
+const { post } = poster;
 
 const message = { e: 'chat:send', in: 1, out: 1, ok: 1, fail: 0, lost: 0, d: [20] };
 const withMsgs = (msgs: unknown) => ({ ...exampleEvents.socket, msgs });

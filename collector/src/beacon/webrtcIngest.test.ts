@@ -1,27 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import type { WebRtcEvent } from '@pulse/sdk/protocol';
 import { callScore } from '@pulse/sdk/score';
-import { exampleBeacon, exampleEvents } from './exampleBeacons.js';
-import { lookupSeries } from '../record/seriesLookup.js';
-import { createCollector } from '../server.js';
+import { exampleEvents } from './exampleBeacons.js';
+import { eventPoster } from './eventPoster.js';
 
-let app: FastifyInstance | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
-
-async function post(events: unknown[]) {
-  app ??= await createCollector({ processMetrics: false, rateLimit: false, admitAfterClients: 1 });
-  const response = await app.inject({
-    method: 'POST',
-    url: '/v1/rum',
-    headers: { 'content-type': 'text/plain;charset=UTF-8' },
-    payload: JSON.stringify({ ...exampleBeacon([]), events }),
-  });
-  return { response, series: await lookupSeries(app.pulse.registry) };
-}
+const poster = eventPoster();
+afterEach(() => poster.close());
+const { post } = poster;
 
 const call = exampleEvents.webrtc;
 const withCall = (change: Record<string, unknown>) => ({ ...call, ...change });
