@@ -111,6 +111,7 @@ async function createAdminSide(
   const admin = Fastify({
     logger: withoutClientAddress(config.logger),
     requestTimeout: config.requestTimeout,
+    keepAliveTimeout: config.keepAliveTimeout,
     // This side may be published too (behind its token): slow clients are cut off alike.
     http: slowClientTimeouts(config),
     bodyLimit: 1024,

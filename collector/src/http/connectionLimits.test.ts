@@ -3,9 +3,13 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
 import {
+  ADMIN_MAX_CONNECTIONS,
   ADMIN_MAX_CONNECTIONS_PER_ADDRESS,
+  adminConnectionLimitsPlugin,
+  type AdminConnectionLimitsPluginOptions,
   FALLBACK_MAX_CONNECTIONS,
   MAX_DERIVED_CONNECTIONS,
   limitConnections,
@@ -298,45 +302,67 @@ describe('the collector’s connection limits', () => {
 });
 
 describe('the admin listener’s connection limits', () => {
-  it('closes the oldest idle connection of an address at its cap, counted apart from ingest', async () => {
+  /** The admin plugin alone on a fastify instance, listening, with its series in `registry`. */
+  async function adminAlone(options: Partial<AdminConnectionLimitsPluginOptions>) {
+    const registry = new Registry();
+    app = Fastify();
+    await app.register(adminConnectionLimitsPlugin, { registry, trustProxy: false, ...options });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    return { port, series: () => lookupSeries(registry) };
+  }
+
+  /** `count` connections from `from`, opened one after another. */
+  async function many(port: number, from: string, count: number) {
+    const opened = [];
+    for (let i = 0; i < count; i += 1) opened.push(await open(port, from));
+    return opened;
+  }
+
+  it('closes the oldest idle connection of an address at its cap, and counts it', async () => {
+    const { port, series } = await adminAlone({ exemptLoopback: false });
+    const idle = await many(port, '127.0.0.2', ADMIN_MAX_CONNECTIONS_PER_ADDRESS + 1);
+    await until(idle[0]!.isClosed);
+    expect(idle.filter((client) => client.isClosed())).toHaveLength(1);
+    const now = await series();
+    expect(now.value('pulse_admin_connections_evicted_total', { cap: 'address' })).toBe(1);
+    expect(now.value('pulse_admin_connections_refused_total')).toBe(0);
+    expect(now.value('pulse_admin_open_connections')).toBe(ADMIN_MAX_CONNECTIONS_PER_ADDRESS);
+  });
+
+  it('exempts the trusted proxies from the per-address cap', async () => {
+    const { port } = await adminAlone({ exemptLoopback: false, trustProxy: '127.0.0.2' });
+    const proxied = await many(port, '127.0.0.2', ADMIN_MAX_CONNECTIONS_PER_ADDRESS + 1);
+    const direct = await many(port, '127.0.0.3', ADMIN_MAX_CONNECTIONS_PER_ADDRESS + 1);
+    await until(direct[0]!.isClosed);
+    expect(proxied.filter((client) => client.isClosed())).toHaveLength(0);
+  });
+
+  it('in a collector: exempts loopback peers from the per-address cap, not from the total', async () => {
     app = await createCollector({ processMetrics: false });
-    const admin = app.pulseAdmin;
-    await admin.listen({ port: 0, host: '127.0.0.1' });
+    await app.pulseAdmin.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.pulseAdmin.server.address() as AddressInfo;
     const series = async () => lookupSeries(app!.pulse.registry);
     const zero = await series();
     for (const cap of ['address', 'total']) {
       expect(zero.value('pulse_admin_connections_evicted_total', { cap })).toBe(0);
       expect(zero.value('pulse_admin_connections_refused_total', { cap })).toBe(0);
     }
-    const { port } = admin.server.address() as AddressInfo;
-    const idle = [];
-    for (let i = 0; i <= ADMIN_MAX_CONNECTIONS_PER_ADDRESS; i += 1) {
-      idle.push(await open(port, '127.0.0.2'));
+    const local = await many(port, '127.0.0.2', ADMIN_MAX_CONNECTIONS);
+    expect(local.filter((client) => client.isClosed())).toHaveLength(0);
+    await open(port, '127.0.0.3');
+    await until(local[0]!.isClosed);
+    let now = await series();
+    for (let i = 0; i < 100 && now.value('pulse_admin_connections_evicted_total') < 1; i += 1) {
+      await delay(5);
+      now = await series();
     }
-    await until(idle[0]!.isClosed);
-    expect(idle.filter((client) => client.isClosed())).toHaveLength(1);
-    const now = await series();
-    expect(now.value('pulse_admin_connections_evicted_total', { cap: 'address' })).toBe(1);
-    expect(now.value('pulse_admin_open_connections')).toBe(ADMIN_MAX_CONNECTIONS_PER_ADDRESS);
+    expect(now.value('pulse_admin_connections_evicted_total', { cap: 'total' })).toBe(1);
+    expect(now.value('pulse_admin_connections_evicted_total', { cap: 'address' })).toBe(0);
+    expect(now.value('pulse_admin_open_connections')).toBe(ADMIN_MAX_CONNECTIONS);
     // The ingest listener's caps and counts are its own.
     expect(now.value('pulse_connections_evicted_total')).toBe(0);
     expect(now.value('pulse_open_connections')).toBe(0);
-  });
-
-  it('exempts the trusted proxies there too', async () => {
-    app = await createCollector({ processMetrics: false, trustProxy: '127.0.0.2' });
-    await app.pulseAdmin.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.pulseAdmin.server.address() as AddressInfo;
-    const proxied = [];
-    for (let i = 0; i <= ADMIN_MAX_CONNECTIONS_PER_ADDRESS; i += 1) {
-      proxied.push(await open(port, '127.0.0.2'));
-    }
-    const direct = [];
-    for (let i = 0; i <= ADMIN_MAX_CONNECTIONS_PER_ADDRESS; i += 1) {
-      direct.push(await open(port, '127.0.0.3'));
-    }
-    await until(direct[0]!.isClosed);
-    expect(proxied.filter((client) => client.isClosed())).toHaveLength(0);
   });
 
   it('cuts off a client that trickles its request head past headersTimeout', async () => {

@@ -177,7 +177,10 @@ export function limitConnections(server: Server, limits: ConnectionLimits): Conn
   };
 }
 
-/** File descriptors kept back from connections: logs, served files, the event loop's own. */
+/**
+ * File descriptors kept back from ingest connections: logs, served files, the event loop's own, and
+ * the admin listener's connections (`ADMIN_MAX_CONNECTIONS`).
+ */
 export const FILE_HEADROOM = 128;
 /** The derived cap never exceeds this (an idle connection costs a few KB of memory). */
 export const MAX_DERIVED_CONNECTIONS = 65_536;
@@ -342,7 +345,15 @@ export interface AdminConnectionLimitsPluginOptions {
   maxConnectionsPerAddress?: number;
   /** The collector's trusted proxies, exempt from the per-address cap here too. */
   trustProxy: TrustProxy;
+  /**
+   * Whether loopback peers are exempt from the per-address cap too (default true): on the
+   * default loopback binding every client (Prometheus, dashboards, tools) shares 127.0.0.1.
+   */
+  exemptLoopback?: boolean;
 }
+
+/** A peer address on this machine: IPv4 127/8 (also IPv4-mapped) or IPv6 ::1. */
+const isLoopbackPeer = (peer: string) => /^(::ffff:)?127\./.test(peer) || peer === '::1';
 
 /**
  * The same caps on the admin listener (dashboard, `/api/*`, `/metrics`), counted as
@@ -353,11 +364,13 @@ export interface AdminConnectionLimitsPluginOptions {
  */
 export const adminConnectionLimitsPlugin = fp(
   async (app: FastifyInstance, options: AdminConnectionLimitsPluginOptions) => {
+    const isTrusted = trustedProxies(options.trustProxy);
     watchConnections(app, options.registry, ADMIN_SERIES, {
       maxConnections: options.maxConnections ?? ADMIN_MAX_CONNECTIONS,
       maxConnectionsPerAddress:
         options.maxConnectionsPerAddress ?? ADMIN_MAX_CONNECTIONS_PER_ADDRESS,
-      isExempt: trustedProxies(options.trustProxy),
+      isExempt: (peer) =>
+        ((options.exemptLoopback ?? true) && isLoopbackPeer(peer)) || isTrusted(peer),
     });
   },
   { fastify: '5.x', name: 'pulse-admin-connection-limits' },
