@@ -1,4 +1,13 @@
-import { mkdtemp, open, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import {
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rm,
+  truncate,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
@@ -88,6 +97,7 @@ function warnings() {
   const log = {
     warn: (_fields: unknown, message: string) => lines.push(message),
     info: () => undefined,
+    debug: (_fields: unknown, message: string) => lines.push(`debug: ${message}`),
   } as unknown as FastifyBaseLogger;
   return { log, lines };
 }
@@ -176,16 +186,22 @@ describe('the dashboard history file', () => {
     expect((await loadHistory(dir, log))?.last.point.beacons).toBe(4);
   });
 
-  it('flushes the file to disk before the rename, and the directory after it', async () => {
-    const { log } = warnings();
-    // The file handles of node:fs/promises share one prototype: spying on it sees every flush.
+  /** The prototype of node:fs/promises file handles: spying on it sees every handle's flush. */
+  const fileHandlePrototype = async () => {
     const handle = await open(join(dir, 'probe'), 'w');
-    const prototype = Object.getPrototypeOf(handle) as { sync(): Promise<void> };
     await handle.close();
     await rm(join(dir, 'probe'));
+    return Object.getPrototypeOf(handle) as FileHandle;
+  };
+
+  it('flushes the file to disk before the rename, and the directory after it', async () => {
+    const { log } = warnings();
     const flushed: string[] = [];
-    const sync = vi.spyOn(prototype, 'sync').mockImplementation(async () => {
-      flushed.push((await readdir(dir)).sort().join(','));
+    const sync = vi.spyOn(await fileHandlePrototype(), 'sync').mockImplementation(async function (
+      this: FileHandle,
+    ) {
+      const what = (await this.stat()).isDirectory() ? 'directory' : 'file';
+      flushed.push(`${what} ${(await readdir(dir)).sort().join(',')}`);
     });
     try {
       await saveHistory(dir, { tiers: [], last: stored(START, 2) }, log);
@@ -194,8 +210,28 @@ describe('the dashboard history file', () => {
     }
     // First the temporary file, before it has its name; then the directory, once it has.
     expect(flushed).toHaveLength(2);
-    expect(flushed[0]).toMatch(new RegExp(`^${HISTORY_FILE}\\..+\\.tmp$`));
-    expect(flushed[1]).toBe(HISTORY_FILE);
+    expect(flushed[0]).toMatch(new RegExp(`^file ${HISTORY_FILE}\\..+\\.tmp$`));
+    expect(flushed[1]).toBe(`directory ${HISTORY_FILE}`);
+  });
+
+  it('counts a history saved when only the directory cannot be flushed', async () => {
+    const { log, lines } = warnings();
+    const sync = vi.spyOn(await fileHandlePrototype(), 'sync').mockImplementation(async function (
+      this: FileHandle,
+    ) {
+      if ((await this.stat()).isDirectory()) {
+        throw Object.assign(new Error('EINVAL: invalid argument, fsync'), { code: 'EINVAL' });
+      }
+    });
+    let bytes: number | undefined;
+    try {
+      bytes = await saveHistory(dir, { tiers: [], last: stored(START, 2) }, log);
+    } finally {
+      sync.mockRestore();
+    }
+    expect(bytes).toBeGreaterThan(0);
+    expect(await readdir(dir)).toEqual([HISTORY_FILE]);
+    expect(lines).toEqual(['debug: dashboard history directory not flushed']);
   });
 
   it('ignores a missing file quietly and a corrupt one with a warning, never throwing', async () => {

@@ -346,10 +346,16 @@ export async function saveHistory(
   try {
     await writeDurably(temporary, text);
     await rename(temporary, path);
-    await syncDirectory(dir);
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  }
+  try {
+    await syncDirectory(dir);
+  } catch (error) {
+    // Saved all the same: the file is in place and flushed. Some file systems cannot flush a
+    // directory (network and FUSE mounts answer EINVAL); a failure every minute is not news.
+    log.debug({ err: error }, 'dashboard history directory not flushed');
   }
   return bytes;
 }
