@@ -7,7 +7,9 @@
  * once and the LCP, CLS and INP on /metrics equal what the page measured of itself (site.ts) just
  * before it ended: the final values, not an early report. What the engine cannot measure (CLS and
  * total blocking time in Firefox) must be absent. The share of delivered views per case must be
- * at least 99%, but for a visible Firefox tab closed by the protocol (PROTOCOL_CLOSE_FLOWS).
+ * at least 99%, but for a visible Firefox tab closed by the protocol (PROTOCOL_CLOSE_FLOWS): there
+ * views or their values may be lost (at least FIREFOX_CLOSE_MIN_SHARE delivered), never sent twice
+ * or with other values than the page measured.
  *
  * Also: a page with Pulse stays eligible for Chromium's back/forward cache (CDP
  * `Page.backForwardCacheNotUsed` never fires), checked first on a page without Pulse to show
@@ -250,6 +252,17 @@ function lostOnly(metrics: Scrape, views: ExpectedView[]): boolean {
   return lost;
 }
 
+/**
+ * Whether a failure of `delivered` is a value that did not arrive (`close-3/view/close: 0 INP of
+ * 1`) rather than one that arrived twice or wrong. Firefox's teardown of a tab closed by the
+ * protocol has once (in a CI run, 1 of 20) sent the page event without the INP that its page had
+ * measured: part of the view lost, as whole views are lost there, so it counts against the share.
+ */
+function missingValue(failure: string | undefined): boolean {
+  const counted = /: (\d+) (LCP|INP|CLS) of (\d+)$/.exec(failure ?? '');
+  return counted !== null && Number(counted[1]) < Number(counted[3]);
+}
+
 /** A tab of the control page closed as `flows['tab close']` closes one; its id. */
 async function closeControlTab(browser: TestBrowser, site: Site, rep: number): Promise<string> {
   const id = `control-${rep}-${Date.now()}`;
@@ -370,7 +383,8 @@ describe.each(TEST_ENGINES)(
       }
       const notLost = failed
         .filter((views) => !lostOnly(metrics, views))
-        .map((views) => delivered(metrics, views, browser.reports));
+        .map((views) => delivered(metrics, views, browser.reports))
+        .filter((failure) => !missingValue(failure));
       expect(notLost, 'counted twice or wrong values').toEqual([]);
       expect(share, failures.join('\n')).toBeGreaterThanOrEqual(FIREFOX_CLOSE_MIN_SHARE);
     });
