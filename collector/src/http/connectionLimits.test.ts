@@ -19,7 +19,7 @@ import {
   type ConnectionLimiter,
   type ConnectionLimits,
 } from './connectionLimits.js';
-import { lookupSeries } from '../record/seriesLookup.js';
+import { lookupSeries, type SeriesLookup } from '../record/seriesLookup.js';
 import { createCollector } from '../server.js';
 
 const LIMITS_TEXT = `Limit                     Soft Limit           Hard Limit           Units
@@ -65,6 +65,22 @@ afterEach(async () => {
 async function until(done: () => boolean): Promise<void> {
   for (let i = 0; i < 400 && !done(); i += 1) await delay(5);
   expect(done()).toBe(true);
+}
+
+/**
+ * The series `read` gives once `ready` holds of them, or after half a second (a count follows the
+ * close a moment later); the caller asserts on what it gets.
+ */
+async function seriesWhen(
+  read: () => Promise<SeriesLookup>,
+  ready: (series: SeriesLookup) => boolean,
+): Promise<SeriesLookup> {
+  let series = await read();
+  for (let i = 0; i < 100 && !ready(series); i += 1) {
+    await delay(5);
+    series = await read();
+  }
+  return series;
 }
 
 /** A raw client connection from `from`, once connected: is it closed, has it been answered. */
@@ -274,11 +290,7 @@ describe('the collector’s connection limits', () => {
     for (const from of ['127.0.0.2', '127.0.0.2', '127.0.0.3', '127.0.0.4']) await open(port, from);
     await until(first.isClosed);
     // 127.0.0.2's third evicted its first; 127.0.0.4 found the server full and evicted again.
-    let now = await series();
-    for (let i = 0; i < 100 && now.value('pulse_connections_evicted_total') < 2; i += 1) {
-      await delay(5);
-      now = await series();
-    }
+    const now = await seriesWhen(series, (s) => s.value('pulse_connections_evicted_total') >= 2);
     expect(now.value('pulse_connections_evicted_total', { cap: 'address' })).toBe(1);
     expect(now.value('pulse_connections_evicted_total', { cap: 'total' })).toBe(1);
     expect(now.value('pulse_connections_refused_total')).toBe(0);
@@ -352,11 +364,10 @@ describe('the admin listener’s connection limits', () => {
     expect(local.filter((client) => client.isClosed())).toHaveLength(0);
     await open(port, '127.0.0.3');
     await until(local[0]!.isClosed);
-    let now = await series();
-    for (let i = 0; i < 100 && now.value('pulse_admin_connections_evicted_total') < 1; i += 1) {
-      await delay(5);
-      now = await series();
-    }
+    const now = await seriesWhen(
+      series,
+      (s) => s.value('pulse_admin_connections_evicted_total') >= 1,
+    );
     expect(now.value('pulse_admin_connections_evicted_total', { cap: 'total' })).toBe(1);
     expect(now.value('pulse_admin_connections_evicted_total', { cap: 'address' })).toBe(0);
     expect(now.value('pulse_admin_open_connections')).toBe(ADMIN_MAX_CONNECTIONS);
