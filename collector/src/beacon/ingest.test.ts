@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { exampleBeacon, exampleEvents } from './exampleBeacons.js';
@@ -117,6 +120,46 @@ describe('POST /v1/rum accepts beacons', () => {
       headers: { 'x-pulse-key': 's3cret-key' },
     });
     expect(viaHeader.statusCode).toBe(204);
+  });
+});
+
+describe('POST /v1/rum records and answers the beacons of a turn together', () => {
+  it('records every beacon of a burst and answers each 204, with its events in the series', async () => {
+    const target = await collector();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => post(target, exampleBeacon())),
+    );
+    expect(responses.map((response) => response.statusCode)).toEqual(Array(20).fill(204));
+    const series = await lookupSeries(target.pulse.registry);
+    expect(series.value('pulse_beacons_total', { app: 'shop' })).toBe(20);
+    expect(series.value('pulse_events_total', { app: 'shop' })).toBe(
+      20 * Object.keys(exampleEvents).length,
+    );
+  });
+
+  it('records a beacon whose client left before its answer, and answers the next one', async () => {
+    const target = await collector();
+    await target.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = target.server.address() as AddressInfo;
+    const body = JSON.stringify(exampleBeacon());
+    // A client that resets its connection as soon as the request is out: the beacon's answer,
+    // due at the end of the turn, finds its socket destroyed.
+    const gone = connect(port, '127.0.0.1');
+    await once(gone, 'connect');
+    await new Promise<void>((resolve) =>
+      gone.end(
+        `POST /v1/rum HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        resolve,
+      ),
+    );
+    gone.resetAndDestroy();
+    const beacons = async () =>
+      (await lookupSeries(target.pulse.registry)).value('pulse_beacons_total', { app: 'shop' });
+    await expect.poll(beacons, { timeout: 5000 }).toBe(1);
+    const next = await fetch(`http://127.0.0.1:${port}/v1/rum`, { method: 'POST', body });
+    expect(next.status).toBe(204);
+    expect(await beacons()).toBe(2);
   });
 });
 

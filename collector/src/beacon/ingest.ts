@@ -18,6 +18,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ACCEPTED_PROTOCOL_VERSIONS, type Beacon } from '@pulse/sdk/protocol';
 import { parseBeaconJson } from './beaconJson.js';
+import { turnBatch } from './turnBatch.js';
 import { checkEnvelope, checkEvents, type BeaconEnvelope } from './beaconValidation.js';
 import { corsPlugin, originAllowList } from '../http/cors.js';
 import { INGEST_KEY_HEADER, REFUSED_EVENTS_HEADER } from '../http/headers.js';
@@ -75,6 +76,15 @@ const RejectionBodySchema = Type.Object({
   reason: Type.Union(REJECT_REASONS.map((reason) => Type.Literal(reason))),
   message: Type.String(),
 });
+
+/** A beacon that passed every check, waiting for the end of its turn (turnBatch.ts). */
+interface Accepted {
+  beacon: Beacon;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  /** Its client's country, with geography on. */
+  country: string | undefined;
+}
 
 /** The parsed body before validation: anything JSON can be. */
 type UncheckedBody = Partial<Record<keyof Beacon, unknown>> | undefined;
@@ -182,6 +192,24 @@ export const ingestPlugin = fp(
       return undefined;
     };
 
+    // Accepted beacons are recorded and answered once per turn of the event loop (turnBatch.ts).
+    const recordAndAnswer = turnBatch((batch: readonly Accepted[]) => {
+      const now = Date.now();
+      for (const { beacon, request, reply, country } of batch) {
+        try {
+          const recordedAs = recorder.record(beacon, request, now, country);
+          if (recordedAs !== OTHER) pageOrigins.see(recordedAs, request.headers.origin);
+        } catch (error) {
+          // A fault of the collector's own: this beacon is answered 500 by the error handler,
+          // as a throw in the handler would be, and the others of the turn are still recorded.
+          reply.send(error);
+          continue;
+        }
+        options.scrapes.answered();
+        reply.code(204).send();
+      }
+    });
+
     await app.register(
       async (scope) => {
         await scope.register(corsPlugin, { allowOrigins: options.allowOrigins });
@@ -260,10 +288,7 @@ export const ingestPlugin = fp(
             // Until an event is refused, the accepted events are the beacon's own array.
             const beacon = (refused > 0 ? { ...envelope, events: accepted } : envelope) as Beacon;
             const country = countryOf === undefined ? undefined : countryOf(request);
-            const recordedAs = recorder.record(beacon, request, Date.now(), country);
-            if (recordedAs !== OTHER) pageOrigins.see(recordedAs, request.headers.origin);
-            options.scrapes.answered();
-            reply.code(204).send();
+            recordAndAnswer({ beacon, request, reply, country });
           },
         );
       },
