@@ -1,14 +1,15 @@
 // A server under test, alone in its own process so its memory, CPU and event loop are its own:
 // `node serverProcess.js collector` (Pulse's collector as the bench configures it,
-// server/collectorOptions.ts), `... collector-rate-limited` (rate limiting on), `... bare` and
-// `... bare-fastest` (fastify routes that only parse the same body) or `... socket` (socket.io
-// with attachPulse). It listens on 127.0.0.1, port 0 (a collector's admin side, which serves
-// `/metrics`, the dashboard and `/api/*`, on a port of its own), and answers the bench's
-// questions over IPC.
+// server/collectorOptions.ts), `... collector-rate-limited` (rate limiting on), `... bare`,
+// `... bare-fastest` and `... bare-batched` (fastify routes that only parse the same body) or
+// `... socket` (socket.io with attachPulse). It listens on 127.0.0.1, port 0 (a collector's
+// admin side, which serves `/metrics`, the dashboard and `/api/*`, on a port of its own), and
+// answers the bench's questions over IPC.
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { turnBatch } from '../../collector/src/beacon/turnBatch.js';
 import { Registry } from 'prom-client';
 import { Server } from 'socket.io';
 import { createCollector } from '@pulse/collector';
@@ -27,9 +28,14 @@ import { benchCollectorOptions } from './server/collectorOptions.js';
  * beacon. `fastify` parses the body as fastify does by default (secure-json-parse, which also
  * scans the text for `__proto__` and `constructor` keys) in an async handler, as a fastify app
  * is usually written; `fastest` parses it with plain `JSON.parse`, as the collector does, in a
- * synchronous handler: the least work fastify can do to take the same body.
+ * synchronous handler: the least work fastify can do to take the same body. `batched` is
+ * `fastest` answering the requests of a turn of the event loop together, at its end, as the
+ * collector does (collector/src/beacon/turnBatch.ts): what any route gains that way, apart from
+ * what the collector's own work costs.
  */
-async function createBareRoute(parsing: 'fastify' | 'fastest'): Promise<FastifyInstance> {
+async function createBareRoute(
+  parsing: 'fastify' | 'fastest' | 'batched',
+): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   app.removeAllContentTypeParsers();
   if (parsing === 'fastify') {
@@ -55,11 +61,20 @@ async function createBareRoute(parsing: 'fastify' | 'fastest'): Promise<FastifyI
       done(null, value);
     },
   );
+  if (parsing === 'batched') {
+    app.post('/v1/rum', (_request, reply) => answerThisTurn(reply));
+    return app;
+  }
   app.post('/v1/rum', (_request, reply) => {
     reply.code(204).send();
   });
   return app;
 }
+
+/** Answers 204 at the end of this turn of the event loop, with the others of the turn. */
+const answerThisTurn = turnBatch((replies: readonly FastifyReply[]) => {
+  for (const reply of replies) reply.code(204).send();
+});
 
 /** A socket.io server answering Pulse's probes, as an app using `@pulse/collector/socket.io` runs it. */
 async function createSocketServer(): Promise<FastifyInstance> {
@@ -77,9 +92,14 @@ async function createSocketServer(): Promise<FastifyInstance> {
 }
 
 const kind = process.argv[2] as ServerKind;
+const BARE_PARSING = {
+  bare: 'fastify',
+  'bare-fastest': 'fastest',
+  'bare-batched': 'batched',
+} as const;
 const app =
-  kind === 'bare' || kind === 'bare-fastest'
-    ? await createBareRoute(kind === 'bare' ? 'fastify' : 'fastest')
+  kind === 'bare' || kind === 'bare-fastest' || kind === 'bare-batched'
+    ? await createBareRoute(BARE_PARSING[kind])
     : kind === 'socket'
       ? await createSocketServer()
       : kind === 'collector-rate-limited'

@@ -25,10 +25,11 @@ export interface ServerStats {
 
 /**
  * The kinds of server the bench can start: Pulse's collector; a bare fastify route as fastify
- * comes (`bare`) or as fast as fastify can take a JSON body (`bare-fastest`); socket.io.
+ * comes (`bare`), as fast as fastify can take a JSON body (`bare-fastest`), and that answering
+ * once per turn of the event loop as the collector does (`bare-batched`); socket.io.
  */
 export type ServerKind =
-  'collector' | 'collector-rate-limited' | 'bare' | 'bare-fastest' | 'socket';
+  'collector' | 'collector-rate-limited' | 'bare' | 'bare-fastest' | 'bare-batched' | 'socket';
 
 /** The first message of a child: it listens; a collector also on its admin side (`/metrics`). */
 export interface Listening {
