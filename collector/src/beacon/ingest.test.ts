@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { Agent, request, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -160,6 +161,41 @@ describe('POST /v1/rum records and answers the beacons of a turn together', () =
     const next = await fetch(`http://127.0.0.1:${port}/v1/rum`, { method: 'POST', body });
     expect(next.status).toBe(204);
     expect(await beacons()).toBe(2);
+  });
+  it('ends the connection of a beacon answered while the collector closes, so the close does not wait on it', async () => {
+    const target = await collector({ keepAliveTimeout: 60_000 });
+    await target.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = target.server.address() as AddressInfo;
+    let closed: Promise<void> | undefined;
+    // Node calls this after fastify's own listener, in the read that queued the beacon: the close
+    // starts before the beacon is answered at the end of the turn.
+    target.server.once('request', () => {
+      closed = target.close();
+    });
+    const agent = new Agent({ keepAlive: true });
+    const body = JSON.stringify(exampleBeacon());
+    const answer = await new Promise<IncomingMessage>((resolve, reject) =>
+      request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/v1/rum',
+          method: 'POST',
+          headers: { 'content-type': 'text/plain' },
+          agent,
+        },
+        (response) => resolve(response.resume()),
+      )
+        .on('error', reject)
+        .end(body),
+    );
+    agent.destroy();
+    expect(answer.statusCode).toBe(204);
+    expect(answer.headers.connection).toBe('close');
+    // Kept alive, the connection would hold the close for the 60 s keep-alive timeout, past the
+    // test's own timeout.
+    await closed;
+    app = undefined;
   });
 });
 

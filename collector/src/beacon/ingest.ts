@@ -192,6 +192,14 @@ export const ingestPlugin = fp(
       return undefined;
     };
 
+    // Once the collector is closing, answers end their connection: fastify closes the listener
+    // (and its idle connections) before the turn's answers go out, and a connection kept alive
+    // after them would hold the close open until its keep-alive timeout ran out.
+    let closing = false;
+    app.addHook('preClose', (done) => {
+      closing = true;
+      done();
+    });
     // Accepted beacons are recorded and answered once per turn of the event loop (turnBatch.ts).
     const recordAndAnswer = turnBatch((batch: readonly Accepted[]) => {
       const now = Date.now();
@@ -199,14 +207,14 @@ export const ingestPlugin = fp(
         try {
           const recordedAs = recorder.record(beacon, request, now, country);
           if (recordedAs !== OTHER) pageOrigins.see(recordedAs, request.headers.origin);
+          options.scrapes.answered();
+          if (closing) reply.header('connection', 'close');
+          reply.code(204).send();
         } catch (error) {
           // A fault of the collector's own: this beacon is answered 500 by the error handler,
-          // as a throw in the handler would be, and the others of the turn are still recorded.
-          reply.send(error);
-          continue;
+          // as a throw in the handler would be, and the others of the turn are still answered.
+          reply.send(error instanceof Error ? error : new Error(String(error)));
         }
-        options.scrapes.answered();
-        reply.code(204).send();
       }
     });
 
