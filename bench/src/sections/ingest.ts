@@ -128,7 +128,7 @@ export const ingestSection: Section = {
     };
     const twin = await startChildServer('bare');
     const sideServers: Record<SideName, ChildServer> = { ...servers, twin };
-    /** Per pair, per round: the baseline's CPU per beacon over the other's (capacity ratio). */
+    /** Per pair, per round: the baseline's CPU per beacon over the other's. */
     const sideRatios: number[][] = SIDE_PAIRS.map(() => []);
     const sideMicros: { baseline: number[]; name: number[] }[] = SIDE_PAIRS.map(() => ({
       baseline: [],
@@ -279,7 +279,7 @@ export const ingestSection: Section = {
     const vsBare = paired('bare');
     const vsFastest = paired('fastest');
     const vsBatched = paired('batched');
-    /** The side-by-side capacity ratios of the pair at `index` of `SIDE_PAIRS`. */
+    /** The side-by-side ratios (baseline's CPU per beacon over the other's) of a pair. */
     const side = (index: number) => {
       const ratios = sideRatios[index]!;
       return { median: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios) };
@@ -364,7 +364,7 @@ export const ingestSection: Section = {
       }),
     );
     const body = [
-      `autocannon (${CONNECTIONS} keep-alive connections, no pipelining) POSTs \`text/plain\` beacons of ${EVENTS_PER_BEACON} events each (the SDK's batch size), cycling through ${describeLoad()}. Each server runs alone in its own Node process on 127.0.0.1. Two bare routes answer 204 without looking at the body, both fastify with the collector's body limit taking the same content types: one as a fastify app is usually written (fastify's default JSON parser, secure-json-parse, which also scans the text for \`__proto__\` and \`constructor\` keys; an async handler), and the fastest one fastify allows (plain \`JSON.parse\`, as the collector parses beacons, relying on its closed schema to refuse those keys; a synchronous handler). The collector runs with its defaults (label admission and the 50,000-series ceiling on) but for two settings the bench's single client needs (bench/src/server/collectorOptions.ts): the per-client rate limit is off, and a value is admitted on its first sighting (\`admitAfterClients: 1\`) rather than after five client networks, the load's one address standing in for many browsers; after the warm-up every beacon takes the path of admitted values; a fourth server, not part of the goals, runs it with rate limiting on and the limit raised above the load, so the limiter's own cost shows. The collector records and answers the beacons read in one turn of the event loop together, at its end (collector/src/beacon/turnBatch.ts), which any fastify route can do: a fifth server, not part of the goals, is the fastest bare route answering that way, so what the collector's own work costs shows apart from it. After a 2 s warm-up each, ${ROUNDS} rounds of ${roundSeconds} s per server, the order turning each round; medians over rounds. The goals compare the collector with a bare route round by round (its events/s over the bare route's in the same round, measured seconds apart) and take the median of those ratios: the machine's own speed drifts by tens of percent over a run, which a ratio of medians taken minutes apart would read as the collector's. Every request must be answered 2xx or the run fails.`,
+      `autocannon (${CONNECTIONS} keep-alive connections, no pipelining) POSTs \`text/plain\` beacons of ${EVENTS_PER_BEACON} events each (the SDK's batch size), cycling through ${describeLoad()}. Each server runs alone in its own Node process on 127.0.0.1. Two bare routes answer 204 without looking at the body, both fastify with the collector's body limit taking the same content types: one as a fastify app is usually written (fastify's default JSON parser, secure-json-parse, which also scans the text for \`__proto__\` and \`constructor\` keys; an async handler), and the fastest one fastify allows (plain \`JSON.parse\`, as the collector parses beacons, relying on its closed schema to refuse those keys; a synchronous handler). The collector runs with its defaults (label admission and the 50,000-series ceiling on) but for two settings the bench's single client needs (bench/src/server/collectorOptions.ts): the per-client rate limit is off, and a value is admitted on its first sighting (\`admitAfterClients: 1\`) rather than after five client networks, the load's one address standing in for many browsers; after the warm-up every beacon takes the path of admitted values; a fourth server, not part of the goals, runs it with rate limiting on and the limit raised above the load, so the limiter's own cost shows. The collector records and answers the beacons read in one turn of the event loop together, at its end (collector/src/beacon/turnBatch.ts), which any fastify route can do: a fifth server, not part of the goals, is the fastest bare route answering that way, so what the collector's own work costs shows apart from it. After a 2 s warm-up each, ${ROUNDS} rounds of ${roundSeconds} s per server, the order turning each round; medians over rounds. The ratios in this table compare servers round by round (events/s over the baseline's in the same round, measured seconds apart) and take the median of those ratios: the machine's own speed drifts by tens of percent over a run, which a ratio of medians taken minutes apart would read as the collector's. The goals take the side-by-side figures below instead, which meet that drift at the same moment. Every request must be answered 2xx or the run fails.`,
       '',
       table(
         [
@@ -388,14 +388,14 @@ export const ingestSection: Section = {
       '',
       `Against the fastest bare route answering once per turn, as the collector does: ${ratio(vsBatched.median)}, the median of ${ROUNDS} rounds' ratios (${ratio(vsBatched.low)}-${ratio(vsBatched.high)}).`,
       '',
-      `**Side by side.** One at a time, servers measured seconds apart still meet different phases of the machine: two runs of nearly the same server can differ by a factor of two, and the collector with rate limiting on (more work) has come out ahead of the collector without it. So the goals compare the collector with each baseline loaded at the same time, each by its own autocannon (${CONNECTIONS} connections each) in this process, ${SIDE_ROUNDS} rounds of ${roundSeconds} s per pair, the pairs in turn and the one started first alternating, and divide each server's CPU time (user and system, read inside it) by the beacons it answered: the baseline's CPU per beacon over the collector's is how many beacons the collector takes per CPU second, relative to the baseline. Neither server has a core to itself here (four processes share two), so CPU per beacon, not events/s, is what compares them. Two bare routes of the same kind, measured the same way, show how finely the method tells servers apart.`,
+      `**Side by side.** One at a time, servers measured seconds apart still meet different phases of the machine: two runs of nearly the same server can differ by a factor of two, and the collector with rate limiting on (more work) has come out ahead of the collector without it. So the goals compare the collector with each baseline loaded at the same time, each by its own autocannon (${CONNECTIONS} connections each) in this process, ${SIDE_ROUNDS} rounds of ${roundSeconds} s per pair, the pairs in turn and the one started first alternating, and divide each server's CPU time (user and system, read inside it) by the beacons it answered: the baseline's CPU per beacon over the collector's is how many beacons the collector answers per CPU second, relative to the baseline, at the load one shared load generator drives (neither server is saturated: three busy processes share the two cores, this one running both autocannons), so CPU per beacon, not events/s, is what compares them. Under a load that saturates a server its batches grow and its CPU per beacon falls, so this is not the same figure as the most events/s it can take. Two bare routes of the same kind, measured the same way, show how finely the method tells servers apart.`,
       '',
       table(
         [
           'pair',
           ' baseline µs per beacon (median)',
           ' other µs per beacon (median)',
-          ' capacity (median of rounds)',
+          ' beacons per CPU second vs baseline (median of rounds)',
           ' range',
         ],
         SIDE_PAIRS.map(({ baseline, name }, k) => [
@@ -530,7 +530,7 @@ export const ingestSection: Section = {
         sideBySide: SIDE_PAIRS.map(({ baseline, name }, k) => ({
           baseline,
           name,
-          capacity: side(k),
+          ratio: side(k),
         })),
         scrapeMs: scrape.medianMs,
         renderMs: { openMetrics: renders.openMetrics.medianMs, text: renders.prometheus.medianMs },
