@@ -128,8 +128,7 @@ export const ingestSection: Section = {
     };
     const twin = await startChildServer('bare');
     const sideServers: Record<SideName, ChildServer> = { ...servers, twin };
-    /** Per pair, per round: the baseline's CPU per beacon over the other's. */
-    const sideRatios: number[][] = SIDE_PAIRS.map(() => []);
+    /** Per pair, per round: each server's CPU µs per beacon. */
     const sideMicros: { baseline: number[]; name: number[] }[] = SIDE_PAIRS.map(() => ({
       baseline: [],
       name: [],
@@ -203,7 +202,6 @@ export const ingestSection: Section = {
           const [baselineUs, nameUs] = flip ? [us[1]!, us[0]!] : [us[0]!, us[1]!];
           sideMicros[k]!.baseline.push(baselineUs);
           sideMicros[k]!.name.push(nameUs);
-          sideRatios[k]!.push(baselineUs / nameUs);
         }
       }
       for (let i = 0; i < ROUNDS; i++) {
@@ -274,15 +272,15 @@ export const ingestSection: Section = {
       const ratios = rounds[name].map(
         (r, i) => r.requestsPerSecond / rounds[baseline][i]!.requestsPerSecond,
       );
-      return { median: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios) };
+      return spread(ratios);
     };
     const vsBare = paired('bare');
     const vsFastest = paired('fastest');
     const vsBatched = paired('batched');
     /** The side-by-side ratios (baseline's CPU per beacon over the other's) of a pair. */
     const side = (index: number) => {
-      const ratios = sideRatios[index]!;
-      return { median: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios) };
+      const { baseline, name } = sideMicros[index]!;
+      return spread(baseline.map((us, round) => us / name[round]!));
     };
     const sideVsBare = side(0);
     const sideVsFastest = side(1);
@@ -541,6 +539,13 @@ export const ingestSection: Section = {
     };
   },
 };
+
+/** The median of per-round ratios, and their range. */
+const spread = (ratios: number[]) => ({
+  median: median(ratios),
+  low: Math.min(...ratios),
+  high: Math.max(...ratios),
+});
 
 /** The two servers parse with different code; their parsing is compared as one row. */
 const JSON_PARSERS = ['secure-json-parse', 'collector/dist/esm/beaconJson.js'];

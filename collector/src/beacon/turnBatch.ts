@@ -18,9 +18,10 @@
  * What does not change: a beacon is recorded before it is answered, so a 204 still means its
  * events are in the series (a shutdown's last scrape counts only answered beacons,
  * scrapeWatermark.ts). A turn's batch holds at most the requests read in that turn (one per
- * ready connection, or a few where a client pipelines), each under the body limit; the wait is the rest of the turn, a fraction of
- * a millisecond. `setImmediate` rather than `process.nextTick` or a microtask: those run after
- * each socket's read, before the next one's, so every batch would hold one beacon.
+ * ready connection, or a few where a client pipelines), each under the body limit; the wait is
+ * the rest of the turn, a fraction of a millisecond. `setImmediate` rather than
+ * `process.nextTick` or a microtask: those run after each socket's read, before the next one's,
+ * so every batch would hold one beacon.
  */
 
 /**
